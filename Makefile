@@ -1,0 +1,39 @@
+# The two commands of the quick start are `make demo` and `make test`; both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+.PHONY: deps build check test test-unit typecheck lint format demo bench bench-deps clean
+
+deps:
+	@scripts/ensure-deps.sh
+
+# Only the npm side: enough for typecheck, lint and unit tests.
+npm-deps:
+	@PATRONI_TS_SKIP_APT=1 scripts/ensure-deps.sh
+
+build: npm-deps
+	@npx tsc -p tsconfig.build.json
+
+typecheck: npm-deps
+	@npx tsc -p tsconfig.json --noEmit
+
+lint: npm-deps
+	@npx eslint . && npx depcruise src --config .dependency-cruiser.cjs
+
+test-unit: build
+	@scripts/run-tests.sh unit
+
+# Everyday: typecheck + lint + the fast tier.
+check: typecheck lint test-unit
+
+# The whole suite: what CI runs.
+test: deps build typecheck lint
+	@scripts/run-tests.sh all
+
+demo: deps build
+	@node dist/demo/main.js
+
+format: npm-deps
+	@npx prettier --write .
+
+clean:
+	rm -rf dist

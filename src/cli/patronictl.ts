@@ -1,0 +1,2 @@
+// Entry point of the `patronictl` executable; the work lives in ctl/.
+console.log('patronictl: not implemented yet');
