@@ -1,0 +1,84 @@
+import { errorMessage } from '../shared/errors.js';
+import type { Logger } from '../shared/log/logger.js';
+
+/** A long action that is running or has just finished, as the HA core sees it. */
+export interface SlotState {
+  readonly action: string;
+  readonly startedAt: number;
+}
+
+export interface FinishedAction<T = unknown> {
+  readonly action: string;
+  readonly ok: boolean;
+  readonly result?: T;
+  readonly error?: string;
+}
+
+/**
+ * Patroni's async executor: one long action at a time (promote, clone, rewind, restart ...), so the
+ * HA loop keeps running and refreshing the leader lock while PostgreSQL is busy. Starting a second
+ * action while one runs is refused with Patroni's sentence instead of queueing, because a queued
+ * promote behind a stale demote is exactly the kind of surprise an HA manager must not have.
+ */
+export class AsyncSlot {
+  private running: (SlotState & { controller: AbortController }) | null = null;
+  private finished: FinishedAction | null = null;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly now: () => number,
+    /** Called when an action ends, so the loop runs again at once instead of after loop_wait. */
+    private readonly onFinish: () => void,
+  ) {}
+
+  current(): SlotState | null {
+    return this.running === null
+      ? null
+      : { action: this.running.action, startedAt: this.running.startedAt };
+  }
+
+  /** The last finished action, handed out once. */
+  takeFinished(): FinishedAction | null {
+    const f = this.finished;
+    this.finished = null;
+    return f;
+  }
+
+  /** Returns null when started, else Patroni's refusal sentence. */
+  tryRun<T>(action: string, work: (signal: AbortSignal) => Promise<T>): string | null {
+    if (this.running !== null) {
+      return `Failed to run ${action}, ${this.running.action} is already in progress`;
+    }
+    const controller = new AbortController();
+    this.running = { action, startedAt: this.now(), controller };
+    void this.execute(action, controller, work);
+    return null;
+  }
+
+  /** Asks the running action to stop; it decides how fast it can. */
+  cancel(): void {
+    this.running?.controller.abort();
+  }
+
+  /** Resolves when nothing runs (for shutdown). */
+  async idle(pollMs = 50): Promise<void> {
+    while (this.running !== null) await new Promise((r) => setTimeout(r, pollMs));
+  }
+
+  private async execute<T>(
+    action: string,
+    controller: AbortController,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<void> {
+    try {
+      const result = await work(controller.signal);
+      this.finished = { action, ok: true, result };
+    } catch (err) {
+      this.logger.error(`${action} failed: ${errorMessage(err)}`);
+      this.finished = { action, ok: false, error: errorMessage(err) };
+    } finally {
+      this.running = null;
+      this.onFinish();
+    }
+  }
+}
