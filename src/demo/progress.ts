@@ -59,9 +59,7 @@ export async function watchProgress(
       }
     }
     if (leader !== null && streaming.length === layout.nodes.length - 1) {
-      say(
-        `✓ cluster healthy: ${leader} leads, ${streaming.sort().join(' and ')} stream from it`,
-      );
+      say(`✓ cluster healthy: ${leader} leads, ${streaming.sort().join(' and ')} stream from it`);
       return;
     }
     if (Date.now() > deadline) {
