@@ -1,0 +1,49 @@
+import type { Etcd3 } from 'etcd3';
+import { PatroniError } from '../../shared/errors.js';
+import type { KvEvent } from '../kv/backend.js';
+
+/**
+ * Watches one key from a revision until `signal` aborts. Resolves once etcd confirmed the
+ * watch; the library reconnects a broken stream by itself and resumes after the last revision
+ * it saw, so no event in between is lost.
+ */
+export async function watchKey(
+  client: Etcd3,
+  key: string,
+  fromRevision: number,
+  onEvent: (e: KvEvent) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  if (signal.aborted) return;
+  const watcher = client.watch().key(key).startRevision(String(fromRevision)).watcher();
+  const stop = (): void => {
+    watcher.cancel().catch(() => undefined);
+  };
+  signal.addEventListener('abort', stop, { once: true });
+  watcher.on('put', (kv) => {
+    onEvent({ type: 'put', value: kv.value.toString('utf8'), revision: Number(kv.mod_revision) });
+  });
+  watcher.on('delete', (kv) => {
+    onEvent({ type: 'delete', value: null, revision: Number(kv.mod_revision) });
+  });
+  await new Promise<void>((resolve, reject) => {
+    watcher.on('connected', () => {
+      resolve();
+    });
+    // Without a listener an 'error' event would be thrown by the emitter.
+    watcher.on('error', (error) => {
+      reject(
+        new PatroniError('DCS_UNREACHABLE', `etcd watch failed: ${error.message}`, {
+          recoverable: true,
+        }),
+      );
+    });
+    signal.addEventListener(
+      'abort',
+      () => {
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,80 @@
+import { PatroniError } from '../shared/errors.js';
+import type { Logger } from '../shared/log/logger.js';
+import type { PrimaryRoleName } from './codec/roles.js';
+import { createEtcd3Dcs, parseEtcd3Section } from './etcd3/index.js';
+import type { Dcs } from './port.js';
+
+export type {
+  Dcs,
+  DcsTiming,
+  MemberData,
+  FailoverValue,
+  FailsafeValue,
+  StatusValue,
+  SyncValue,
+} from './port.js';
+export { orFalse } from './port.js';
+export { basePath, KEYS } from './codec/paths.js';
+export type { PrimaryRoleName } from './codec/roles.js';
+export { createEtcd3Dcs, parseEtcd3Section, type Etcd3Options } from './etcd3/index.js';
+export { MemoryStore, type MemoryClientOptions } from './memory/index.js';
+
+/** The parts of patroni.yml a DCS client is built from (snake_case, as in the file). */
+export interface DcsConfig {
+  readonly scope: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly ttl?: number;
+  readonly loop_wait?: number;
+  readonly retry_timeout?: number;
+  readonly etcd3?: Readonly<Record<string, unknown>>;
+  readonly etcd?: Readonly<Record<string, unknown>>;
+  readonly consul?: Readonly<Record<string, unknown>>;
+  readonly zookeeper?: Readonly<Record<string, unknown>>;
+  readonly kubernetes?: Readonly<Record<string, unknown>>;
+  readonly raft?: Readonly<Record<string, unknown>>;
+  readonly exhibitor?: Readonly<Record<string, unknown>>;
+}
+
+export interface CreateDcsOptions {
+  /** How the primary role is written: `master` (default, 3.0.2 peers) or `primary`. */
+  readonly primaryRoleName?: PrimaryRoleName;
+}
+
+const UNSUPPORTED = ['etcd', 'consul', 'zookeeper', 'kubernetes', 'raft', 'exhibitor'] as const;
+
+/**
+ * Builds the DCS client for a configuration, as Patroni's `get_dcs` does: the DCS section
+ * present decides. Only `etcd3` is implemented; the others are refused with a clear message.
+ */
+export async function createDcs(
+  config: DcsConfig,
+  logger: Logger,
+  options: CreateDcsOptions = {},
+): Promise<Dcs> {
+  if (config.etcd3 !== undefined) {
+    const parsed = parseEtcd3Section(config.etcd3, {
+      scope: config.scope,
+      name: config.name,
+      ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
+      ...(config.ttl === undefined ? {} : { ttl: config.ttl }),
+      ...(config.loop_wait === undefined ? {} : { loopWait: config.loop_wait }),
+      ...(config.retry_timeout === undefined ? {} : { retryTimeout: config.retry_timeout }),
+      ...(options.primaryRoleName === undefined
+        ? {}
+        : { primaryRoleName: options.primaryRoleName }),
+    });
+    return createEtcd3Dcs(parsed, logger);
+  }
+  const other = UNSUPPORTED.find((name) => config[name] !== undefined);
+  if (other !== undefined) {
+    throw new PatroniError(
+      'CONFIG_INVALID',
+      `${other}: this DCS is not supported yet; use an etcd3: section`,
+    );
+  }
+  throw new PatroniError(
+    'CONFIG_INVALID',
+    'Can not find suitable configuration of distributed configuration store',
+  );
+}

@@ -1,0 +1,56 @@
+import type { Clock } from '../../shared/clock.js';
+import type { KvBackend } from './backend.js';
+
+/**
+ * This node's one lease, which its leader and member keys ride (spec/core.md §3.3, 3.0.2
+ * `_do_refresh_lease`): kept alive at most once per `loop_wait` unless forced (the leader forces
+ * it before every refresh); when the keep-alive finds the lease gone, a new one is granted.
+ */
+export class LeaseKeeper {
+  private id: string | null = null;
+  private refreshedAt = -Infinity;
+
+  constructor(
+    private readonly backend: KvBackend,
+    private readonly clock: Clock,
+    private ttlSeconds: number,
+    private loopWaitSeconds: number,
+  ) {}
+
+  get current(): string | null {
+    return this.id;
+  }
+
+  /** Returns a live lease ID; throws DCS_UNREACHABLE when the store does not answer. */
+  async refresh(force: boolean): Promise<string> {
+    const now = this.clock.now();
+    if (this.id !== null && !force && now - this.refreshedAt < this.loopWaitSeconds * 1000) {
+      return this.id;
+    }
+    if (this.id !== null && (await this.backend.keepAlive(this.id))) {
+      this.refreshedAt = now;
+      return this.id;
+    }
+    return this.grant();
+  }
+
+  /** Forgets the lease (the store said it is gone); the next refresh grants a new one. */
+  drop(): void {
+    this.id = null;
+  }
+
+  async grant(): Promise<string> {
+    this.id = null;
+    const id = await this.backend.grantLease(this.ttlSeconds);
+    this.id = id;
+    this.refreshedAt = this.clock.now();
+    return id;
+  }
+
+  /** A new TTL takes a new lease (the old one keeps its TTL until it expires). */
+  setTiming(ttlSeconds: number, loopWaitSeconds: number): void {
+    if (ttlSeconds !== this.ttlSeconds) this.id = null;
+    this.ttlSeconds = ttlSeconds;
+    this.loopWaitSeconds = loopWaitSeconds;
+  }
+}

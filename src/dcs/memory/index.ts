@@ -1,0 +1,1 @@
+export { MemoryStore, type MemoryClientOptions } from './memory-store.js';

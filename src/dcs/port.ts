@@ -1,0 +1,150 @@
+/**
+ * The DCS port: what the daemon, REST API and patronictl ask of a distributed configuration
+ * store, in Patroni's verbs (spec/core.md §3.1). One implementation per store lives beside this
+ * file; all of them pass the same contract suite (`contract/`).
+ *
+ * Error contract, which the HA logic depends on (core.md §3.1, §22.2):
+ *   - Losing a race or a compare-and-swap, or a refusal by a store that answered, is a RESULT:
+ *     `false`. For the leader's refresh this means "someone else owns the lock".
+ *   - A store that does not answer within `retryTimeout` (after retries and endpoint failover)
+ *     makes the call THROW `PatroniError('DCS_UNREACHABLE', { recoverable: true })`. No call hangs
+ *     longer than `retryTimeout` plus a small margin.
+ * Patroni swallows the error of some writes (take_leader, touch_member, initialize, config, ...)
+ * and returns False; here every call throws, and the caller chooses to swallow (see `orFalse`).
+ */
+import type { ClusterSnapshot, Lsn } from '../core/model/index.js';
+import type { MemberData } from './codec/member.js';
+import type { FailoverValue, FailsafeValue, StatusValue, SyncValue } from './codec/values.js';
+import type { TimelineHistoryLine } from '../core/model/index.js';
+import { isPatroniError } from '../shared/errors.js';
+
+export type { MemberData, FailoverValue, FailsafeValue, StatusValue, SyncValue };
+
+/** The timing settings a DCS client follows; they change with the dynamic configuration. */
+export interface DcsTiming {
+  /** Seconds: TTL of the leader and member keys (lease TTL). */
+  readonly ttl: number;
+  /** Seconds: the loop period; the lease is kept alive at least this often. */
+  readonly loopWait: number;
+  /** Seconds: the budget of one DCS call, retries included. */
+  readonly retryTimeout: number;
+}
+
+export interface Dcs {
+  /** This node's member name. */
+  readonly name: string;
+  /** `/<namespace>/<scope>`, normalised. */
+  readonly basePath: string;
+
+  /**
+   * One read of the whole scope directory, decoded into a snapshot. Throws DCS_UNREACHABLE on
+   * any read failure (and forgets the cached snapshot). The snapshot is remembered: the write
+   * methods below use it as Patroni does (e.g. touchMember skips an unchanged write).
+   */
+  getCluster(): Promise<ClusterSnapshot>;
+
+  /** The last snapshot read with getCluster, while younger than `ttl`; null otherwise. */
+  cachedCluster(): ClusterSnapshot | null;
+
+  /**
+   * `createNew`: create `initialize`=sysid only if absent (the bootstrap race; sysid is usually
+   * `''`); false when someone else created it. Otherwise: overwrite it with `sysid`.
+   */
+  initialize(createNew: boolean, sysid: string): Promise<boolean>;
+
+  /** Deletes `initialize` (a failed bootstrap gives the race back). */
+  cancelInitialization(): Promise<boolean>;
+
+  /**
+   * Takes the leader lock if nobody holds it: creates `leader`=my name bound to my lease.
+   * false when the key exists (someone else won).
+   */
+  attemptToAcquireLeader(): Promise<boolean>;
+
+  /**
+   * Keeps my leader lock: forced lease keep-alive, then re-attaches the key to my lease if its
+   * value is still my name, or re-creates it if it vanished; never overwrites another holder.
+   * false = lock lost (demote now). On success, writes `status` when `lastLsn` is given and
+   * `failsafe` when given and changed since last written/read.
+   */
+  updateLeader(
+    lastLsn: Lsn | null,
+    slots?: Readonly<Record<string, Lsn>> | null,
+    failsafe?: FailsafeValue | null,
+  ): Promise<boolean>;
+
+  /** Unconditional put of `leader`=my name (only right after bootstrapping the cluster). */
+  takeLeader(): Promise<boolean>;
+
+  /**
+   * Releases my lock: writes `status` first when `lastLsn` is given, then deletes `leader` only
+   * if it still holds my name. false when it was not mine (nothing deleted).
+   */
+  deleteLeader(lastLsn?: Lsn | null): Promise<boolean>;
+
+  /** Publishes `members/<me>` on my lease; skipped (true) when unchanged since the last read. */
+  touchMember(data: MemberData): Promise<boolean>;
+
+  /** Writes `config`; with `index`, only if its revision still equals it (CAS). */
+  setConfigValue(
+    value: Readonly<Record<string, unknown>> | string,
+    index?: number,
+  ): Promise<boolean>;
+
+  /** Writes `failover` (`{}` clears the request); with `index`, CAS on its revision. */
+  setFailoverValue(value: FailoverValue | string, index?: number): Promise<boolean>;
+
+  /** Writes `history` unconditionally. */
+  setHistoryValue(value: readonly TimelineHistoryLine[] | string): Promise<boolean>;
+
+  /**
+   * Writes `sync`; with `index`, CAS on its revision. Returns the new revision, or false when
+   * the CAS was refused.
+   */
+  setSyncStateValue(value: SyncValue | string, index?: number): Promise<number | false>;
+
+  /** Deletes `sync`; with `index`, only if its revision still equals it. */
+  deleteSyncState(index?: number): Promise<boolean>;
+
+  /**
+   * Writes `status` (and the legacy `optime/leader` when a member runs Patroni < 2.1.0, per the
+   * last snapshot).
+   */
+  writeStatus(value: StatusValue): Promise<boolean>;
+
+  /** Writes `failsafe` when it differs from the last value written or read. */
+  writeFailsafe(value: FailsafeValue): Promise<boolean>;
+
+  /** Deletes the whole scope directory (patronictl remove). */
+  deleteCluster(): Promise<boolean>;
+
+  /**
+   * Waits up to `timeoutMs`. Resolves true early when the leader key changes after revision
+   * `leaderIndex` (deleted, or now holding another value: a refresh by the same holder does not
+   * count), or when `wakeup()` is called; false at the timeout. With `leaderIndex` null it waits
+   * only for `wakeup()`. Never throws: a broken watch just waits out the time.
+   */
+  watch(leaderIndex: number | null, timeoutMs: number): Promise<boolean>;
+
+  /** Ends the current (or next) `watch` early with true. */
+  wakeup(): void;
+
+  /** Applies new ttl / loop_wait / retry_timeout; a new ttl takes a new lease next time. */
+  setTiming(timing: DcsTiming): void;
+
+  /** Stops watches and timers and closes connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Patroni's "swallowed" error handling for writes whose failure the cycle may ignore: a DCS
+ * that does not answer gives false instead of an exception. Other errors still throw.
+ */
+export async function orFalse<T>(call: Promise<T>): Promise<T | false> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isPatroniError(error, 'DCS_UNREACHABLE')) return false;
+    throw error;
+  }
+}
