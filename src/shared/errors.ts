@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'REST_UNREACHABLE'
   | 'CTL_USAGE'
   | 'CTL_ABORTED'
+  | 'CTL_FAILED'
   | 'NOT_FOUND'
   | 'INTERNAL';
 
