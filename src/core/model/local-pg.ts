@@ -50,6 +50,13 @@ export interface LocalPgState {
   /** From pg_controldata when stopped: `in production`, `shut down`, `shut down in recovery`, ... */
   readonly clusterState: string | null;
   readonly syncStandbyNames: string | null;
+  /**
+   * Timeline of the latest checkpoint in pg_control (`pg_control_checkpoint().timeline_id`); equal
+   * to `timeline` once the post-promote CHECKPOINT has run (spec/core.md §11.4). Optional: HA core.
+   */
+  readonly checkpointTimeline?: number | null;
+  /** Why the data directory cannot be read (spec/core.md §5.1 row 10), when it cannot. */
+  readonly dataDirError?: string | null;
 }
 
 export const UNKNOWN_PG_STATE: LocalPgState = {

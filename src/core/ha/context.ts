@@ -1,0 +1,154 @@
+import type { ClusterSnapshot } from '../model/cluster.js';
+import type { Member } from '../model/member.js';
+import { isPaused } from '../model/cluster.js';
+import type { Lsn } from '../model/lsn.js';
+import type { Action, LogLevel, LogLine, Query } from './decision.js';
+import type { DivergenceVerdict, HaInput } from './input.js';
+import type { HaMemory } from './memory.js';
+import type { PeerRef, PeerStatus } from './peer-status.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Thrown by a step that needs an answer it does not have yet; `decide` turns it into a decision
+ * carrying the query. It never escapes `decide`, so the function stays total and pure.
+ */
+export class NeedAnswer extends Error {
+  constructor(readonly query: Query) {
+    super(`need an answer to ${query.kind}`);
+  }
+}
+
+/**
+ * The working state of one `decide` call: the plan being built (actions, log lines, next memory)
+ * and accessors for answers. Local to one call, so mutating it keeps `decide` pure.
+ */
+export class Plan {
+  readonly actions: Action[] = [];
+  readonly log: LogLine[] = [];
+  readonly memory: Mutable<HaMemory>;
+
+  constructor(readonly input: HaInput) {
+    this.memory = { ...input.memory };
+  }
+
+  get now(): number {
+    return this.input.now;
+  }
+
+  get me(): string {
+    return this.input.self.name;
+  }
+
+  get ttlMs(): number {
+    return this.input.settings.ttl * 1000;
+  }
+
+  add(...actions: Action[]): void {
+    this.actions.push(...actions);
+  }
+
+  say(level: LogLevel, message: string): void {
+    this.log.push({ level, message });
+  }
+
+  /** A postmaster is alive (`Postgresql.is_running`). */
+  get pgRunning(): boolean {
+    return this.input.pg.postmasterRunning;
+  }
+
+  /** Running and not in recovery (`Postgresql.is_primary`). */
+  get pgPrimary(): boolean {
+    return this.input.pg.postmasterRunning && this.input.pg.inRecovery === false;
+  }
+
+  /** `last_operation()`: primary -> current WAL position; replica -> max(received, replayed). */
+  get lastOperation(): Lsn | null {
+    const pg = this.input.pg;
+    if (this.pgPrimary) return pg.walPosition;
+    if (pg.receiveLsn === null && pg.replayLsn === null) return null;
+    return Math.max(pg.receiveLsn ?? 0, pg.replayLsn ?? 0);
+  }
+
+  /** `set_is_leader(True)`: REST may call us leader for one TTL. */
+  setLeader(): void {
+    this.memory.leaderUntil = this.now + this.ttlMs;
+  }
+
+  /** `set_is_leader(False)`. */
+  clearLeader(): void {
+    this.memory.leaderUntil = 0;
+  }
+
+  /** Statuses of the given peers, asking the shell for them first if needed. */
+  peers(members: readonly PeerRef[]): ReadonlyMap<string, PeerStatus | null> {
+    const known = this.input.answers.peers ?? {};
+    const missing = members.filter((m) => !Object.hasOwn(known, m.name));
+    if (missing.length > 0) throw new NeedAnswer({ kind: 'peerStatus', members: missing });
+    return new Map(members.map((m) => [m.name, known[m.name] ?? null]));
+  }
+
+  acquireLock(): boolean {
+    const got = this.input.answers.lockAcquired;
+    if (got === undefined) throw new NeedAnswer({ kind: 'acquireLock' });
+    if (got) this.setLeader();
+    return got;
+  }
+
+  refreshLock(): boolean {
+    const ok = this.input.answers.lockRefreshed;
+    if (ok === undefined) {
+      throw new NeedAnswer({ kind: 'refreshLock', lastLsn: this.lastOperation });
+    }
+    if (ok) this.setLeader();
+    else this.clearLeader();
+    return ok;
+  }
+
+  raceInitialize(): boolean {
+    const won = this.input.answers.initializeWon;
+    if (won === undefined) throw new NeedAnswer({ kind: 'raceInitialize' });
+    return won;
+  }
+}
+
+/** A plan for a cycle in which the DCS answered with `cluster`. */
+export class Cycle extends Plan {
+  readonly paused: boolean;
+
+  constructor(
+    input: HaInput,
+    readonly cluster: ClusterSnapshot,
+  ) {
+    super(input);
+    // A wiped DCS (no valid config key) must not end a pause: the last value we saw decides.
+    this.paused =
+      cluster.config !== null && cluster.config.index > 0
+        ? isPaused(cluster)
+        : input.memory.wasPaused;
+  }
+
+  get hasLock(): boolean {
+    return this.cluster.leader?.name === this.me;
+  }
+
+  get nofailover(): boolean {
+    const t = this.input.self.tags;
+    return t.nofailover || (t.failoverPriority !== undefined && t.failoverPriority <= 0);
+  }
+
+  member(name: string): Member | undefined {
+    return this.cluster.members.find((m) => m.name === name);
+  }
+
+  divergence(leader: Member): DivergenceVerdict {
+    const verdict = this.input.answers.divergence;
+    if (verdict === undefined) {
+      throw new NeedAnswer({
+        kind: 'checkDivergence',
+        leader: { name: leader.name, connUrl: leader.connUrl, apiUrl: leader.apiUrl },
+      });
+    }
+    return verdict;
+  }
+}

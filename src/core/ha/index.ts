@@ -1,0 +1,12 @@
+export { decide } from './decide.js';
+export type * from './decision.js';
+export type * from './input.js';
+export { NO_ANSWERS, followTargetOf } from './input.js';
+export type * from './memory.js';
+export { initialMemory } from './memory.js';
+export type * from './peer-status.js';
+export { parsePeerStatus, failoverLimitation } from './peer-status.js';
+export type * from './publication.js';
+export { compareCandidates, type Candidate, type Yardstick } from './candidates.js';
+export { restartMismatch, versionNumber } from './steps/restart.js';
+export { INFO, TASK, PAUSE_PREFIX } from './info.js';

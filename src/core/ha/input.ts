@@ -1,0 +1,108 @@
+import type { ClusterSnapshot, Member } from '../model/index.js';
+import type { LocalPgState } from '../model/local-pg.js';
+import type { ScheduledRestart } from '../model/member.js';
+import type { HaSettings } from '../model/settings.js';
+import type { Tags } from '../model/tags.js';
+import type { HaMemory } from './memory.js';
+import type { PeerStatus } from './peer-status.js';
+
+/** Who we are: fixed for the life of the process (tags may change on SIGHUP). */
+export interface SelfIdentity {
+  readonly name: string;
+  /** `<scheme>://<restapi.connect_address>/patroni`. */
+  readonly apiUrl: string;
+  /** `postgres://<postgresql.connect_address>/<database>`. */
+  readonly connUrl: string;
+  /** `postgres://<proxy_address>/<database>` when configured. */
+  readonly proxyUrl: string | null;
+  readonly tags: Tags;
+  /** Patroni version we claim, dotted integers (e.g. `3.0.2`). */
+  readonly version: string;
+}
+
+/** The one snapshot of this cycle, or the fact that the DCS could not be read. */
+export type DcsView =
+  | { readonly reachable: true; readonly cluster: ClusterSnapshot }
+  | { readonly reachable: false; readonly sinceMs: number };
+
+/** Local facts the shell knows from patroni.yml and the binaries, not from the cluster. */
+export interface LocalFacts {
+  /** The local configuration has a `bootstrap` section (may race for `initialize`, §10.1). */
+  readonly bootstrapConfigured: boolean;
+  /** Some `create_replica_methods` entry works without a leader (`no_leader`, §10.1). */
+  readonly replicaMethodWithoutLeader: boolean;
+  /** `use_pg_rewind` and pg_rewind runs and wal_log_hints/checksums are on (§11.1). */
+  readonly canRewind: boolean;
+  /** Standby-cluster settings (§17): a later issue; null means a normal cluster. */
+  readonly standbyCluster: null;
+}
+
+/** The long action running in the async slot (spec/core.md §4.4), if any. */
+export interface InFlight {
+  /** Patroni's task name: `promote`, `restart`, `bootstrap from leader 'n'`, ... */
+  readonly action: string;
+  /** Monotonic ms. */
+  readonly startedAt: number;
+  /** Only a promote still running pre_promote can be cancelled (`lost leader before promote`). */
+  readonly cancellable: boolean;
+}
+
+/** The long action that finished since the last cycle, handed over once. */
+export interface FinishedAction {
+  readonly action: string;
+  readonly ok: boolean;
+}
+
+/** Outcome of the divergence check against the leader (§11.3). */
+export type DivergenceVerdict = 'need' | 'notNeed' | 'unknown';
+
+/**
+ * Answers to the queries the core asked earlier in this cycle (see `Query` in decision.ts).
+ * The shell calls `decide` again with the same input plus every answer gathered so far.
+ */
+export interface QueryAnswers {
+  /** Peer name -> parsed status document, null when unreachable or without `xlog`. */
+  readonly peers?: Readonly<Record<string, PeerStatus | null>>;
+  /** Result of the create-only write of the leader key. */
+  readonly lockAcquired?: boolean;
+  /** Result of refreshing our leader key (update_lock, with `/status`). */
+  readonly lockRefreshed?: boolean;
+  /** Result of the create-only write of `initialize` = "". */
+  readonly initializeWon?: boolean;
+  readonly divergence?: DivergenceVerdict;
+}
+
+export const NO_ANSWERS: QueryAnswers = {};
+
+/** Everything one HA cycle decides from. Nothing else: no clock, no I/O. */
+export interface HaInput {
+  /** Monotonic ms, from the Clock. */
+  readonly now: number;
+  /** Epoch ms, from the Clock: only for comparing with ISO timestamps (scheduled actions). */
+  readonly wallNow: number;
+  readonly self: SelfIdentity;
+  readonly dcs: DcsView;
+  /** PostgreSQL as observed this cycle. */
+  readonly pg: LocalPgState;
+  /** Effective settings (defaults <- dynamic <- local). */
+  readonly settings: HaSettings;
+  readonly local: LocalFacts;
+  readonly memory: HaMemory;
+  readonly inFlight: InFlight | null;
+  /** The async action that finished since the previous cycle, if any. */
+  readonly finished: FinishedAction | null;
+  /** Scheduled restart accepted by `POST /restart` and kept in process memory (§16.2). */
+  readonly scheduledRestart: ScheduledRestart | null;
+  readonly answers: QueryAnswers;
+}
+
+/** Identity of the member we replicate from (or clone, rewind from). */
+export interface FollowTarget {
+  readonly name: string;
+  readonly connUrl: string | null;
+  readonly apiUrl: string | null;
+}
+
+export function followTargetOf(member: Member): FollowTarget {
+  return { name: member.name, connUrl: member.connUrl, apiUrl: member.apiUrl };
+}

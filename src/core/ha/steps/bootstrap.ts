@@ -1,0 +1,154 @@
+import type { Member } from '../../model/member.js';
+import type { Cycle } from '../context.js';
+import { INFO, TASK } from '../info.js';
+import { followTargetOf } from '../input.js';
+import { nodeToFollow } from './following.js';
+
+/** `Ha.sysid_valid`: a system identifier is a string of at least 10 digits. */
+export function sysidValid(sysid: string | null): boolean {
+  return sysid !== null && /^\d{10,}$/.test(sysid);
+}
+
+/**
+ * The member to clone from (§10.1): a running member tagged `clonefrom` with a conn_url, else
+ * the leader. Patroni picks one at random; we take the first by name so every run is the same.
+ */
+function cloneSource(c: Cycle, leader: Member): Member {
+  const tagged = c.cluster.members
+    .filter((m) => m.name !== c.me && m.name !== leader.name && m.tags.clonefrom)
+    .filter((m) => m.connUrl !== null && m.state === 'running')
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return tagged[0] ?? leader;
+}
+
+/** `Ha.bootstrap()` (§10.1): the data directory is empty. */
+function bootstrap(c: Cycle): string {
+  const leader = c.cluster.leader;
+  if (leader !== null && leader.name !== c.me) {
+    const source = cloneSource(c, leader.member);
+    const kind = source.name === leader.name ? 'leader' : 'replica';
+    const after = nodeToFollow(c);
+    c.memory.rewind = 'initial';
+    c.memory.upstream = { connUrl: after?.connUrl ?? null };
+    c.add({
+      type: 'cloneFrom',
+      source: followTargetOf(source),
+      followAfter: after === null ? null : followTargetOf(after),
+      task: TASK.bootstrapFrom(kind, source.name),
+    });
+    return INFO.tryingBootstrapFrom(kind, source.name);
+  }
+  if (c.cluster.initialize === null && !c.nofailover && c.input.local.bootstrapConfigured) {
+    if (!c.raceInitialize()) return INFO.failedInitializeLock;
+    c.memory.bootstrapping = true;
+    c.add({ type: 'bootstrapNewCluster', task: 'bootstrap' });
+    return INFO.tryingBootstrapNew;
+  }
+  if (c.input.local.replicaMethodWithoutLeader && c.cluster.initialize !== '') {
+    c.memory.rewind = 'initial';
+    c.add({
+      type: 'cloneFrom',
+      source: null,
+      followAfter: null,
+      task: TASK.bootstrapWithoutLeader,
+    });
+    return INFO.tryingBootstrapWithoutLeader;
+  }
+  return INFO.waitingLeaderBootstrap;
+}
+
+/** Row 10 of §5.1: the data directory is empty or cannot be read. */
+export function emptyDataDir(c: Cycle): string {
+  const error = c.input.pg.dataDirError ?? null;
+  c.memory.role = 'uninitialized';
+  c.memory.upstream = null;
+  if (c.pgRunning) {
+    c.add({
+      type: 'stopPostgres',
+      mode: 'immediate',
+      timeoutSeconds: c.input.settings.retryTimeout,
+    });
+  }
+  if (c.hasLock) {
+    c.add({ type: 'releaseLeaderLock', lastLsn: null });
+    c.clearLeader();
+    return error === null
+      ? INFO.releasedEmptyDataDir
+      : 'released leader key voluntarily as data dir not accessible and currently leader';
+  }
+  if (error !== null) return `data directory is not accessible: ${error}`;
+  if (c.paused) return INFO.runningEmptyDataDir;
+  return bootstrap(c);
+}
+
+/**
+ * Row 11 of §5.1: the data directory belongs to some cluster; check it is ours, or adopt it when
+ * the DCS has never been initialized. A sentence ends the cycle; null goes on.
+ */
+export function checkSystemId(c: Cycle): string | null {
+  const sysid = c.input.pg.systemIdentifier ?? '';
+  if (!sysidValid(sysid)) return INFO.invalidSysid;
+  const init = c.cluster.initialize;
+  if (sysidValid(init) && init !== sysid) {
+    if (!c.paused) {
+      const message = `system ID mismatch, node ${c.me} belongs to a different cluster: ${init} != ${sysid}`;
+      c.add({ type: 'exit', code: 1, message });
+      return message;
+    }
+    c.say(
+      'warning',
+      `system ID has changed while in paused mode. Patroni will exit when resuming unless system ID is reset: ${init} != ${sysid}`,
+    );
+    if (c.hasLock) {
+      c.add({ type: 'releaseLeaderLock', lastLsn: null });
+      c.clearLeader();
+      return INFO.releasedSysidMismatch;
+    }
+  } else if (!sysidValid(init) && c.cluster.leader === null && !c.paused) {
+    if (!c.memory.startCallbackFired && c.pgRunning && !c.pgPrimary) {
+      c.say(
+        'error',
+        'No initialize key in DCS and PostgreSQL is running as replica, aborting start',
+      );
+      c.say('error', 'Please first start Patroni on the node running as primary');
+      const message =
+        'No initialize key in DCS and PostgreSQL is running as replica, aborting start';
+      c.add({ type: 'exit', code: 1, message });
+      return message;
+    }
+    c.add({ type: 'setInitialize', sysid, createNew: init === null });
+  }
+  return null;
+}
+
+/** `Ha.post_bootstrap()` (§10.3): cycles after we won the initialize race. */
+export function postBootstrap(c: Cycle): string {
+  const done = c.input.finished;
+  const failed =
+    done !== null &&
+    !done.ok &&
+    (done.action === TASK.bootstrap || done.action === TASK.postBootstrap);
+  if (!c.pgRunning || failed) {
+    c.say('info', 'removing initialize key after failed attempt to bootstrap the cluster');
+    c.memory.bootstrapping = false;
+    c.add({ type: 'cancelBootstrap' });
+    return 'Failed to bootstrap cluster';
+  }
+  if (done?.action !== TASK.postBootstrap) {
+    if (!c.pgPrimary) return INFO.waitingEndOfRecovery;
+    c.memory.role = 'primary';
+    c.add({ type: 'postBootstrap', task: 'post_bootstrap' });
+    return INFO.runningPostBootstrap;
+  }
+  c.memory.bootstrapping = false;
+  const sysid = c.input.pg.systemIdentifier ?? '';
+  c.add(
+    { type: 'setInitialize', sysid, createNew: c.cluster.initialize === null },
+    { type: 'writeDynamicConfig' },
+    { type: 'takeLeader' },
+  );
+  c.setLeader();
+  c.memory.startCallbackFired = true;
+  c.memory.rewind = 'initial';
+  return INFO.initializedNewCluster;
+}

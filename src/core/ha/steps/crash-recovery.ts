@@ -1,0 +1,117 @@
+import type { Cycle } from '../context.js';
+import { INFO, TASK } from '../info.js';
+import { followTargetOf } from '../input.js';
+import { demote, triggerRewindCheck } from './demote.js';
+import { nodeToFollow, rewindOrReinitialize } from './following.js';
+import { isFailoverPossible, manualFailoverFromLeader } from './manual-failover.js';
+
+/**
+ * `handle_starting_instance()` (§5.8): PostgreSQL is still starting. A leader waits at most
+ * `primary_start_timeout` (or the restart's own timeout) before giving the lock to a replica.
+ */
+export function handleStartingInstance(c: Cycle): string | null {
+  if (c.paused) {
+    c.memory.startTimeout = null;
+    return null;
+  }
+  if (!c.hasLock) {
+    c.say('info', 'Still starting up as a standby.');
+    return null;
+  }
+  if (!c.refreshLock()) {
+    demote(c, 'immediate-nolock', c);
+    return INFO.stoppedLeaderKeyLost;
+  }
+  const timeout = c.memory.startTimeout ?? c.input.settings.primaryStartTimeout;
+  const since = c.memory.startingSince ?? c.now;
+  const timeLeft = timeout - (c.now - since) / 1000;
+  if (timeLeft <= 0) {
+    if (isFailoverPossible(c, c.cluster.members)) {
+      demote(c, 'immediate', c);
+      return INFO.stoppedStartupTimeout;
+    }
+    return INFO.startTimedOutWaiting;
+  }
+  return manualFailoverFromLeader(c) ?? INFO.stillStarting(Math.round(timeLeft));
+}
+
+/**
+ * Row 9 of §5.1 (`post_recover`): we started PostgreSQL after a failure or restart; if it did not
+ * come up, a lock holder gives the lock away instead of sitting on a dead primary.
+ */
+export function afterRecovery(c: Cycle): string | null {
+  c.memory.recovering = false;
+  if (c.memory.rewind !== 'need' && !c.pgRunning) {
+    if (c.hasLock) {
+      if (c.memory.role === 'primary' || c.memory.role === 'standby_leader') {
+        c.memory.role = 'demoted';
+      }
+      c.add({ type: 'releaseLeaderLock', lastLsn: null });
+      c.clearLeader();
+      return INFO.removedKeyFailedStart;
+    }
+    return INFO.failedToStart;
+  }
+  c.memory.crashRecoveryDone = false;
+  if (c.memory.rewind === 'success') c.memory.rewind = 'initial';
+  return null;
+}
+
+const CRASHED_STATES = new Set(['in production', 'shutting down', 'in crash recovery']);
+
+/** `recover()` (§5.7): PostgreSQL is not running and we are not paused. */
+export function recover(c: Cycle): string {
+  let timeout: number | null = null;
+  if (c.hasLock && c.refreshLock()) {
+    timeout = c.input.settings.primaryStartTimeout;
+    if (timeout === 0 && isFailoverPossible(c, c.cluster.members)) {
+      c.say('info', 'Primary crashed. Failing over.');
+      demote(c, 'immediate', c);
+      return INFO.crashFailover;
+    }
+  }
+  const state = c.input.pg.clusterState;
+  const mayRecover = c.cluster.leader === null || c.input.local.canRewind;
+  if (state !== null && CRASHED_STATES.has(state) && !c.memory.crashRecoveryDone && mayRecover) {
+    c.memory.crashRecoveryDone = true;
+    c.add({ type: 'crashRecovery', task: TASK.crashRecovery });
+    return INFO.crashRecovery;
+  }
+  let msg: string = INFO.startingReadonly;
+  let target = null;
+  if (!c.hasLock) {
+    if (c.memory.rewind !== 'success' && c.memory.rewind !== 'failed') triggerRewindCheck(c);
+    const rewound = rewindOrReinitialize(c);
+    if (rewound !== null) return rewound;
+    const node = nodeToFollow(c);
+    target = node === null ? null : followTargetOf(node);
+    msg = INFO.startingSecondary;
+  }
+  // 3.0.2 restarts even a crashed primary in recovery and promotes it next cycle (§5.7 note).
+  c.memory.role = 'replica';
+  c.memory.recovering = true;
+  c.memory.upstream = { connUrl: target?.connUrl ?? null };
+  c.add({
+    type: 'followLeader',
+    target,
+    how: 'start',
+    task: TASK.restartingAfterFailure,
+    startTimeout: timeout,
+  });
+  return msg;
+}
+
+/** Row 12 of §5.1: PostgreSQL is not running. */
+export function postgresNotRunning(c: Cycle): string {
+  c.memory.upstream = null;
+  if (c.paused) {
+    if (c.hasLock) {
+      c.add({ type: 'releaseLeaderLock', lastLsn: null });
+      c.clearLeader();
+      return INFO.removedLockNotRunning;
+    }
+    const rewindPending = c.memory.rewind === 'need' && c.input.local.canRewind;
+    if (!rewindPending) return INFO.notRunning;
+  }
+  return recover(c);
+}

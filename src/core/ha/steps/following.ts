@@ -1,0 +1,108 @@
+import type { Member } from '../../model/member.js';
+import type { Cycle } from '../context.js';
+import { INFO, TASK } from '../info.js';
+import { followTargetOf, type FollowTarget } from '../input.js';
+import { demote, triggerRewindCheck } from './demote.js';
+
+/**
+ * `_get_node_to_follow` (§5.5 step 3): the `replicatefrom` member when it exists, else the
+ * leader; never ourselves.
+ */
+export function nodeToFollow(c: Cycle): Member | null {
+  const wanted = c.input.self.tags.replicatefrom;
+  if (wanted !== undefined && wanted !== c.me) {
+    const m = c.member(wanted);
+    if (m !== undefined) return m;
+  }
+  const leader = c.cluster.leader;
+  return leader === null || leader.name === c.me ? null : leader.member;
+}
+
+/**
+ * `_handle_rewind_or_reinitialize` (§11.3/11.5): a sentence when a rewind, crash recovery or
+ * re-clone was planned instead of following, else null.
+ */
+export function rewindOrReinitialize(c: Cycle): string | null {
+  const leader = c.cluster.leader;
+  if (leader === null || leader.name === c.me || leader.member.connUrl === null) return null;
+  const target = followTargetOf(leader.member);
+  if (c.memory.rewind === 'check' && isPrimaryRole(leader.member.role)) {
+    const verdict = c.divergence(leader.member);
+    if (verdict === 'need') c.memory.rewind = 'need';
+    else if (verdict === 'notNeed') c.memory.rewind = 'notNeed';
+  }
+  if (c.memory.rewind !== 'need') return null;
+  if (c.input.local.canRewind) {
+    const crashed = !c.pgRunning && c.input.pg.clusterState === 'in archive recovery';
+    if (crashed && !c.memory.crashRecoveryDone) {
+      c.memory.crashRecoveryDone = true;
+      c.add({ type: 'crashRecovery', task: TASK.crashRecovery });
+      return INFO.crashRecovery;
+    }
+    c.add({ type: 'rewind', from: target, task: TASK.rewindFrom(leader.name) });
+    return INFO.rewindFrom(leader.name);
+  }
+  if (c.input.settings.removeDataDirectoryOnDivergedTimelines) {
+    c.add({ type: 'reinitialize', from: target, task: TASK.reinitDiverged });
+    c.memory.rewind = 'initial';
+    return INFO.reinitDiverged;
+  }
+  return null;
+}
+
+function isPrimaryRole(role: string | null): boolean {
+  return role === 'primary';
+}
+
+function sameUpstream(c: Cycle, target: FollowTarget | null): boolean {
+  return c.memory.upstream !== null && c.memory.upstream.connUrl === (target?.connUrl ?? null);
+}
+
+/**
+ * `check_recovery_conf` + re-point (§5.5 step 10): when the upstream changed, rewrite the recovery
+ * settings; PostgreSQL 13+ reloads `primary_conninfo`, older versions need a restart.
+ */
+function repoint(c: Cycle, target: FollowTarget | null): void {
+  if (sameUpstream(c, target) || !c.pgRunning) return;
+  const reloadable = (c.input.pg.serverVersion ?? 0) >= 130000;
+  c.add({
+    type: 'followLeader',
+    target,
+    how: reloadable ? 'reload' : 'restart',
+    task: reloadable ? null : TASK.changingConninfo,
+    startTimeout: null,
+  });
+  c.memory.upstream = { connUrl: target?.connUrl ?? null };
+  triggerRewindCheck(c);
+}
+
+/** `Ha.follow(demote_reason, follow_reason)` (§5.5). */
+export function follow(c: Cycle, demoteReason: string, followReason: string): string {
+  const node = nodeToFollow(c);
+  const target = node === null ? null : followTargetOf(node);
+  const rewindPending = c.memory.rewind === 'need' && c.input.local.canRewind;
+  if (c.paused) {
+    if (!rewindPending || c.cluster.leader === null) {
+      if (c.pgPrimary) {
+        c.memory.role = 'primary';
+        return INFO.continuePrimaryNoLock;
+      }
+      c.memory.role = 'replica';
+      if (target === null) return INFO.noActionPaused(c.me);
+    }
+  } else if (c.pgPrimary) {
+    demote(c, 'immediate-nolock', c);
+    return demoteReason;
+  }
+  if (c.input.pg.state !== 'starting') {
+    const msg = rewindOrReinitialize(c);
+    if (msg !== null) return msg;
+  }
+  if (!c.paused && c.input.pg.replayPaused && (c.input.pg.serverVersion ?? 0) >= 140000) {
+    c.say('info', 'Resuming paused WAL replay for PostgreSQL 14+');
+    c.add({ type: 'resumeWalReplay' });
+  }
+  c.memory.role = 'replica';
+  repoint(c, target);
+  return followReason;
+}

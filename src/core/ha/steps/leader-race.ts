@@ -1,0 +1,124 @@
+import { clusterTimeline } from '../../model/cluster.js';
+import type { Member } from '../../model/member.js';
+import { isLagging, peerOutranks } from '../candidates.js';
+import type { Cycle } from '../context.js';
+import { INFO } from '../info.js';
+import type { KnownMember } from '../memory.js';
+import type { PeerRef } from '../peer-status.js';
+import { enforcePrimaryRole } from './holding-lock.js';
+import { follow } from './following.js';
+import { triggerRewindCheck } from './demote.js';
+import { manualFailoverNoLeader, yardstick } from './manual-failover.js';
+
+function myPriority(c: Cycle): number {
+  return c.nofailover ? 0 : (c.input.self.tags.failoverPriority ?? 1);
+}
+
+/** `_is_healthiest_node(members, check_replication_lag)` (§6.2). */
+export function isHealthiest(c: Cycle, members: readonly KnownMember[], checkLag = true): boolean {
+  const myWal = c.lastOperation ?? 0;
+  if (checkLag && isLagging(myWal, yardstick(c))) {
+    c.say('info', 'My wal position exceeds maximum replication lag');
+    return false;
+  }
+  const clusterTl = clusterTimeline(c.cluster);
+  const myTl = c.input.pg.timeline;
+  if (c.input.settings.checkTimeline && myTl !== null && myTl < clusterTl) {
+    c.say('info', `My timeline ${myTl} is behind last known cluster timeline ${clusterTl}`);
+    return false;
+  }
+  const refs = askable(c, members);
+  if (refs.length === 0) return true;
+  const statuses = c.peers(refs);
+  for (const ref of refs) {
+    const reason = peerOutranks(ref.name, statuses.get(ref.name) ?? null, myWal, myPriority(c));
+    if (reason !== null) {
+      c.say(reason.startsWith('Primary') ? 'warning' : 'info', reason);
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Peers worth asking: not me, allowed to promote, with an api_url; each name once. */
+function askable(c: Cycle, members: readonly KnownMember[]): PeerRef[] {
+  const seen = new Map<string, PeerRef>();
+  for (const m of members) {
+    if (m.name === c.me || m.nofailover || m.apiUrl === null) continue;
+    seen.set(m.name, { name: m.name, apiUrl: m.apiUrl });
+  }
+  return [...seen.values()];
+}
+
+export function known(members: readonly Member[]): KnownMember[] {
+  return members.map((m) => ({ name: m.name, apiUrl: m.apiUrl, nofailover: m.tags.nofailover }));
+}
+
+function prePromoteBackoff(c: Cycle): boolean {
+  const at = c.memory.prePromoteFailedAt;
+  return at !== null && c.now - at < c.ttlMs;
+}
+
+/** `is_healthiest_node()` (§6.1), evaluated top-down. */
+export function isHealthiestNode(c: Cycle): boolean {
+  if (prePromoteBackoff(c)) {
+    c.say(
+      'info',
+      'backoff: skip leader race after pre_promote script failure and releasing the lock voluntarily',
+    );
+    return false;
+  }
+  const f = c.cluster.failover;
+  const hasFailover = f !== null && (f.leader !== null || f.candidate !== null);
+  const race = (ms: readonly Member[], lag: boolean): boolean => isHealthiest(c, known(ms), lag);
+  if (c.paused && !c.nofailover && hasFailover && f.scheduledAt === null) {
+    const r = manualFailoverNoLeader(c, race);
+    if (r !== null) return r;
+  }
+  if (c.input.pg.state === 'starting') return false;
+  if (c.pgPrimary) {
+    const init = c.cluster.initialize;
+    return !(c.paused && init !== null && init !== '' && init !== c.input.pg.systemIdentifier);
+  }
+  if (c.paused || c.nofailover) return false;
+  if (hasFailover) {
+    const r = manualFailoverNoLeader(c, race);
+    if (r !== null) return r;
+  }
+  // Failsafe (§9, row 9) and synchronous mode (§8, row 10) narrow this set: a later issue.
+  const all = [...c.memory.lastLedMembers, ...known(c.cluster.members)];
+  return isHealthiest(c, all);
+}
+
+/** `process_unhealthy_cluster()` (§5.3): nobody holds the leader lock. */
+export function processUnhealthyCluster(c: Cycle): string {
+  if (isHealthiestNode(c)) {
+    if (c.acquireLock()) {
+      const f = c.cluster.failover;
+      if (f !== null && (f.leader !== null || f.candidate !== null)) {
+        if (c.paused && f.leader !== null && f.candidate !== null) {
+          c.say('info', 'Updating failover key after acquiring leader lock...');
+          c.add({
+            type: 'rewriteFailoverKey',
+            candidate: f.candidate,
+            scheduledAt: f.scheduledAt,
+            index: f.index,
+          });
+        } else {
+          c.say('info', 'Cleaning up failover key after acquiring leader lock...');
+          c.add({ type: 'clearFailoverKey', index: f.index });
+        }
+      }
+      return enforcePrimaryRole(c, INFO.acquiredLock, INFO.promotedAcquired);
+    }
+    c.say('info', 'Could not take out TTL lock');
+    return follow(c, INFO.demotedFailedLock, INFO.followingFailedLock);
+  }
+  const f = c.cluster.failover;
+  if ((f !== null && (f.leader !== null || f.candidate !== null)) || c.nofailover) {
+    // We may be ahead of whoever wins; Patroni also sleeps 2 s here to let the winner act.
+    triggerRewindCheck(c);
+  }
+  if (c.nofailover) return follow(c, INFO.demotingNofailover, INFO.followingNofailover);
+  return follow(c, INFO.demotingNotHealthiest, INFO.followingNotHealthiest);
+}
