@@ -1,0 +1,59 @@
+import type { IncomingMessage } from 'node:http';
+import { healthCheck } from '../core/health/endpoints.js';
+import { parseQuery } from '../core/health/query.js';
+import type { AccessControl } from './access.js';
+import { readJsonBody } from './body.js';
+import { httpError, json, statusLine, type Reply } from './reply.js';
+import type { Route, RouteDeps } from './route.js';
+
+/** Request target split like Python's `urlparse`: path and parsed query. */
+export function splitTarget(target: string): { path: string; search: string } {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  const search = q < 0 ? '' : target.slice(q + 1);
+  return { path: path.split('#')[0] ?? '', search };
+}
+
+/** `/patroni/anything` -> `patroni`; `/` -> ''. */
+export function firstSegment(path: string): string {
+  return path.replace(/^\/+/, '').split('/')[0] ?? '';
+}
+
+/**
+ * Patroni's routing: `do_<METHOD>_<first segment>` when it exists; otherwise GET, HEAD and
+ * OPTIONS fall back to the generic health check and other methods get 501.
+ */
+export async function dispatch(
+  req: IncomingMessage,
+  routes: ReadonlyMap<string, Route>,
+  access: AccessControl,
+  tls: boolean,
+  deps: RouteDeps,
+): Promise<{ reply: Reply; note?: string }> {
+  const method = req.method ?? 'GET';
+  const { path, search } = splitTarget(req.url ?? '/');
+  const query = parseQuery(search);
+  const route = routes.get(`${method} ${firstSegment(path)}`);
+  if (route === undefined) {
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') {
+      const answer = healthCheck(method, path, query, deps.ctx.view());
+      return {
+        reply: answer.body === null ? statusLine(answer.status) : json(answer.status, answer.body),
+      };
+    }
+    return { reply: httpError(501, `Unsupported method ('${method}')`) };
+  }
+  if (route.unsafe) {
+    const denied = await access.check(req, tls);
+    if (denied !== null) return { reply: denied };
+  }
+  const early = route.precheck?.(deps) ?? null;
+  if (early !== null) return { reply: early };
+  let body: Record<string, unknown> = {};
+  if (route.body !== 'none') {
+    const read = await readJsonBody(req, route.body);
+    if (!read.ok) return { reply: read.reply, note: `Bad request: ${read.reason}` };
+    body = read.body;
+  }
+  return { reply: await route.handle({ path, query, body }, deps) };
+}

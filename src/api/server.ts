@@ -1,0 +1,288 @@
+import { readFileSync } from 'node:fs';
+import { lookup } from 'node:dns/promises';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { PatroniError, errorMessage } from '../shared/errors.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { silentLogger, type Logger } from '../shared/log/logger.js';
+import { AccessControl, type HostResolver } from './access.js';
+import type { ApiContext } from './context.js';
+import { dispatch } from './dispatch.js';
+import { splitHostPort, type RestApiOptions } from './options.js';
+import { errorPage, httpError, reasonPhrase, type Reply } from './reply.js';
+import { pyJsonDumps } from './py-json.js';
+import type { Route, RouteDeps } from './route.js';
+import { routeTable } from './routes/index.js';
+
+export interface RestApiServerDeps {
+  readonly options: RestApiOptions;
+  readonly context: ApiContext;
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  /** Host name resolution for the allowlist; dns.lookup by default. */
+  readonly resolve?: HostResolver;
+  /** `Server:` header; Patroni 3.0.2's Python stdlib value by default. */
+  readonly serverHeader?: string;
+  /** Override the handler table (tests). */
+  readonly routes?: readonly Route[];
+}
+
+/** Slow or silent clients must not pin sockets: Patroni serves load balancers. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+const defaultResolve: HostResolver = async (host) =>
+  (await lookup(host, { all: true })).map((a) => a.address);
+
+/** The `api_url` to publish: `<proto>://<connect_address or listen>/patroni`. */
+export function apiUrl(options: RestApiOptions): string {
+  const proto = options.certfile === undefined ? 'http' : 'https';
+  return `${proto}://${options.connectAddress ?? options.listen}/patroni`;
+}
+
+/**
+ * The REST API server (Patroni's `RestApiServer`). HTTP/1.1 with keep-alive for normal
+ * replies; bare `HTTP/1.0 <code> <reason>` status lines (then close) where Patroni sends them.
+ */
+export class RestApiServer {
+  private server: Server | null = null;
+  private options: RestApiOptions;
+  private access: AccessControl | null = null;
+  private readonly routes: ReadonlyMap<string, Route>;
+  private readonly deps: RouteDeps;
+  private readonly resolve: HostResolver;
+  private readonly serverHeader: string;
+
+  constructor(d: RestApiServerDeps) {
+    this.options = d.options;
+    this.routes = routeTable(d.routes);
+    this.deps = { ctx: d.context, clock: d.clock ?? systemClock, log: d.log ?? silentLogger };
+    this.resolve = d.resolve ?? defaultResolve;
+    this.serverHeader = d.serverHeader ?? 'BaseHTTP/0.6 Python/3.11.2';
+  }
+
+  get tls(): boolean {
+    return this.options.certfile !== undefined;
+  }
+
+  async start(): Promise<void> {
+    this.access = await this.buildAccess(this.options);
+    const server = this.tls ? createHttpsServer(tlsOptions(this.options)) : createHttpServer();
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      void this.onRequest(req, res);
+    });
+    server.on('clientError', (err: Error, socket: import('node:stream').Duplex) => {
+      this.deps.log.debug(`API client error: ${err.message}`);
+      if (socket.writable) socket.end('HTTP/1.0 400 Bad Request\r\n\r\n');
+      else socket.destroy();
+    });
+    server.on('tlsClientError', (err: Error) => {
+      this.deps.log.debug(`API TLS handshake failed: ${err.message}`);
+    });
+    server.headersTimeout = HEADERS_TIMEOUT_MS;
+    server.requestTimeout = REQUEST_TIMEOUT_MS;
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    await this.listen(server);
+    this.server = server;
+  }
+
+  private listen(server: Server): Promise<void> {
+    const { host, port } = splitHostPort(this.options.listen);
+    const backlog = this.options.requestQueueSize ?? 511;
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        reject(
+          new PatroniError(
+            'CONFIG_INVALID',
+            `Couldn't start a service on '${host ?? '*'}:${port}', please check your ` +
+              `\`restapi.listen\` configuration: ${err.message}`,
+            { cause: err },
+          ),
+        );
+      };
+      server.once('error', onError);
+      const done = (): void => {
+        server.off('error', onError);
+        server.on('error', (err) => {
+          this.deps.log.error(`REST API server error: ${err.message}`);
+        });
+        resolve();
+      };
+      if (host === null) server.listen(port, backlog, done);
+      else server.listen(port, host, backlog, done);
+    });
+  }
+
+  /** The bound address (the real port when `listen` said 0). */
+  address(): { host: string; port: number } {
+    const a = this.server?.address() as AddressInfo | null | undefined;
+    if (a === null || a === undefined) throw new PatroniError('INTERNAL', 'REST API not started');
+    return { host: a.address, port: a.port };
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server === null) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+      server.closeAllConnections();
+    });
+  }
+
+  /**
+   * New `restapi` settings: a changed listen address or TLS setup restarts the listener;
+   * anything else (auth, allowlist, headers) applies to the next request. Certificates are
+   * re-read either way, so a renewed certificate takes effect on reload.
+   */
+  async reload(options: RestApiOptions): Promise<void> {
+    const old = this.options;
+    const access = await this.buildAccess(options);
+    this.options = options;
+    this.access = access;
+    const keys = ['listen', 'certfile', 'keyfile', 'keyfilePassword', 'cafile', 'ciphers'] as const;
+    const relisten =
+      keys.some((k) => old[k] !== options[k]) || old.verifyClient !== options.verifyClient;
+    if (this.server === null) return;
+    if (relisten) {
+      await this.stop();
+      await this.start();
+    } else if (this.tls && 'setSecureContext' in this.server) {
+      (this.server as import('node:https').Server).setSecureContext(tlsOptions(options));
+    }
+  }
+
+  private buildAccess(options: RestApiOptions): Promise<AccessControl> {
+    const memberHosts = (): string[] =>
+      (this.deps.ctx.view().cluster?.members ?? []).flatMap((m) => {
+        if (m.apiUrl === null) return [];
+        try {
+          return [new URL(m.apiUrl).hostname.replace(/^\[(.*)\]$/, '$1')];
+        } catch {
+          return [];
+        }
+      });
+    return AccessControl.create(options, this.resolve, memberHosts, this.deps.log);
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    let reply: Reply;
+    try {
+      if (this.access === null) throw new PatroniError('INTERNAL', 'REST API not started');
+      const result = await dispatch(req, this.routes, this.access, this.tls, this.deps);
+      if (result.note !== undefined) this.deps.log.warning(result.note);
+      reply = result.reply;
+    } catch (e) {
+      this.deps.log.error(
+        `Exception in REST API handler for ${req.method ?? '?'} ${req.url ?? ''}: ${errorMessage(e)}`,
+      );
+      reply = httpError(500, oneLine(errorMessage(e)));
+    }
+    this.write(req, res, reply);
+    const ms = (performance.now() - started).toFixed(3);
+    const line = `${req.method ?? '?'} ${req.url ?? ''} HTTP/${req.httpVersion}`;
+    this.deps.log.debug(
+      `API thread: ${req.socket.remoteAddress ?? '-'} - - "${line}" ${reply.status} - latency: ${ms} ms`,
+    );
+  }
+
+  private write(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+    if (res.headersSent || res.destroyed) return;
+    switch (reply.kind) {
+      case 'statusLine': {
+        // Exactly what Patroni writes for HEAD/OPTIONS/liveness: no headers, then close.
+        const line = `HTTP/1.0 ${reply.status} ${reasonPhrase(reply.status)}\r\n\r\n`;
+        req.socket.end(line);
+        return;
+      }
+      case 'error': {
+        const page = Buffer.from(errorPage(reply.status, reply.message));
+        res.writeHead(reply.status, reasonPhrase(reply.status), {
+          Server: this.serverHeader,
+          Connection: 'close',
+          'Content-Type': 'text/html;charset=utf-8',
+          'Content-Length': String(page.length),
+        });
+        res.end(req.method === 'HEAD' ? undefined : page);
+        return;
+      }
+      case 'json':
+        this.send(res, reply.status, pyJsonDumps(reply.body), 'application/json', {});
+        return;
+      case 'text':
+        this.send(
+          res,
+          reply.status,
+          reply.text,
+          reply.contentType ?? 'text/html',
+          reply.headers ?? {},
+        );
+        return;
+    }
+  }
+
+  private send(
+    res: ServerResponse,
+    status: number,
+    body: string,
+    contentType: string,
+    headers: Readonly<Record<string, string>>,
+  ): void {
+    const bytes = Buffer.from(body, 'utf8');
+    const extra = {
+      ...this.options.httpExtraHeaders,
+      ...(this.tls ? this.options.httpsExtraHeaders : {}),
+    };
+    res.writeHead(status, reasonPhrase(status), {
+      Server: this.serverHeader,
+      'Content-Type': contentType,
+      ...headers,
+      ...extra,
+      'Content-Length': String(bytes.length),
+    });
+    res.end(bytes);
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').slice(0, 500);
+}
+
+function readOption(path: string, key: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new PatroniError(
+      'CONFIG_INVALID',
+      `restapi.${key}: cannot read ${path}: ${errorMessage(e)}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/** TLS server settings from `restapi`: verify_client none/optional/required. */
+function tlsOptions(o: RestApiOptions): ServerOptions {
+  const certfile = o.certfile ?? '';
+  const opts: ServerOptions = {
+    cert: readOption(certfile, 'certfile'),
+    key: readOption(o.keyfile ?? certfile, o.keyfile === undefined ? 'certfile' : 'keyfile'),
+    requestCert: o.verifyClient === 'optional' || o.verifyClient === 'required',
+    rejectUnauthorized: o.verifyClient === 'required',
+  };
+  if (o.keyfilePassword !== undefined) opts.passphrase = o.keyfilePassword;
+  if (o.cafile !== undefined) opts.ca = readOption(o.cafile, 'cafile');
+  if (o.ciphers !== undefined) opts.ciphers = o.ciphers;
+  return opts;
+}
