@@ -88,6 +88,5 @@ describe('holding the lock (§5.4)', () => {
     assert.equal(touch.member.role, 'primary');
     assert.equal(touch.member.xlogLocation, 100);
     assert.equal(touch.member.checkpointAfterPromote, undefined);
-    void member;
   });
 });
