@@ -5,7 +5,6 @@ import {
   failover,
   input,
   kinds,
-  member,
   PRIMARY_PG,
   REPLICA_PG,
   replicaStatus,
