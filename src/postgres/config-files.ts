@@ -1,0 +1,169 @@
+import { copyFile, readFile, rename, unlink, chown, chmod } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { appendixForHba, renderLinesFile, renderPostgresqlConf } from '../core/pg/conf.js';
+import { parseListen } from '../core/pg/options.js';
+import type { PgParamValue, PostgresOptions } from '../core/pg/options.js';
+import { renderPgpass } from '../core/pg/pgpass.js';
+import type { PgpassEntry } from '../core/pg/pgpass.js';
+import { RECOVERY_PARAMETER_NAMES } from '../core/pg/recovery.js';
+import type { Logger } from '../shared/log/logger.js';
+import { pathExists, writeFileAtomic } from './files.js';
+import { hasCustomHbaFile, hasCustomIdentFile } from './paths.js';
+import type { PgPaths } from './paths.js';
+
+/**
+ * The files Patroni owns in config_dir and the data directory (spec/core.md §14.1, §14.4, §14.5).
+ * Content comes from the pure renderers in core/pg; this class only decides when and where to
+ * write, atomically and owned by the PostgreSQL account.
+ */
+export class PgConfigFiles {
+  /** Recovery parameters currently in effect (null: primary / none). */
+  private recovery: Readonly<Record<string, PgParamValue>> | null = null;
+
+  constructor(
+    private readonly options: PostgresOptions,
+    private readonly paths: PgPaths,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Server parameters: the effective map, minus recovery settings, plus the file layout. */
+  serverParameters(): Record<string, PgParamValue> {
+    const out: Record<string, PgParamValue> = {};
+    for (const [k, v] of Object.entries(this.options.parameters)) {
+      if (!RECOVERY_PARAMETER_NAMES.has(k.toLowerCase())) out[k] = v;
+    }
+    const { hosts, port } = parseListen(this.options.listen);
+    out['listen_addresses'] = hosts.join(',');
+    out['port'] = port;
+    out['cluster_name'] = this.options.scope;
+    if (typeof out['hba_file'] === 'string') out['hba_file'] = this.paths.hba;
+    return out;
+  }
+
+  /** The existing postgresql.conf becomes the base (once); then ours replaces it. */
+  async writePostgresqlConf(): Promise<void> {
+    const custom = this.options.customConf !== undefined && this.options.customConf !== '';
+    if (!custom && !(await pathExists(this.paths.baseConf))) {
+      if (await pathExists(this.paths.conf)) await rename(this.paths.conf, this.paths.baseConf);
+      else await this.write(this.paths.baseConf, '');
+    }
+    const content = renderPostgresqlConf({
+      include: this.paths.baseConfInclude,
+      parameters: this.serverParameters(),
+      hbaFile: this.paths.hba,
+      identFile: this.paths.ident,
+      recovery: this.recovery ?? {},
+    });
+    await this.write(this.paths.conf, content);
+  }
+
+  /** `postgresql.pg_hba` → pg_hba.conf, unless the user runs their own hba_file. */
+  async replaceHba(): Promise<boolean> {
+    const lines = this.options.pgHba;
+    if (hasCustomHbaFile(this.options) || lines === undefined || lines.length === 0) return false;
+    await this.write(this.paths.hba, renderLinesFile(lines));
+    return true;
+  }
+
+  async replaceIdent(): Promise<boolean> {
+    const lines = this.options.pgIdent;
+    if (hasCustomIdentFile(this.options) || lines === undefined || lines.length === 0) return false;
+    await this.write(this.paths.ident, renderLinesFile(lines));
+    return true;
+  }
+
+  /** After initdb: `bootstrap.pg_hba` appended once, when pg_hba is not managed otherwise. */
+  async appendBootstrapHba(lines: readonly string[]): Promise<void> {
+    if (lines.length === 0 || hasCustomHbaFile(this.options)) return;
+    if (this.options.pgHba !== undefined && this.options.pgHba.length > 0) return;
+    const current = await readFile(this.paths.hba, 'utf8').catch(() => '');
+    await this.write(this.paths.hba, current + appendixForHba(lines));
+  }
+
+  /** Replica: standby.signal + the recovery block (+ the passfile for primary_conninfo). */
+  async setStandby(
+    params: Readonly<Record<string, PgParamValue>>,
+    pgpass: PgpassEntry | null,
+  ): Promise<void> {
+    if (pgpass !== null) await this.writePgpass([pgpass]);
+    this.recovery = params;
+    await unlink(this.paths.recoverySignal).catch(() => undefined);
+    await this.write(this.paths.standbySignal, '');
+  }
+
+  /** Targeted recovery (custom bootstrap PITR): recovery.signal instead of standby.signal. */
+  async setTargetedRecovery(params: Readonly<Record<string, PgParamValue>>): Promise<void> {
+    this.recovery = params;
+    await unlink(this.paths.standbySignal).catch(() => undefined);
+    await this.write(this.paths.recoverySignal, '');
+  }
+
+  /** Primary: no signal files, no recovery block. */
+  async removeRecovery(): Promise<void> {
+    this.recovery = null;
+    for (const f of [
+      this.paths.standbySignal,
+      this.paths.recoverySignal,
+      this.paths.recoveryConf,
+    ]) {
+      await unlink(f).catch(() => undefined);
+    }
+  }
+
+  currentRecovery(): Readonly<Record<string, PgParamValue>> | null {
+    return this.recovery;
+  }
+
+  /** pgpass is always 0600 and never logged. */
+  async writePgpass(entries: readonly PgpassEntry[]): Promise<string> {
+    await writeFileAtomic(this.paths.pgpass, renderPgpass(entries), {
+      mode: 0o600,
+      owner: this.options.owner,
+    });
+    return this.paths.pgpass;
+  }
+
+  /** Patroni's `<file>.backup` copies in the data dir, restored when a clone lacks them. */
+  async saveBackups(): Promise<void> {
+    for (const file of this.managedFiles()) {
+      if (!(await pathExists(file))) continue;
+      const backup = join(this.paths.dataDir, `${basename(file)}.backup`);
+      await copyFile(file, backup);
+      await this.own(backup);
+    }
+  }
+
+  async restoreBackups(): Promise<void> {
+    for (const file of this.managedFiles()) {
+      if (await pathExists(file)) continue;
+      const backup = join(this.paths.dataDir, `${basename(file)}.backup`);
+      if (await pathExists(backup)) {
+        await copyFile(backup, file);
+        await this.own(file);
+        this.logger.info(`restored ${file} from its backup copy`);
+      } else if (file === this.paths.ident) {
+        await this.write(file, '');
+      }
+    }
+  }
+
+  private managedFiles(): string[] {
+    const files = [this.paths.conf];
+    if (this.options.customConf === undefined || this.options.customConf === '') {
+      files.push(this.paths.baseConf);
+    }
+    if (!hasCustomHbaFile(this.options)) files.push(this.paths.hba);
+    if (!hasCustomIdentFile(this.options)) files.push(this.paths.ident);
+    return files;
+  }
+
+  private async own(file: string): Promise<void> {
+    await chmod(file, 0o600);
+    const owner = this.options.owner;
+    if (owner !== null && owner !== undefined) await chown(file, owner.uid, owner.gid);
+  }
+
+  private write(path: string, content: string): Promise<void> {
+    return writeFileAtomic(path, content, { mode: 0o600, owner: this.options.owner });
+  }
+}

@@ -1,0 +1,123 @@
+import { localConnectHost, parseListen } from '../core/pg/options.js';
+import type { PostgresOptions } from '../core/pg/options.js';
+import type { CommandRunner, RunAs, RunSpec } from '../process/runner.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/log/logger.js';
+import { PgBinaries } from './binaries.js';
+import { CallbackRunner } from './callbacks.js';
+import type { CallbackRole } from './callbacks.js';
+import { PgConfigFiles } from './config-files.js';
+import { PgConnection } from './connection.js';
+import type { ConnectParams } from './connection.js';
+import { PgLifecycle } from './lifecycle.js';
+import { resolvePaths } from './paths.js';
+import type { PgPaths } from './paths.js';
+
+export interface PgDeps {
+  readonly runner: CommandRunner;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/** Everything the PostgreSQL operations share; built once per daemon by `createPgContext`. */
+export interface PgContext extends PgDeps {
+  readonly options: PostgresOptions;
+  readonly paths: PgPaths;
+  readonly bins: PgBinaries;
+  readonly files: PgConfigFiles;
+  readonly lifecycle: PgLifecycle;
+  readonly conn: PgConnection;
+  readonly callbacks: CallbackRunner;
+  /** The role callbacks are told about; updated by start/promote/follow. */
+  role: CallbackRole;
+  /** pid of a postmaster we launched, and its exit. */
+  launched: { readonly pid: number; readonly exited: Promise<unknown>; done: boolean } | null;
+}
+
+export function createPgContext(options: PostgresOptions, deps: PgDeps): PgContext {
+  const paths = resolvePaths(options);
+  return {
+    ...deps,
+    options,
+    paths,
+    bins: PgBinaries.from(options),
+    files: new PgConfigFiles(options, paths, deps.logger),
+    lifecycle: new PgLifecycle(deps.logger),
+    conn: new PgConnection(() => localConnectParams(options)),
+    callbacks: new CallbackRunner(options, deps.runner, deps.logger),
+    role: 'uninitialized',
+    launched: null,
+  };
+}
+
+/** Patroni's local superuser connection (spec/core.md §14.3). */
+export function localConnectParams(o: PostgresOptions): ConnectParams {
+  const su = o.authentication.superuser;
+  return {
+    host: localHost(o),
+    port: parseListen(o.listen).port,
+    user: su.username,
+    password: su.password,
+    database: o.database ?? 'postgres',
+  };
+}
+
+function localHost(o: PostgresOptions): string {
+  if (o.useUnixSocket === true) {
+    const dirs = o.parameters['unix_socket_directories'];
+    const first =
+      typeof dirs === 'string'
+        ? dirs
+            .split(',')
+            .map((d) => d.trim())
+            .find((d) => d.startsWith('/'))
+        : undefined;
+    return first ?? '/var/run/postgresql';
+  }
+  return localConnectHost(o);
+}
+
+export function runAs(ctx: Pick<PgContext, 'options'>): RunAs | null {
+  const owner = ctx.options.owner;
+  return owner === null || owner === undefined ? null : { uid: owner.uid, gid: owner.gid };
+}
+
+/**
+ * The environment of PostgreSQL programs: ours without PATRONI_* / KUBERNETES_* (secrets live
+ * there), HOME of the PostgreSQL account when we drop to it, plus `extra`.
+ */
+export function programEnv(
+  ctx: Pick<PgContext, 'options'>,
+  extra: Readonly<Record<string, string>> = {},
+): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('PATRONI_') && !k.startsWith('KUBERNETES_')) env[k] = v;
+  }
+  const owner = ctx.options.owner;
+  if (owner !== null && owner !== undefined) {
+    if (owner.home !== undefined) env['HOME'] = owner.home;
+    if (owner.name !== undefined) env['USER'] = env['LOGNAME'] = owner.name;
+  }
+  return { ...env, ...extra };
+}
+
+/** A RunSpec for a PostgreSQL program, as the PostgreSQL account, logged line by line. */
+export function programSpec(
+  ctx: PgContext,
+  command: string,
+  args: readonly string[],
+  extra: Partial<RunSpec> = {},
+): RunSpec {
+  return {
+    command,
+    args,
+    env: programEnv(ctx),
+    user: runAs(ctx),
+    // A directory every account may enter: programs dropped to postgres must not start in /root.
+    cwd: '/',
+    logger: ctx.logger,
+    logLevel: 'info',
+    ...extra,
+  };
+}

@@ -1,0 +1,11 @@
+export { Postgresql } from './postgresql.js';
+export type { PgContext, PgDeps } from './context.js';
+export type { StartOptions, StartOutcome } from './start.js';
+export type { StopMode, StopOptions } from './stop.js';
+export type { CloneResult } from './replica.js';
+export type { Divergence } from './rewind.js';
+export type { LeaderRef } from './leader-link.js';
+export type { TimelineHistoryFile } from './history.js';
+export type { CallbackRole } from './callbacks.js';
+export { PgBinaries, REQUIRED_PROGRAMS } from './binaries.js';
+export { writeFileAtomic } from './files.js';

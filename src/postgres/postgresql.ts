@@ -1,0 +1,237 @@
+import type { LocalPgState } from '../core/model/local-pg.js';
+import type { Lsn } from '../core/model/lsn.js';
+import { parseLsn } from '../core/model/lsn.js';
+import type { BootstrapOptions, CallbackAction, PostgresOptions } from '../core/pg/options.js';
+import { buildRecoveryParams } from '../core/pg/recovery.js';
+import type { FollowTarget } from '../core/pg/recovery.js';
+import type { SlotPlan } from '../core/pg/slots.js';
+import type { ExistingSlot } from '../core/pg/slots.js';
+import type { CallbackRole } from './callbacks.js';
+import { createNewCluster } from './bootstrap.js';
+import { createPgContext, localConnectParams } from './context.js';
+import type { PgContext, PgDeps } from './context.js';
+import { controlData } from './controldata.js';
+import { promotePostgres, reloadPostgres, restartPostgres } from './control.js';
+import { moveDataDirectoryAside, removeDataDirectory } from './data-dir.js';
+import { readTimelineHistory } from './history.js';
+import type { TimelineHistoryFile } from './history.js';
+import type { LeaderRef } from './leader-link.js';
+import { observe } from './observe.js';
+import { postBootstrap } from './post-bootstrap.js';
+import { livePostmaster } from './postmaster-pid.js';
+import { createReplica } from './replica.js';
+import type { CloneResult } from './replica.js';
+import { canRewind, checkDivergence, leaderCheckpointGate, rewind } from './rewind.js';
+import type { Divergence } from './rewind.js';
+import { applySlotPlan, listSlots } from './slots.js';
+import { startPostgres } from './start.js';
+import type { StartOptions, StartOutcome } from './start.js';
+import { stopPostgres } from './stop.js';
+import type { StopOptions } from './stop.js';
+
+/**
+ * The PostgreSQL port the daemon uses: one object per managed instance, every method a thin
+ * delegation to one concern module. Long operations take an AbortSignal where they can stop.
+ */
+export class Postgresql {
+  readonly ctx: PgContext;
+
+  constructor(options: PostgresOptions, deps: PgDeps) {
+    this.ctx = createPgContext(options, deps);
+  }
+
+  get options(): PostgresOptions {
+    return this.ctx.options;
+  }
+
+  observe(): Promise<LocalPgState> {
+    return observe(this.ctx);
+  }
+
+  /** Starts with whatever recovery setting the files hold; use follow() to start a replica. */
+  async start(opts: StartOptions = {}): Promise<StartOutcome> {
+    return startPostgres(this.ctx, opts);
+  }
+
+  /** Starts as primary: recovery configuration removed first. */
+  async startPrimary(opts: StartOptions = {}): Promise<StartOutcome> {
+    await this.ctx.files.removeRecovery();
+    return startPostgres(this.ctx, { role: 'master', ...opts });
+  }
+
+  stop(opts: StopOptions = {}): Promise<boolean> {
+    return stopPostgres(this.ctx, opts);
+  }
+
+  restart(opts: { timeoutMs?: number } = {}): Promise<StartOutcome> {
+    return restartPostgres(this.ctx, opts);
+  }
+
+  reload(): Promise<void> {
+    return reloadPostgres(this.ctx);
+  }
+
+  promote(opts: { wait?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    return promotePostgres(this.ctx, opts);
+  }
+
+  /**
+   * Makes this node a replica of `target` (null: no primary_conninfo, e.g. recovering without a
+   * leader): writes standby.signal and the recovery block; a stopped node is started, a running
+   * replica reloaded (PG 13+ applies primary_conninfo on reload), a running primary restarted
+   * (demotion) with on_role_change.
+   */
+  async follow(
+    target: FollowTarget | null,
+    opts: { role?: CallbackRole; timeoutMs?: number } = {},
+  ): Promise<StartOutcome> {
+    const ctx = this.ctx;
+    const role = opts.role ?? 'replica';
+    const plan = buildRecoveryParams(
+      {
+        selfName: ctx.options.name,
+        replication: ctx.options.authentication.replication,
+        recoveryConf: ctx.options.recoveryConf ?? {},
+        useSlots: ctx.options.useSlots ?? true,
+        pgpassPath: ctx.paths.pgpass,
+      },
+      target,
+    );
+    const running = (await livePostmaster(ctx.paths.dataDir)) !== null;
+    const wasPrimary = running && (await this.isPrimary());
+    await ctx.files.setStandby(plan.params, plan.pgpass);
+    if (running && !wasPrimary) {
+      await reloadPostgres(ctx);
+      ctx.role = role;
+      return 'running';
+    }
+    if (running) await stopPostgres(ctx, { mode: 'fast', blockCallbacks: true });
+    const roleChanged = ctx.role !== role && ctx.role !== 'uninitialized';
+    const outcome = await startPostgres(ctx, {
+      role,
+      blockCallbacks: roleChanged,
+      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    });
+    if (roleChanged) ctx.callbacks.call('on_role_change', role);
+    return outcome;
+  }
+
+  /** initdb or the custom bootstrap method, then a start as primary (or into PITR recovery). */
+  async bootstrap(bootstrap: BootstrapOptions): Promise<StartOutcome> {
+    await createNewCluster(this.ctx, bootstrap);
+    const method = bootstrap.method ?? 'initdb';
+    const pitr = method !== 'initdb' && bootstrap.methods?.[method]?.recoveryConf !== undefined;
+    const keep =
+      method !== 'initdb' && bootstrap.methods?.[method]?.keepExistingRecoveryConf === true;
+    if (pitr || keep) return startPostgres(this.ctx, { role: 'master', blockCallbacks: true });
+    return this.startPrimary({ blockCallbacks: true });
+  }
+
+  postBootstrap(bootstrap: BootstrapOptions): Promise<void> {
+    return postBootstrap(this.ctx, bootstrap);
+  }
+
+  createReplica(source: FollowTarget | null, signal?: AbortSignal): Promise<CloneResult> {
+    return createReplica(this.ctx, source, signal);
+  }
+
+  removeDataDirectory(): Promise<void> {
+    return removeDataDirectory(this.ctx);
+  }
+
+  /** After a failed bootstrap: `<data_dir>.failed`. */
+  moveDataDirectoryAside(): Promise<string> {
+    return moveDataDirectoryAside(this.ctx);
+  }
+
+  canRewind(): Promise<boolean> {
+    return canRewind(this.ctx);
+  }
+
+  checkDivergence(leader: LeaderRef): Promise<Divergence> {
+    return checkDivergence(this.ctx, leader);
+  }
+
+  leaderCheckpointGate(
+    leader: LeaderRef,
+    checkpointAfterPromote: boolean | null,
+  ): Promise<string | null> {
+    return leaderCheckpointGate(this.ctx, leader, checkpointAfterPromote);
+  }
+
+  rewind(leader: LeaderRef, signal?: AbortSignal): Promise<boolean> {
+    return rewind(this.ctx, leader, signal);
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.ctx.conn.query('CHECKPOINT');
+  }
+
+  /** From the running server, else pg_controldata; null when there is no cluster. */
+  async systemIdentifier(): Promise<string | null> {
+    if ((await livePostmaster(this.ctx.paths.dataDir)) !== null) {
+      const rows = await this.ctx.conn
+        .query<{ id: string }>(
+          'SELECT system_identifier::text AS id FROM pg_catalog.pg_control_system()',
+        )
+        .catch(() => []);
+      if (rows[0] !== undefined) return rows[0].id;
+    }
+    try {
+      return (await controlData(this.ctx))['Database system identifier'] ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Patroni's `last_operation`: the primary's WAL write position, or a replica's received/replayed. */
+  async lastOperation(): Promise<Lsn | null> {
+    const rows = await this.ctx.conn.query<{ lsn: string | null }>(
+      `SELECT CASE WHEN pg_catalog.pg_is_in_recovery()
+                   THEN GREATEST(pg_catalog.pg_last_wal_receive_lsn(), pg_catalog.pg_last_wal_replay_lsn())
+                   ELSE pg_catalog.pg_current_wal_lsn() END::text AS lsn`,
+    );
+    return parseLsn(rows[0]?.lsn ?? '');
+  }
+
+  readTimelineHistory(timeline: number): Promise<TimelineHistoryFile | null> {
+    return readTimelineHistory(this.ctx, timeline);
+  }
+
+  listSlots(): Promise<ExistingSlot[]> {
+    return listSlots(this.ctx.conn);
+  }
+
+  applySlotPlan(plan: SlotPlan): Promise<void> {
+    const base = localConnectParams(this.ctx.options);
+    return applySlotPlan(this.ctx.conn, plan, this.ctx.logger, (database) => ({
+      ...base,
+      database,
+    }));
+  }
+
+  /** Fire a callback (fire and forget), e.g. on_start when joining a running PostgreSQL. */
+  callback(action: CallbackAction, role: CallbackRole): void {
+    this.ctx.callbacks.call(action, role);
+  }
+
+  /** Rewrites config files (after a dynamic configuration change) and reloads. */
+  reloadConfig(): Promise<void> {
+    return reloadPostgres(this.ctx, { rewriteFiles: true });
+  }
+
+  get state(): LocalPgState['state'] {
+    return this.ctx.lifecycle.published;
+  }
+
+  private async isPrimary(): Promise<boolean> {
+    const rows = await this.ctx.conn
+      .query<{ r: boolean }>('SELECT pg_catalog.pg_is_in_recovery() AS r')
+      .catch(() => []);
+    return rows[0]?.r === false;
+  }
+
+  async close(): Promise<void> {
+    await this.ctx.conn.close();
+  }
+}

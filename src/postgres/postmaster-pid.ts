@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** The first lines of `postmaster.pid`: pid, data dir, start time (epoch s), port, socket dir. */
+export interface PostmasterPid {
+  readonly pid: number;
+  readonly dataDir: string;
+  readonly startEpoch: number;
+  readonly port: number;
+  readonly socketDir: string;
+  /** Line 8: `ready`, `starting`, `stopping`, `standby` (PG 10+). */
+  readonly status: string;
+}
+
+export async function readPostmasterPid(dataDir: string): Promise<PostmasterPid | null> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return null;
+  }
+  const lines = text.split('\n');
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  return {
+    pid,
+    dataDir: lines[1] ?? '',
+    startEpoch: Number(lines[2] ?? 0),
+    port: Number(lines[3] ?? 0),
+    socketDir: lines[4] ?? '',
+    status: (lines[7] ?? '').trim(),
+  };
+}
+
+/** Signal 0: does a process with this pid exist (EPERM still means it exists)? */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A live postmaster for this data directory: postmaster.pid names a process that exists. */
+export async function livePostmaster(dataDir: string): Promise<PostmasterPid | null> {
+  const pid = await readPostmasterPid(dataDir);
+  return pid !== null && processAlive(pid.pid) ? pid : null;
+}
+
+export function signalProcess(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,141 @@
+import { closeSync, openSync, fchownSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { postmasterArgs } from '../core/pg/cmdline.js';
+import { parseListen, pgCtlTimeoutMs } from '../core/pg/options.js';
+import { PatroniError } from '../shared/errors.js';
+import type { CallbackRole } from './callbacks.js';
+import { localConnectParams, programSpec } from './context.js';
+import type { PgContext } from './context.js';
+import { isDirectoryEmpty, pathExists } from './files.js';
+import { livePostmaster } from './postmaster-pid.js';
+import { portInUse, probeServer } from './probe.js';
+
+export interface StartOptions {
+  /** Role for callbacks; the files (standby.signal or not) must already say the same. */
+  readonly role?: CallbackRole | undefined;
+  /** Default pg_ctl_timeout. */
+  readonly timeoutMs?: number | undefined;
+  /** Restart and role-changing follow fire their own callback instead of on_start. */
+  readonly blockCallbacks?: boolean | undefined;
+}
+
+/** `running`: accepting connections; `starting`: still recovering when the timeout came. */
+export type StartOutcome = 'running' | 'starting';
+
+const PROBE_INTERVAL_MS = 250;
+
+/**
+ * Starts the postmaster directly (Patroni's way: its own session, the command-line parameters),
+ * and waits until it accepts connections or the timeout passes. Checks that can fail without
+ * harm run before anything in the data directory is touched.
+ */
+export async function startPostgres(
+  ctx: PgContext,
+  opts: StartOptions = {},
+): Promise<StartOutcome> {
+  await assertStartable(ctx);
+  ctx.lifecycle.transition('starting');
+  try {
+    await ctx.conn.close();
+    await ctx.files.writePostgresqlConf();
+    await ctx.files.replaceHba();
+    await ctx.files.replaceIdent();
+    await launch(ctx);
+  } catch (err) {
+    ctx.lifecycle.transition('start failed');
+    throw err;
+  }
+  const outcome = await waitForStart(ctx, opts.timeoutMs ?? pgCtlTimeoutMs(ctx.options));
+  if (opts.role !== undefined) ctx.role = opts.role;
+  if (outcome === 'running') {
+    await ctx.files.saveBackups().catch(() => undefined);
+    if (opts.blockCallbacks !== true) ctx.callbacks.call('on_start', ctx.role);
+  }
+  return outcome;
+}
+
+async function assertStartable(ctx: PgContext): Promise<void> {
+  const { dataDir, pgVersion } = ctx.paths;
+  if (await isDirectoryEmpty(dataDir)) {
+    throw new PatroniError('PG_DATA_DIR', `data directory ${dataDir} is empty: nothing to start`);
+  }
+  if (!(await pathExists(pgVersion))) {
+    throw new PatroniError(
+      'PG_DATA_DIR',
+      `data directory ${dataDir} (postgresql.data_dir) is not empty but is not a PostgreSQL cluster: PG_VERSION is missing`,
+    );
+  }
+  await ctx.bins.validate(['postgres']);
+  const running = await livePostmaster(dataDir);
+  if (running !== null) {
+    throw new PatroniError(
+      'PG_START_FAILED',
+      `postmaster is already running (pid ${running.pid})`,
+      {
+        details: { pid: running.pid },
+      },
+    );
+  }
+  const { hosts, port } = parseListen(ctx.options.listen);
+  const host = localConnectParams(ctx.options).host;
+  if (await portInUse(host === 'localhost' ? '127.0.0.1' : host, port)) {
+    throw new PatroniError(
+      'PG_START_FAILED',
+      `port ${port} on ${hosts.join(',') || host} (postgresql.listen) is already in use by another process`,
+      { recoverable: true, details: { port } },
+    );
+  }
+}
+
+async function launch(ctx: PgContext): Promise<void> {
+  const args = postmasterArgs(ctx.paths.dataDir, ctx.paths.conf, ctx.files.serverParameters());
+  const fd = openSync(ctx.paths.postmasterLog, 'a', 0o600);
+  try {
+    const owner = ctx.options.owner;
+    if (owner !== null && owner !== undefined) fchownSync(fd, owner.uid, owner.gid);
+    const proc = await ctx.runner.start(
+      programSpec(ctx, ctx.bins.path('postgres'), args, { detached: true, outputFd: fd }),
+    );
+    const launched = { pid: proc.pid, exited: proc.result, done: false };
+    void proc.result.then(() => {
+      launched.done = true;
+    });
+    ctx.launched = launched;
+    ctx.logger.info(`postmaster pid=${proc.pid}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function waitForStart(ctx: PgContext, timeoutMs: number): Promise<StartOutcome> {
+  const deadline = ctx.clock.now() + timeoutMs;
+  const params = { ...localConnectParams(ctx.options), connectTimeoutMs: 2000 };
+  for (;;) {
+    const readiness = await probeServer(params);
+    if (readiness === 'running') {
+      ctx.lifecycle.transition('running');
+      return 'running';
+    }
+    if (ctx.launched?.done === true) {
+      ctx.lifecycle.transition('start failed');
+      throw new PatroniError(
+        'PG_START_FAILED',
+        `postmaster exited during start: ${await logTail(ctx)}`,
+      );
+    }
+    if (ctx.clock.now() >= deadline) {
+      ctx.logger.warning(`PostgreSQL is still starting after ${Math.round(timeoutMs / 1000)} s`);
+      return 'starting';
+    }
+    await ctx.clock.sleep(PROBE_INTERVAL_MS);
+  }
+}
+
+/** The FATAL/ERROR lines the postmaster wrote, or the last lines of its output. */
+export async function logTail(ctx: PgContext): Promise<string> {
+  const text = await readFile(ctx.paths.postmasterLog, 'utf8').catch(() => '');
+  const lines = text.trimEnd().split('\n').slice(-20);
+  const important = lines.filter((l) => /\b(FATAL|ERROR|PANIC)\b/.test(l));
+  const chosen = important.length > 0 ? important : lines.slice(-3);
+  return chosen.join(' | ') || 'no output';
+}

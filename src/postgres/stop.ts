@@ -1,0 +1,98 @@
+import { pgCtlTimeoutMs } from '../core/pg/options.js';
+import { PatroniError, errorMessage } from '../shared/errors.js';
+import type { PgContext } from './context.js';
+import { livePostmaster, processAlive, signalProcess } from './postmaster-pid.js';
+
+export type StopMode = 'smart' | 'fast' | 'immediate';
+
+const SIGNAL_OF: Readonly<Record<StopMode, NodeJS.Signals>> = {
+  smart: 'SIGTERM',
+  fast: 'SIGINT',
+  immediate: 'SIGQUIT',
+};
+
+/** After the requested mode timed out: how long `immediate`, then SIGKILL, may take. */
+export const IMMEDIATE_GRACE_MS = 10_000;
+export const KILL_GRACE_MS = 5_000;
+
+export interface StopOptions {
+  readonly mode?: StopMode | undefined;
+  /** CHECKPOINT first so the shutdown is quick; default: mode != immediate. */
+  readonly checkpoint?: boolean | undefined;
+  /** How long the requested mode may take before escalation; default pg_ctl_timeout. */
+  readonly timeoutMs?: number | undefined;
+  /** Restarts and role-changing follows fire their own callback instead of on_stop. */
+  readonly blockCallbacks?: boolean | undefined;
+}
+
+/**
+ * Stops PostgreSQL with the named mode and an explicit escalation: the mode's signal, then
+ * `immediate` (SIGQUIT) after `timeoutMs`, then SIGKILL of the postmaster's process group after
+ * IMMEDIATE_GRACE_MS. Returns false when nothing was running. Throws PG_STOP_FAILED when even
+ * SIGKILL did not end it.
+ */
+export async function stopPostgres(ctx: PgContext, opts: StopOptions = {}): Promise<boolean> {
+  const mode = opts.mode ?? 'fast';
+  const pm = await livePostmaster(ctx.paths.dataDir);
+  if (pm === null) {
+    await ctx.conn.close();
+    if (!ctx.lifecycle.is('stopped')) ctx.lifecycle.transition('stopped');
+    return false;
+  }
+  if ((opts.checkpoint ?? mode !== 'immediate') && ctx.lifecycle.is('running')) {
+    await ctx.conn.query('CHECKPOINT').catch((err: unknown) => {
+      ctx.logger.warning(`CHECKPOINT before stop failed: ${errorMessage(err)}`);
+    });
+  }
+  await ctx.conn.close();
+  ctx.lifecycle.transition('stopping');
+  const stopped = await escalate(ctx, pm.pid, mode, opts.timeoutMs ?? pgCtlTimeoutMs(ctx.options));
+  if (!stopped) {
+    ctx.lifecycle.transition('stop failed');
+    throw new PatroniError('PG_STOP_FAILED', `postmaster (pid ${pm.pid}) did not stop`, {
+      recoverable: true,
+      details: { pid: pm.pid },
+    });
+  }
+  ctx.lifecycle.transition('stopped');
+  ctx.launched = null;
+  if (opts.blockCallbacks !== true) ctx.callbacks.call('on_stop', ctx.role);
+  return true;
+}
+
+async function escalate(
+  ctx: PgContext,
+  pid: number,
+  mode: StopMode,
+  timeoutMs: number,
+): Promise<boolean> {
+  signalProcess(pid, SIGNAL_OF[mode]);
+  if (await waitForExit(ctx, pid, timeoutMs)) return true;
+  if (mode !== 'immediate') {
+    ctx.logger.warning(
+      `PostgreSQL did not stop in ${timeoutMs} ms with mode ${mode}; using immediate`,
+    );
+    signalProcess(pid, 'SIGQUIT');
+    if (await waitForExit(ctx, pid, IMMEDIATE_GRACE_MS)) return true;
+  }
+  ctx.logger.warning(`PostgreSQL did not stop with mode immediate; sending SIGKILL to pid ${pid}`);
+  // The postmaster leads its own process group (we start it detached), so this reaches the
+  // backends too; the plain pid is the fallback for a postmaster someone else started.
+  if (!signalProcess(-pid, 'SIGKILL')) signalProcess(pid, 'SIGKILL');
+  return waitForExit(ctx, pid, KILL_GRACE_MS);
+}
+
+async function waitForExit(ctx: PgContext, pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = ctx.clock.now() + timeoutMs;
+  while (isRunning(ctx, pid)) {
+    if (ctx.clock.now() >= deadline) return false;
+    await ctx.clock.sleep(100);
+  }
+  return true;
+}
+
+/** Our own child is a zombie until reaped, so its exit event is the truth for it. */
+function isRunning(ctx: PgContext, pid: number): boolean {
+  if (ctx.launched?.pid === pid) return !ctx.launched.done;
+  return processAlive(pid);
+}
