@@ -56,8 +56,8 @@ export function encodeMember(data: MemberData, primaryName: PrimaryRoleName): st
   }
   if (data.pendingRestart === true) out['pending_restart'] = true;
   if (data.xlogLocation !== undefined) out['xlog_location'] = data.xlogLocation;
-  if (data.timeline !== undefined) out['timeline'] = data.timeline;
   if (data.replicationState !== undefined) out['replication_state'] = data.replicationState;
+  if (data.timeline !== undefined) out['timeline'] = data.timeline;
   if (data.scheduledRestart !== undefined) {
     out['scheduled_restart'] = encodeScheduledRestart(data.scheduledRestart, primaryName);
   }

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Etcd3, type ICompare, type IOptions, type IRequestOp, type ITxnResponse } from 'etcd3';
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { PatroniError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type {
   Guard,
@@ -25,8 +24,10 @@ type Policy = NonNullable<FaultHandling['global']>;
  * retry_timeout and keep failing after etcd came back; `Retrying` is our only policy.
  */
 const passThrough = {
-  execute: <T>(fn: (context: { signal: AbortSignal }) => PromiseLike<T> | T): Promise<T> =>
-    Promise.resolve(fn({ signal: new AbortController().signal })),
+  // async, so that a synchronous throw becomes a rejection: the library's markFailed() relies
+  // on `.catch()` of the returned promise.
+  execute: async <T>(fn: (context: { signal: AbortSignal }) => PromiseLike<T> | T): Promise<T> =>
+    fn({ signal: new AbortController().signal }),
   onSuccess: () => ({ dispose: () => undefined }),
   onFailure: () => ({ dispose: () => undefined }),
 } as unknown as Policy; // the library only calls execute(); the events are never subscribed
@@ -238,7 +239,6 @@ export class Etcd3Backend implements KvBackend {
       return await call();
     } catch (error) {
       if (classify(error) === 'lease-not-found') return { ok: false, reason: 'lease-not-found' };
-      if (error instanceof PatroniError) throw error;
       throw error;
     }
   }

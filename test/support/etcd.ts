@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { freePorts } from './ports.js';
+import { makeTempDir, removeTempDir } from './tmpdir.js';
+
+const ETCD_BIN = process.env['PATRONI_TS_ETCD'] ?? '/usr/bin/etcd';
+
+/** A real etcd for one test file, on free loopback ports with its own data dir. */
+export interface EtcdHandle {
+  /** `http://127.0.0.1:<port>`, for clients. */
+  readonly endpoint: string;
+  /** `127.0.0.1:<port>`, the form of patroni.yml's `etcd3.hosts`. */
+  readonly hostPort: string;
+  readonly clientPort: number;
+  readonly dataDir: string;
+  /** Graceful stop (SIGTERM, then SIGKILL after 5 s); data is kept, `restart()` works. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash; data is kept. */
+  kill(): Promise<void>;
+  /** Starts it again on the same ports and data (stopping it first if it runs). */
+  restart(): Promise<void>;
+  /** SIGSTOP: etcd hangs without closing connections (a silent network). */
+  pause(): void;
+  /** SIGCONT after `pause()`. */
+  resume(): void;
+  /** Stops it and removes its files: call this in `after()`. */
+  destroy(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  // Never leave an etcd behind, even when a test file dies halfway.
+  for (const child of live) child.kill('SIGKILL');
+});
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+}
+
+async function waitHealthy(
+  endpoint: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`etcd exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+      const body = (await res.json()) as { health?: string };
+      if (res.ok && body.health === 'true') return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`etcd at ${endpoint} not healthy within ${timeoutMs} ms`);
+}
+
+export async function startEtcd(options: { timeoutMs?: number } = {}): Promise<EtcdHandle> {
+  const root = await makeTempDir('patroni-ts-etcd-');
+  const dataDir = join(root, 'data');
+  const [clientPort = 0, peerPort = 0] = await freePorts(2);
+  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const args = [
+    '--name',
+    'test',
+    '--data-dir',
+    dataDir,
+    '--listen-client-urls',
+    endpoint,
+    '--advertise-client-urls',
+    endpoint,
+    '--listen-peer-urls',
+    peer,
+    '--initial-advertise-peer-urls',
+    peer,
+    '--initial-cluster',
+    `test=${peer}`,
+    '--initial-cluster-state',
+    'new',
+    '--initial-cluster-token',
+    `patroni-ts-${clientPort}`,
+  ];
+  let child: ChildProcess | null = null;
+  let log: WriteStream | null = null;
+
+  const start = async (): Promise<void> => {
+    log ??= createWriteStream(join(root, 'etcd.log'), { flags: 'a' });
+    const c = spawn(ETCD_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    c.stdout.pipe(log, { end: false });
+    c.stderr.pipe(log, { end: false });
+    live.add(c);
+    c.once('exit', () => live.delete(c));
+    child = c;
+    try {
+      await waitHealthy(endpoint, c, options.timeoutMs ?? 30_000);
+    } catch (error) {
+      c.kill('SIGKILL');
+      await exited(c);
+      throw error;
+    }
+  };
+
+  const halt = async (signal: NodeJS.Signals): Promise<void> => {
+    const c = child;
+    if (c === null) return;
+    child = null;
+    c.kill(signal);
+    // A paused etcd handles SIGTERM only once it runs again.
+    c.kill('SIGCONT');
+    const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+    await exited(c);
+    clearTimeout(timer);
+  };
+
+  await start();
+  return {
+    endpoint,
+    hostPort: `127.0.0.1:${clientPort}`,
+    clientPort,
+    dataDir,
+    stop: () => halt('SIGTERM'),
+    kill: () => halt('SIGKILL'),
+    restart: async () => {
+      await halt('SIGTERM');
+      await start();
+    },
+    pause: () => {
+      child?.kill('SIGSTOP');
+    },
+    resume: () => {
+      child?.kill('SIGCONT');
+    },
+    destroy: async () => {
+      await halt('SIGTERM');
+      log?.end();
+      await removeTempDir(root);
+    },
+  };
+}
