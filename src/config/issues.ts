@@ -3,6 +3,7 @@
  * value printed the way Python's str() prints it (operators compare our output with Patroni's).
  */
 import { isRecord } from '../core/config/values.js';
+import { isSecretKey } from '../shared/log/redact.js';
 
 export interface IssueLike {
   readonly path: readonly PropertyKey[];
@@ -48,8 +49,15 @@ export function dottedPath(path: readonly PropertyKey[]): string {
 
 /** One line per issue, in the order found, duplicates removed. */
 export function formatIssues(issues: readonly IssueLike[], input: unknown): string[] {
-  const lines = issues.map(
-    (issue) => `${dottedPath(issue.path)} ${pyStr(valueAt(input, issue.path))} ${issue.message}`,
-  );
+  const lines = issues.map((issue) => {
+    const last = issue.path[issue.path.length - 1];
+    const value = valueAt(input, issue.path);
+    // A password with a type error must still not reach the terminal or the log.
+    const shown =
+      typeof last === 'string' && isSecretKey(last) && value !== undefined
+        ? '******'
+        : pyStr(value);
+    return `${dottedPath(issue.path)} ${shown} ${issue.message}`;
+  });
   return [...new Set(lines)];
 }
