@@ -31,12 +31,25 @@ export interface RestApiServerDeps {
   readonly serverHeader?: string;
   /** Override the handler table (tests). */
   readonly routes?: readonly Route[];
+  /** Slow-client limits; the defaults suit load balancers and patronictl. */
+  readonly timeouts?: Partial<ServerTimeouts>;
+}
+
+export interface ServerTimeouts {
+  /** Time to receive the request headers. */
+  readonly headersMs: number;
+  /** Time to receive the whole request, body included. */
+  readonly requestMs: number;
+  /** Idle time before a kept-alive connection is closed. */
+  readonly keepAliveMs: number;
 }
 
 /** Slow or silent clients must not pin sockets: Patroni serves load balancers. */
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 30_000;
-const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+};
 
 const defaultResolve: HostResolver = async (host) =>
   (await lookup(host, { all: true })).map((a) => a.address);
@@ -59,6 +72,7 @@ export class RestApiServer {
   private readonly deps: RouteDeps;
   private readonly resolve: HostResolver;
   private readonly serverHeader: string;
+  private readonly timeouts: ServerTimeouts;
 
   constructor(d: RestApiServerDeps) {
     this.options = d.options;
@@ -66,6 +80,7 @@ export class RestApiServer {
     this.deps = { ctx: d.context, clock: d.clock ?? systemClock, log: d.log ?? silentLogger };
     this.resolve = d.resolve ?? defaultResolve;
     this.serverHeader = d.serverHeader ?? 'BaseHTTP/0.6 Python/3.11.2';
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...d.timeouts };
   }
 
   get tls(): boolean {
@@ -74,21 +89,34 @@ export class RestApiServer {
 
   async start(): Promise<void> {
     this.access = await this.buildAccess(this.options);
-    const server = this.tls ? createHttpsServer(tlsOptions(this.options)) : createHttpServer();
+    const t = this.timeouts;
+    // Node checks the header/request deadlines on this interval; keep it well under them.
+    const common = {
+      headersTimeout: t.headersMs,
+      requestTimeout: t.requestMs,
+      keepAliveTimeout: t.keepAliveMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, t.headersMs / 4)),
+      // TCP keepalive on accepted sockets, as Patroni's enable_keepalive(10 s).
+      keepAlive: true,
+      keepAliveInitialDelay: 10_000,
+    };
+    const server = this.tls
+      ? createHttpsServer({ ...tlsOptions(this.options), ...common })
+      : createHttpServer(common);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       void this.onRequest(req, res);
     });
+    server.keepAliveTimeout = t.keepAliveMs;
     server.on('clientError', (err: Error, socket: import('node:stream').Duplex) => {
       this.deps.log.debug(`API client error: ${err.message}`);
-      if (socket.writable) socket.end('HTTP/1.0 400 Bad Request\r\n\r\n');
+      const timedOut = (err as { code?: unknown }).code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      const line = timedOut ? '408 Request Timeout' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.0 ${line}\r\n\r\n`);
       else socket.destroy();
     });
     server.on('tlsClientError', (err: Error) => {
       this.deps.log.debug(`API TLS handshake failed: ${err.message}`);
     });
-    server.headersTimeout = HEADERS_TIMEOUT_MS;
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
-    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     await this.listen(server);
     this.server = server;
   }

@@ -71,7 +71,7 @@ describe('basic auth on unsafe endpoints', () => {
   });
   it('reload with new credentials applies to the next request', async () => {
     await server.reload({
-      listen: server.address().host + ':' + server.address().port,
+      listen: `${server.address().host}:${server.address().port}`,
       authentication: { username: 'ops', password: 'new' },
     });
     const old = await call(url(server, '/reload'), {
