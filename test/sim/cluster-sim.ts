@@ -1,0 +1,117 @@
+import { MemoryStore } from '../../src/dcs/memory/index.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import { SimNode, type SimEvent, type SimWorld } from './sim-node.js';
+import type { FakePostgres } from './fake-postgres.js';
+
+/**
+ * Several SimNodes on one memory DCS and one ManualClock. Each node runs a cycle every
+ * `loop_wait` seconds, staggered; between events the clock jumps to the next due time. After
+ * every event the invariant "at most one writable primary" is checked.
+ */
+export class ClusterSim implements SimWorld {
+  readonly clock = new ManualClock();
+  readonly store = new MemoryStore(this.clock);
+  readonly nodes = new Map<string, SimNode>();
+  readonly events: SimEvent[] = [];
+  private readonly due = new Map<string, number>();
+  /** Worst count of writable primaries seen at any instant. */
+  maxPrimaries = 0;
+  readonly loopWaitMs = 10_000;
+
+  constructor(names: readonly string[], staggerMs = 3_000) {
+    names.forEach((name, i) => {
+      const dcs = this.store.client({ scope: 'batman', name });
+      this.nodes.set(name, new SimNode(name, dcs, this));
+      this.due.set(name, this.clock.now() + i * staggerMs);
+    });
+  }
+
+  node(name: string): SimNode {
+    const n = this.nodes.get(name);
+    if (n === undefined) throw new Error(`no node ${name}`);
+    return n;
+  }
+
+  statusOf(name: string): Record<string, unknown> | null {
+    const n = this.nodes.get(name);
+    if (n === undefined || !n.alive) return null;
+    return n.pg.statusDocument(n.nofailover);
+  }
+
+  pgOf(name: string): FakePostgres | undefined {
+    return this.nodes.get(name)?.pg;
+  }
+
+  record(event: SimEvent): void {
+    this.events.push(event);
+  }
+
+  primaries(): string[] {
+    return [...this.nodes.values()].filter((n) => n.alive && n.pg.writable).map((n) => n.name);
+  }
+
+  /** Simulates a machine dying: Patroni and PostgreSQL stop, its lease is left to expire. */
+  kill(name: string): void {
+    const n = this.node(name);
+    n.alive = false;
+    n.pg.stop();
+  }
+
+  /** Runs events until `until` (ms of simulated time from now) or until `done()` holds. */
+  async run(forMs: number, done: () => boolean = () => false): Promise<void> {
+    const end = this.clock.now() + forMs;
+    while (this.clock.now() <= end) {
+      const [name, at, isTask] = this.nextEvent();
+      if (at > end) break;
+      if (at > this.clock.now()) this.clock.advance(at - this.clock.now());
+      const node = this.node(name);
+      this.replicate();
+      this.clientWrites();
+      if (isTask) {
+        await node.finishTask();
+        // Patroni wakes the loop when a long action ends: the next cycle runs at once.
+        this.due.set(name, this.clock.now());
+      } else {
+        this.due.set(name, at + this.loopWaitMs);
+        if (node.alive) await node.cycle();
+      }
+      this.check();
+      if (done()) return;
+    }
+  }
+
+  /** The earliest of every node's next cycle and its running task's end. */
+  private nextEvent(): [string, number, boolean] {
+    let best: [string, number, boolean] = ['', Infinity, false];
+    for (const [name, at] of this.due) {
+      const node = this.node(name);
+      const task = node.alive ? node.task : null;
+      if (task !== null && task.finishAt < best[1]) best = [name, task.finishAt, true];
+      if (at < best[1]) best = [name, at, false];
+    }
+    return best;
+  }
+
+  private replicate(): void {
+    for (const n of this.nodes.values()) {
+      if (n.alive && n.pg.upstream !== null) n.pg.replicate(this.pgOf(n.pg.upstream));
+    }
+  }
+
+  /** Applications keep writing to whichever node accepts writes. */
+  private clientWrites(): void {
+    for (const name of this.primaries()) this.node(name).pg.wal += 100;
+  }
+
+  private check(): void {
+    this.maxPrimaries = Math.max(this.maxPrimaries, this.primaries().length);
+  }
+
+  leaderKey(): string | null {
+    return this.store.get('/service/batman/leader')?.value ?? null;
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}
