@@ -133,6 +133,10 @@ describe('post bootstrap (§10.3)', () => {
     assert.ok(a?.type === 'setInitialize' && a.sysid === SYSID && !a.createNew);
     assert.equal(d.memory.bootstrapping, false);
     assert.ok(d.memory.leaderUntil > 0);
+    // initdb's timeline has its checkpoint already: no checkpoint_after_promote flag.
+    assert.equal(d.memory.rewind, 'checkpoint');
+    const touch = d.actions.at(-1);
+    assert.ok(touch?.type === 'touchMember' && touch.member.checkpointAfterPromote === undefined);
   });
 
   it('bootstrap failed: cancel initialization', () => {

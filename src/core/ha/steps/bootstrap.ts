@@ -3,6 +3,7 @@ import type { Cycle } from '../context.js';
 import { INFO, TASK } from '../info.js';
 import { followTargetOf } from '../input.js';
 import { nodeToFollow } from './following.js';
+import { ensureCheckpointAfterPromote } from './holding-lock.js';
 
 /** `Ha.sysid_valid`: a system identifier is a string of at least 10 digits. */
 export function sysidValid(sysid: string | null): boolean {
@@ -150,5 +151,6 @@ export function postBootstrap(c: Cycle): string {
   c.setLeader();
   c.memory.startCallbackFired = true;
   c.memory.rewind = 'initial';
+  ensureCheckpointAfterPromote(c);
   return INFO.initializedNewCluster;
 }

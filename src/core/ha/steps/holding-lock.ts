@@ -23,7 +23,7 @@ function updateClusterHistory(c: Cycle): void {
  * `ensure_checkpoint_after_promote()` (§11.4): followers may only pg_rewind from us once a
  * CHECKPOINT on the new timeline has run; until then our member key says so.
  */
-function ensureCheckpointAfterPromote(c: Cycle): void {
+export function ensureCheckpointAfterPromote(c: Cycle): void {
   if (c.memory.rewind !== 'initial' || !c.pgPrimary) return;
   const pg = c.input.pg;
   if (pg.timeline !== null && pg.checkpointTimeline === pg.timeline) {
