@@ -22,8 +22,9 @@ describe('peer status documents (§6.3)', () => {
 
   it('a primary: xlog.location', () => {
     const s = parsePeerStatus({ role: 'master', xlog: { location: 500 }, timeline: 3 });
-    assert.equal(s?.isPrimary, true);
-    assert.equal(s?.walPosition, 500);
+    assert.ok(s !== null);
+    assert.equal(s.isPrimary, true);
+    assert.equal(s.walPosition, 500);
   });
 
   it('postgres down (no xlog) counts as unreachable', () => {
