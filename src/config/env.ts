@@ -3,9 +3,9 @@
  * `_build_environment_configuration`). The environment comes in as a parameter: this module
  * never touches process.env, so tests pass their own and the caller decides what to scrub.
  */
-import { parse as parseYaml } from 'yaml';
 import { parseBool, parseIntValue } from '../core/config/values.js';
 import { AUTH_KEYS } from './schema-postgresql.js';
+import { parseYamlValue } from './yaml.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -137,24 +137,16 @@ const PG_PROGRAMS = [
 /** YAML flow text, wrapped the way Patroni wraps it; undefined when it does not parse. */
 function parseList(value: string): unknown[] | undefined {
   const text = value.trim().startsWith('-') || value.includes('[') ? value : `[${value}]`;
-  try {
-    const parsed: unknown = parseYaml(text, { version: '1.1' });
-    return Array.isArray(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseYamlValue(text);
+  return Array.isArray(parsed) ? parsed : undefined;
 }
 
 function parseDict(value: string): Record<string, unknown> | undefined {
   const text = value.trim().startsWith('{') ? value : `{${value}}`;
-  try {
-    const parsed: unknown = parseYaml(text, { version: '1.1' });
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseYamlValue(text);
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined;
 }
 
 function convert(value: string, kind: Kind | 'str'): unknown {
