@@ -110,6 +110,14 @@ export class PgConfigFiles {
     }
   }
 
+  /**
+   * After a promote: PostgreSQL removes standby.signal itself (removing it under its feet makes
+   * the startup process fail), so only our recovery block is dropped, at the next conf write.
+   */
+  forgetRecovery(): void {
+    this.recovery = null;
+  }
+
   currentRecovery(): Readonly<Record<string, PgParamValue>> | null {
     return this.recovery;
   }

@@ -79,7 +79,7 @@ export async function promotePostgres(
       },
     );
   }
-  await ctx.files.removeRecovery();
+  ctx.files.forgetRecovery();
   ctx.role = 'master';
   ctx.callbacks.call('on_role_change', 'master');
   if (opts.wait === true) await waitForPrimary(ctx, opts.timeoutMs ?? pgCtlTimeoutMs(ctx.options));
