@@ -6,6 +6,7 @@ import { FakeApiContext } from '../../src/api/testing/fake-context.js';
 import { call, rawExchange } from '../../src/api/testing/http-client.js';
 import { primaryView, replicaView } from '../../src/core/health/fixtures.js';
 import type { NodeView } from '../../src/core/health/node-view.js';
+import { freePort } from '../support/ports.js';
 
 /** Resolves with how long the server took to close a connection that sent `payload`. */
 function closedAfter(port: number, payload: string, limitMs: number): Promise<number> {
@@ -123,5 +124,47 @@ describe('REST API robustness', () => {
     assert.equal(count(200), 200, '/replica and /patroni');
     assert.equal(count(202), 10, 'reloads');
     ctx.nodeView = primaryView();
+  });
+});
+
+describe('REST API lifecycle', () => {
+  it('a busy port is a clear error naming restapi.listen', async () => {
+    const first = new RestApiServer({
+      options: { listen: '127.0.0.1:0' },
+      context: new FakeApiContext(),
+    });
+    await first.start();
+    try {
+      const second = new RestApiServer({
+        options: { listen: `127.0.0.1:${first.address().port}` },
+        context: new FakeApiContext(),
+      });
+      await assert.rejects(
+        second.start(),
+        /Couldn't start a service on '127\.0\.0\.1:\d+', please check your `restapi\.listen`/,
+      );
+    } finally {
+      await first.stop();
+    }
+  });
+  it('reload with a new listen address moves the server', async () => {
+    const server = new RestApiServer({
+      options: { listen: '127.0.0.1:0' },
+      context: new FakeApiContext(),
+    });
+    await server.start();
+    try {
+      const oldPort = server.address().port;
+      const target = await freePort();
+      await server.reload({ listen: `127.0.0.1:${target}`, httpExtraHeaders: { 'X-New': '1' } });
+      const newPort = server.address().port;
+      assert.equal(newPort, target);
+      assert.notEqual(newPort, oldPort);
+      const res = await call(`http://127.0.0.1:${newPort}/patroni`);
+      assert.equal(res.headers['x-new'], '1');
+      await assert.rejects(call(`http://127.0.0.1:${oldPort}/patroni`));
+    } finally {
+      await server.stop();
+    }
   });
 });
