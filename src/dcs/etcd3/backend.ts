@@ -32,6 +32,18 @@ const passThrough = {
   onFailure: () => ({ dispose: () => undefined }),
 } as unknown as Policy; // the library only calls execute(); the events are never subscribed
 
+type WatchBackoff = NonNullable<FaultHandling['watchBackoff']>;
+
+/**
+ * Re-open a broken watch stream every half second. The default grows to 30 s, and its pending
+ * timer would keep a closed client's process alive that long.
+ */
+const WATCH_RETRY_MS = 500;
+const constantWatchBackoff: WatchBackoff = {
+  duration: WATCH_RETRY_MS,
+  next: () => constantWatchBackoff,
+};
+
 const buf = (s: string): Buffer => Buffer.from(s, 'utf8');
 
 /** The end of a prefix range: the prefix with its last byte incremented. */
@@ -77,48 +89,56 @@ export async function credentialsOf(options: Etcd3Options): Promise<IOptions['cr
 
 /** etcd v3 over gRPC (the `etcd3` package): the only file that talks to the library's KV API. */
 export class Etcd3Backend implements KvBackend {
-  private readonly retrying: Retrying;
+  private readonly retrying: Retrying<Etcd3>;
 
   private constructor(
-    private readonly client: Etcd3,
+    private readonly clients: readonly Etcd3[],
     logger: Logger,
     retryTimeout: number,
-    endpoints: number,
     clock: Clock,
   ) {
-    this.retrying = new Retrying(clock, logger, retryTimeout, endpoints);
+    this.retrying = new Retrying(clients, clock, logger, retryTimeout);
   }
 
+  /**
+   * One library client per endpoint, so that `Retrying` decides where each attempt goes: the
+   * library's own host choice is random per call, which can hit a dead endpoint many times in
+   * a row.
+   */
   static async connect(
     options: Etcd3Options,
     logger: Logger,
     clock: Clock = systemClock,
   ): Promise<Etcd3Backend> {
     const credentials = await credentialsOf(options);
-    const client = new Etcd3({
-      hosts: options.hosts.map((h) => `${options.protocol}://${h}`),
-      ...(credentials === undefined ? {} : { credentials }),
-      ...(options.username !== undefined && options.password !== undefined
-        ? { auth: { username: options.username, password: options.password } }
-        : {}),
-      faultHandling: { host: () => passThrough, global: passThrough },
-      // Reconnect quickly once etcd is back: the default backoff grows to two minutes.
-      grpcOptions: {
-        'grpc.initial_reconnect_backoff_ms': 100,
-        'grpc.max_reconnect_backoff_ms': 1000,
-        'grpc.keepalive_time_ms': Math.max(1000, options.loopWait * 1000),
-        'grpc.keepalive_timeout_ms': Math.max(1000, options.retryTimeout * 500),
-      },
-    });
-    return new Etcd3Backend(client, logger, options.retryTimeout, options.hosts.length, clock);
+    const clients = options.hosts.map(
+      (host) =>
+        new Etcd3({
+          hosts: `${options.protocol}://${host}`,
+          ...(credentials === undefined ? {} : { credentials }),
+          ...(options.username !== undefined && options.password !== undefined
+            ? { auth: { username: options.username, password: options.password } }
+            : {}),
+          faultHandling: {
+            host: () => passThrough,
+            global: passThrough,
+            watchBackoff: constantWatchBackoff,
+          },
+          // Reconnect quickly once etcd is back: the default backoff grows to two minutes.
+          grpcOptions: {
+            'grpc.initial_reconnect_backoff_ms': 100,
+            'grpc.max_reconnect_backoff_ms': 1000,
+            'grpc.keepalive_time_ms': Math.max(1000, options.loopWait * 1000),
+            'grpc.keepalive_timeout_ms': Math.max(1000, options.retryTimeout * 500),
+          },
+        }),
+    );
+    return new Etcd3Backend(clients, logger, options.retryTimeout, clock);
   }
 
   async range(prefix: string): Promise<{ revision: number; entries: readonly KvEntry[] }> {
-    const resp = await this.retrying.run('range', (o) =>
-      this.client.kv.range(
-        { key: buf(prefix), range_end: prefixEnd(prefix), serializable: true },
-        o,
-      ),
+    const resp = await this.retrying.run('range', (c, o) =>
+      c.kv.range({ key: buf(prefix), range_end: prefixEnd(prefix), serializable: true }, o),
     );
     const entries = resp.kvs.map((kv) => ({
       key: kv.key.toString('utf8'),
@@ -141,9 +161,7 @@ export class Etcd3Backend implements KvBackend {
     return this.leaseAware(async () => {
       const guard = options.guard;
       if (guard === undefined) {
-        const resp = await this.retrying.run('put', (o) =>
-          this.client.kv.put(put.request_put ?? {}, o),
-        );
+        const resp = await this.retrying.run('put', (c, o) => c.kv.put(put.request_put ?? {}, o));
         return { ok: true, revision: Number(resp.header.revision) };
       }
       // Re-create when absent: a nested txn, so that no one else's key is ever overwritten.
@@ -151,8 +169,8 @@ export class Etcd3Backend implements KvBackend {
         guard.kind === 'valueOrAbsent'
           ? [{ request_txn: { compare: compareFor(key, { kind: 'absent' }), success: [put] } }]
           : [];
-      const resp = await this.retrying.run('txn', (o) =>
-        this.client.kv.txn({ compare: compareFor(key, guard), success: [put], failure }, o),
+      const resp = await this.retrying.run('txn', (c, o) =>
+        c.kv.txn({ compare: compareFor(key, guard), success: [put], failure }, o),
       );
       return txnSucceeded(resp)
         ? { ok: true, revision: Number(resp.header.revision) }
@@ -162,13 +180,13 @@ export class Etcd3Backend implements KvBackend {
 
   async delete(key: string, guard?: Guard): Promise<WriteOutcome> {
     if (guard === undefined) {
-      const resp = await this.retrying.run('delete', (o) =>
-        this.client.kv.deleteRange({ key: buf(key) }, o),
+      const resp = await this.retrying.run('delete', (c, o) =>
+        c.kv.deleteRange({ key: buf(key) }, o),
       );
       return { ok: true, revision: Number(resp.header.revision) };
     }
-    const resp = await this.retrying.run('txn', (o) =>
-      this.client.kv.txn(
+    const resp = await this.retrying.run('txn', (c, o) =>
+      c.kv.txn(
         { compare: compareFor(key, guard), success: [{ request_delete_range: { key: buf(key) } }] },
         o,
       ),
@@ -179,26 +197,28 @@ export class Etcd3Backend implements KvBackend {
   }
 
   async deletePrefix(prefix: string): Promise<void> {
-    await this.retrying.run('delete', (o) =>
-      this.client.kv.deleteRange({ key: buf(prefix), range_end: prefixEnd(prefix) }, o),
+    await this.retrying.run('delete', (c, o) =>
+      c.kv.deleteRange({ key: buf(prefix), range_end: prefixEnd(prefix) }, o),
     );
   }
 
   async grantLease(ttlSeconds: number): Promise<string> {
-    const resp = await this.retrying.run('lease grant', (o) =>
-      this.client.leaseClient.leaseGrant({ TTL: ttlSeconds }, o),
+    const resp = await this.retrying.run('lease grant', (c, o) =>
+      c.leaseClient.leaseGrant({ TTL: ttlSeconds }, o),
     );
     return resp.ID;
   }
 
   async keepAlive(lease: string): Promise<boolean> {
-    const ttl = await this.retrying.run('lease keepalive', (o) => this.keepAliveOnce(lease, o));
+    const ttl = await this.retrying.run('lease keepalive', (c, o) =>
+      this.keepAliveOnce(c, lease, o),
+    );
     return ttl > 0;
   }
 
   /** One keep-alive over the library's bidirectional stream (etcd has no unary keep-alive). */
-  private async keepAliveOnce(lease: string, options: CallOptions): Promise<number> {
-    const stream = await this.client.leaseClient.leaseKeepAlive(options);
+  private async keepAliveOnce(client: Etcd3, lease: string, options: CallOptions): Promise<number> {
+    const stream = await client.leaseClient.leaseKeepAlive(options);
     try {
       return await new Promise<number>((resolve, reject) => {
         stream.on('data', (res: { TTL?: string }) => {
@@ -221,7 +241,7 @@ export class Etcd3Backend implements KvBackend {
     onEvent: (e: KvEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    return watchKey(this.client, key, fromRevision, onEvent, signal);
+    return watchKey(this.retrying.client, key, fromRevision, onEvent, signal);
   }
 
   setRetryTimeout(seconds: number): void {
@@ -229,7 +249,7 @@ export class Etcd3Backend implements KvBackend {
   }
 
   close(): Promise<void> {
-    this.client.close();
+    for (const c of this.clients) c.close();
     return Promise.resolve();
   }
 

@@ -1,4 +1,5 @@
 import {
+  castGrpcError,
   isRecoverableError,
   EtcdLeaseInvalidError,
   GRPCFailedPreconditionError,
@@ -13,9 +14,11 @@ import { PatroniError, errorMessage } from '../../shared/errors.js';
  */
 export type EtcdFailure = 'retry' | 'lease-not-found' | 'fatal';
 
-export function classify(error: unknown): EtcdFailure {
+export function classify(raw: unknown): EtcdFailure {
+  if (!(raw instanceof Error)) return 'fatal';
+  // Errors of streams (keep-alive) arrive as plain gRPC errors: type them as calls' errors are.
+  const error = castGrpcError(raw);
   if (error instanceof EtcdLeaseInvalidError) return 'lease-not-found';
-  if (!(error instanceof Error)) return 'fatal';
   if (isRecoverableError(error)) return 'retry';
   if (error instanceof GRPCFailedPreconditionError) return 'retry';
   // Untyped gRPC failures (no connection, closed channel) are connectivity problems.

@@ -11,22 +11,26 @@ export type CallOptions = NonNullable<Parameters<KVClient['range']>[1]>;
 const MIN_ATTEMPT_MS = 1000;
 const FIRST_PAUSE_MS = 100;
 const MAX_PAUSE_MS = 1000;
+/** Below this much budget left, another attempt is not worth it. */
+const LAST_TRY_MS = 100;
 
 /**
- * Runs one etcd call within the retry budget: each attempt carries a gRPC deadline, failed
- * connectivity is retried (on another endpoint, since the pool shuffles hosts per call) with a
- * short growing pause, and when the budget is spent the call throws DCS_UNREACHABLE. The
- * etcd3 library's own retry and circuit breaker are switched off (see backend.ts) so that this
- * is the only policy and no call outlives `retry_timeout`.
+ * Runs one etcd call within the retry budget, over one client per endpoint. It sticks to the
+ * endpoint that answered last; a connectivity failure moves on to the next endpoint, and after a
+ * full round of failures it pauses briefly (growing to 1 s) before the next round. Each attempt
+ * carries a gRPC deadline; when the budget is spent the call throws DCS_UNREACHABLE. The etcd3
+ * library's own retry and circuit breaker are switched off (see backend.ts) so that this is the
+ * only policy and no call outlives `retry_timeout`.
  */
-export class Retrying {
+export class Retrying<C> {
   private budgetMs: number;
+  private current = 0;
 
   constructor(
+    private readonly clients: readonly C[],
     private readonly clock: Clock,
     private readonly logger: Logger,
     retryTimeoutSeconds: number,
-    private readonly endpoints: number,
   ) {
     this.budgetMs = retryTimeoutSeconds * 1000;
   }
@@ -35,34 +39,45 @@ export class Retrying {
     this.budgetMs = seconds * 1000;
   }
 
-  /** The per-attempt share of the budget: every endpoint gets a try, each at least 1 s. */
+  /** The client of the endpoint in use (for long-lived streams such as watches). */
+  get client(): C {
+    const c = this.clients[this.current] ?? this.clients[0];
+    if (c === undefined) throw new Error('no etcd endpoint');
+    return c;
+  }
+
+  /** Patroni's split (`_calculate_timeouts`): 1 node 3 tries, 2 nodes 2 each, else 1 each. */
   private attemptMs(): number {
-    const tries = this.endpoints >= 3 ? this.endpoints : this.endpoints === 2 ? 4 : 3;
+    const n = this.clients.length;
+    const tries = n >= 3 ? n : n === 2 ? 4 : 3;
     return Math.max(MIN_ATTEMPT_MS, this.budgetMs / tries);
   }
 
   /**
-   * `call` gets the gRPC options of one attempt. Lease-not-found errors are rethrown as they are
-   * (the caller turns them into a result); other non-retryable errors become DCS_UNREACHABLE.
+   * `call` gets a client and the gRPC options of one attempt. Lease-not-found errors are
+   * rethrown as they are (the caller turns them into a result); other non-retryable errors
+   * become DCS_UNREACHABLE at once.
    */
-  async run<T>(what: string, call: (options: CallOptions) => Promise<T>): Promise<T> {
-    const start = this.clock.now();
-    const end = start + this.budgetMs;
+  async run<T>(what: string, call: (client: C, options: CallOptions) => Promise<T>): Promise<T> {
+    const end = this.clock.now() + this.budgetMs;
     let pause = FIRST_PAUSE_MS;
     for (let attempt = 1; ; attempt++) {
       const remaining = end - this.clock.now();
       const timeout = Math.max(1, Math.min(this.attemptMs(), remaining));
       try {
-        return await call({ deadline: new Date(Date.now() + timeout) });
+        return await call(this.client, { deadline: new Date(Date.now() + timeout) });
       } catch (error) {
         const kind = classify(error);
         if (kind === 'lease-not-found') throw error;
         if (kind === 'fatal') throw unreachable(what, error);
-        const left = end - this.clock.now();
-        if (left <= pause) throw unreachable(what, error);
         this.logger.debug(`etcd: ${what} attempt ${attempt} failed: ${errorMessage(error)}`);
-        await this.clock.sleep(pause);
-        pause = Math.min(MAX_PAUSE_MS, pause * 2);
+        this.current = (this.current + 1) % this.clients.length;
+        const left = end - this.clock.now();
+        if (left < LAST_TRY_MS) throw unreachable(what, error);
+        if (attempt % this.clients.length === 0) {
+          await this.clock.sleep(Math.min(pause, left - LAST_TRY_MS));
+          pause = Math.min(MAX_PAUSE_MS, pause * 2);
+        }
       }
     }
   }

@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Etcd3 } from 'etcd3';
+import { clusterTimeline, NO_TAGS, type ClusterSnapshot } from '../../src/core/model/index.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import { isPatroniError } from '../../src/shared/errors.js';
+import { silentLogger } from '../../src/shared/log/logger.js';
+import {
+  APPENDIX_A,
+  APPENDIX_A_BASE,
+  APPENDIX_A_FAILSAFE,
+  APPENDIX_A_SYNC,
+} from '../../src/dcs/contract/appendix-a.js';
+import { createEtcd3Dcs, type Etcd3Options } from '../../src/dcs/etcd3/index.js';
+import { MemoryStore } from '../../src/dcs/memory/index.js';
+import type { Dcs, MemberData } from '../../src/dcs/port.js';
+import { startEtcd, type EtcdHandle } from '../support/etcd.js';
+import { freePort } from '../support/ports.js';
+
+let etcd: EtcdHandle;
+let raw: Etcd3;
+const opened: Dcs[] = [];
+
+before(async () => {
+  etcd = await startEtcd();
+  raw = new Etcd3({ hosts: etcd.endpoint });
+});
+
+after(async () => {
+  await Promise.all(opened.map((d) => d.close()));
+  raw.close();
+  await etcd.destroy();
+});
+
+async function client(name: string, extra: Partial<Etcd3Options> = {}): Promise<Dcs> {
+  const dcs = await createEtcd3Dcs(
+    {
+      hosts: [etcd.hostPort],
+      protocol: 'http',
+      scope: 'batman',
+      namespace: '/service/',
+      name,
+      ttl: 30,
+      loopWait: 10,
+      retryTimeout: 10,
+      ...extra,
+    },
+    silentLogger,
+  );
+  opened.push(dcs);
+  return dcs;
+}
+
+const member = (n: number, role: MemberData['role'], nofailover = false): MemberData => ({
+  connUrl: `postgres://10.0.0.1${n}:5432/postgres`,
+  apiUrl: `http://10.0.0.1${n}:8008/patroni`,
+  state: 'running',
+  role,
+  version: '3.0.2',
+  ...(nofailover ? { tags: { ...NO_TAGS, nofailover: true } } : {}),
+  xlogLocation: 67109312,
+  timeline: 2,
+});
+
+async function rawScope(): Promise<Record<string, { value: string; lease: string }>> {
+  const prefix = `${APPENDIX_A_BASE}/`;
+  const resp = await raw.getAll().prefix(prefix).exec();
+  const out: Record<string, { value: string; lease: string }> = {};
+  for (const kv of resp.kvs) {
+    out[kv.key.toString().slice(prefix.length)] = { value: kv.value.toString(), lease: kv.lease };
+  }
+  return out;
+}
+
+/** A snapshot without revisions and lease IDs, which differ between stores. */
+function shape(c: ClusterSnapshot): unknown {
+  return JSON.parse(
+    JSON.stringify(c, (key, value: unknown) =>
+      key === 'index' || key === 'session' ? undefined : value,
+    ),
+  );
+}
+
+describe('etcd3 adapter: wire compatibility with Patroni 3.0.2', () => {
+  it('a 3-node cluster is written with exactly the keys and JSON of Appendix A', async () => {
+    await raw.delete().prefix(`${APPENDIX_A_BASE}/`);
+    const [n1, n2, n3] = [await client('node1'), await client('node2'), await client('node3')];
+    assert.equal(await n2.initialize(true, ''), true);
+    assert.equal(await n2.initialize(false, APPENDIX_A['initialize'] ?? ''), true);
+    assert.equal(await n2.setConfigValue(APPENDIX_A['config'] ?? ''), true);
+    assert.equal(await n2.attemptToAcquireLeader(), true);
+    assert.equal(await n1.touchMember(member(1, 'replica')), true);
+    assert.equal(await n2.touchMember(member(2, 'primary')), true);
+    assert.equal(await n3.touchMember(member(3, 'replica', true)), true);
+    assert.equal(await n2.updateLeader(67109312), true);
+    const history = JSON.parse(APPENDIX_A['history'] ?? '') as [
+      number,
+      number,
+      string,
+      string,
+      string,
+    ][];
+    assert.equal(await n2.setHistoryValue(history), true);
+    assert.equal(await n2.setFailoverValue({}), true);
+
+    const written = await rawScope();
+    const values = Object.fromEntries(Object.entries(written).map(([k, v]) => [k, v.value]));
+    assert.deepEqual(values, APPENDIX_A);
+    for (const [key, { lease }] of Object.entries(written)) {
+      const leased = key === 'leader' || key.startsWith('members/');
+      assert.equal(lease !== '0', leased, `${key} lease ${lease}`);
+    }
+    assert.equal(written['leader']?.lease, written['members/node2']?.lease, 'one lease per node');
+
+    await n2.setSyncStateValue({ leader: 'node2', syncStandbys: ['node1'] });
+    await n2.updateLeader(67109312, null, {
+      node1: 'http://10.0.0.11:8008/patroni',
+      node2: 'http://10.0.0.12:8008/patroni',
+      node3: 'http://10.0.0.13:8008/patroni',
+    });
+    const more = await rawScope();
+    assert.equal(more['sync']?.value, APPENDIX_A_SYNC);
+    assert.equal(more['failsafe']?.value, APPENDIX_A_FAILSAFE);
+  });
+
+  it('a cluster written raw in Patroni format reads into the same snapshot as the memory store', async () => {
+    await raw.delete().prefix(`${APPENDIX_A_BASE}/`);
+    const lease = raw.lease(30, { autoKeepAlive: false });
+    const store = new MemoryStore(new ManualClock());
+    for (const [key, value] of Object.entries(APPENDIX_A)) {
+      const absolute = `${APPENDIX_A_BASE}/${key}`;
+      if (key === 'leader' || key.startsWith('members/')) await lease.put(absolute).value(value);
+      else await raw.put(absolute).value(value);
+      store.putRaw(absolute, value);
+    }
+    const fromEtcd = await (await client('reader')).getCluster();
+    const fromMemory = await store.client({ scope: 'batman', name: 'reader' }).getCluster();
+    assert.deepEqual(shape(fromEtcd), shape(fromMemory));
+    assert.equal(fromEtcd.leader?.name, 'node2');
+    assert.equal(fromEtcd.leader.session, await lease.grant());
+    assert.equal(fromEtcd.leader.member.role, 'primary');
+    assert.deepEqual(
+      fromEtcd.members.map((m) => [m.name, m.role, m.tags.nofailover]),
+      [
+        ['node1', 'replica', false],
+        ['node2', 'primary', false],
+        ['node3', 'replica', true],
+      ],
+    );
+    assert.equal(fromEtcd.initialize, '7214328734719876543');
+    assert.equal(fromEtcd.lastLsn, 67109312);
+    assert.equal(clusterTimeline(fromEtcd), 2);
+    assert.equal(fromEtcd.config?.data['maximum_lag_on_failover'], 1048576);
+    await lease.revoke();
+    await store.close();
+  });
+});
+
+describe('etcd3 adapter: endpoints', () => {
+  it('keeps working when one of two endpoints is dead', async () => {
+    const dead = await freePort();
+    const dcs = await client('node9', {
+      hosts: [`127.0.0.1:${dead}`, etcd.hostPort],
+      retryTimeout: 3,
+    });
+    for (let i = 0; i < 20; i++) await dcs.getCluster();
+    assert.equal(await dcs.touchMember(member(9, 'replica')), true);
+  });
+});
+
+/** Runs `call`, which must fail with DCS_UNREACHABLE, and returns how long it took. */
+async function timeToFail(call: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await assert.rejects(call, (e: unknown) => isPatroniError(e, 'DCS_UNREACHABLE') && e.recoverable);
+  return performance.now() - t0;
+}
+
+describe('etcd3 adapter: etcd down', () => {
+  const RETRY_S = 2;
+  const LIMIT_MS = RETRY_S * 1000 + 1500;
+
+  it('calls fail with DCS_UNREACHABLE within retry_timeout while etcd is stopped, then recover', async () => {
+    const dcs = await client('node5', { retryTimeout: RETRY_S, ttl: 10, loopWait: 1 });
+    assert.equal(await dcs.attemptToAcquireLeader(), true);
+    await dcs.getCluster();
+    await etcd.stop();
+    try {
+      const calls: [string, () => Promise<unknown>][] = [
+        ['getCluster', () => dcs.getCluster()],
+        ['attemptToAcquireLeader', () => dcs.attemptToAcquireLeader()],
+        ['updateLeader', () => dcs.updateLeader(1)],
+        ['touchMember', () => dcs.touchMember({ ...member(5, 'primary'), state: 'stopped' })],
+        ['setFailoverValue', () => dcs.setFailoverValue({}, 1)],
+      ];
+      for (const [name, call] of calls) {
+        const ms = await timeToFail(call);
+        assert.ok(ms < LIMIT_MS, `${name} took ${ms.toFixed(0)} ms`);
+      }
+      const t0 = performance.now();
+      assert.equal(await dcs.watch(1, 1500), false, 'a watch waits out its time, never throws');
+      assert.ok(performance.now() - t0 < 3000);
+    } finally {
+      await etcd.restart();
+    }
+    const deadline = Date.now() + 15_000;
+    let cluster: ClusterSnapshot | null = null;
+    while (cluster === null && Date.now() < deadline) {
+      cluster = await dcs.getCluster().catch(() => null);
+    }
+    assert.ok(cluster !== null, 'reads work again soon after etcd is back');
+    assert.equal(await dcs.updateLeader(2), true, 'the lock survived a short outage');
+  });
+
+  it('calls fail within retry_timeout while etcd hangs (SIGSTOP), never hang', async () => {
+    const dcs = await client('node6', { retryTimeout: RETRY_S, ttl: 10, loopWait: 1 });
+    await dcs.getCluster();
+    etcd.pause();
+    try {
+      assert.ok((await timeToFail(() => dcs.getCluster())) < LIMIT_MS);
+      assert.ok((await timeToFail(() => dcs.touchMember(member(6, 'replica')))) < LIMIT_MS);
+      assert.ok((await timeToFail(() => dcs.setConfigValue({ ttl: 30 }))) < LIMIT_MS);
+    } finally {
+      etcd.resume();
+    }
+    const deadline = Date.now() + 15_000;
+    let ok = false;
+    while (!ok && Date.now() < deadline)
+      ok = await dcs.getCluster().then(
+        () => true,
+        () => false,
+      );
+    assert.ok(ok, 'reads work again after etcd resumes');
+  });
+});
