@@ -35,7 +35,7 @@ async function validate(path: string | undefined, o: Options): Promise<number> {
   for (const warning of report.warnings) process.stderr.write(`WARNING: ${warning}\n`);
   for (const problem of report.problems) process.stderr.write(`${problem}\n`);
   if (report.problems.length > 0) return 1;
-  if (o.print === true) process.stdout.write(toYaml(raw, { lineWidth: 0 }));
+  if (o.print === true) process.stdout.write(toYaml(raw, { lineWidth: 0, singleQuote: true }));
   return 0;
 }
 

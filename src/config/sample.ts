@@ -75,7 +75,7 @@ export async function sampleConfig(env: Env): Promise<Record<string, unknown>> {
 
 /** The YAML text, with Patroni's reminder that `bootstrap.dcs` only seeds a new cluster. */
 export function renderSample(config: Readonly<Record<string, unknown>>): string {
-  const text = toYaml(config, { lineWidth: 0 });
+  const text = toYaml(config, { lineWidth: 0, singleQuote: true });
   return text
     .replace(
       /^bootstrap:$/m,

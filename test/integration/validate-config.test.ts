@@ -19,13 +19,13 @@ const PATRONI = join(ROOT, 'bin/patroni');
 const FIXTURES = join(ROOT, 'test/fixtures/configs');
 const BIN_DIR = '/usr/lib/postgresql/15/bin';
 
-export interface RunResult {
+interface RunResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-export function runPatroni(
+function runPatroni(
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
 ): Promise<RunResult> {
