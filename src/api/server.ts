@@ -99,6 +99,9 @@ export class RestApiServer {
       // TCP keepalive on accepted sockets, as Patroni's enable_keepalive(10 s).
       keepAlive: true,
       keepAliveInitialDelay: 10_000,
+      // Health checkers like `option httpchk GET /primary HTTP/1.1` often send no Host header;
+      // Python's server never required one.
+      requireHostHeader: false,
     };
     const server = this.tls
       ? createHttpsServer({ ...tlsOptions(this.options), ...common })

@@ -60,6 +60,9 @@ describe('REST API endpoints against a fake daemon', () => {
       'HTTP/1.0 503 Service Unavailable\r\n\r\n',
     );
     assert.equal(await rawExchange(port, 'OPTIONS / HTTP/1.0\r\n\r\n'), 'HTTP/1.0 200 OK\r\n\r\n');
+    // HTTP/1.1 checks without a Host header, as some load balancer configs send them.
+    const noHost = await rawExchange(port, 'GET /primary HTTP/1.1\r\nConnection: close\r\n\r\n');
+    assert.match(noHost, /^HTTP\/1\.1 200 OK\r\n/);
   });
 
   it('replica view: /replica 200, /primary 503', async () => {
