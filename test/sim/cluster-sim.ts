@@ -2,6 +2,7 @@ import { MemoryStore } from '../../src/dcs/memory/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { SimNode, type SimEvent, type SimWorld } from './sim-node.js';
 import type { FakePostgres } from './fake-postgres.js';
+import type { FailsafePing } from '../../src/core/ha/input.js';
 
 /**
  * Several SimNodes on one memory DCS and one ManualClock. Each node runs a cycle every
@@ -36,6 +37,14 @@ export class ClusterSim implements SimWorld {
     const n = this.nodes.get(name);
     if (n === undefined || !n.alive) return null;
     return n.pg.statusDocument(n.nofailover);
+  }
+
+  acceptFailsafe(to: string, from: Omit<FailsafePing, 'receivedAt'>): boolean {
+    const n = this.nodes.get(to);
+    // A dead node does not answer; a running primary answers 500 `Running as a leader`.
+    if (n === undefined || !n.alive || !n.failsafeMode || n.pg.writable) return false;
+    n.failsafePing = { ...from, receivedAt: this.clock.now() };
+    return true;
   }
 
   pgOf(name: string): FakePostgres | undefined {

@@ -3,6 +3,7 @@ import { decide } from '../../src/core/ha/decide.js';
 import type { Action, Decision, Query } from '../../src/core/ha/decision.js';
 import type {
   DcsView,
+  FailsafePing,
   FinishedAction,
   HaInput,
   InFlight,
@@ -24,6 +25,8 @@ export interface SimWorld {
   statusOf(name: string): Record<string, unknown> | null;
   pgOf(name: string): FakePostgres | undefined;
   record(event: SimEvent): void;
+  /** Delivers a `POST /failsafe` to `to`; true when it answered 200 `Accepted`. */
+  acceptFailsafe(to: string, from: Omit<FailsafePing, 'receivedAt'>): boolean;
 }
 
 export interface SimEvent {
@@ -46,6 +49,9 @@ export class SimNode {
   memory: HaMemory = initialMemory();
   alive = true;
   nofailover = false;
+  failsafeMode = false;
+  /** The last POST /failsafe this node accepted (what its REST API would keep). */
+  failsafePing: FailsafePing | null = null;
   task: Task | null = null;
   private finished: FinishedAction | null = null;
   readonly decisions: Decision[] = [];
@@ -147,7 +153,8 @@ export class SimNode {
       },
       dcs,
       pg: this.pg.observe(),
-      settings: DEFAULT_HA_SETTINGS,
+      settings: { ...DEFAULT_HA_SETTINGS, failsafeMode: this.failsafeMode },
+      failsafePing: this.failsafePing,
       local: {
         bootstrapConfigured: true,
         replicaMethodWithoutLeader: false,
@@ -172,11 +179,16 @@ export class SimNode {
       case 'acquireLock':
         return { ...a, lockAcquired: await this.dcs.attemptToAcquireLeader() };
       case 'refreshLock':
-        return { ...a, lockRefreshed: await this.dcs.updateLeader(q.lastLsn) };
+        return { ...a, lockRefreshed: await this.dcs.updateLeader(q.lastLsn, null, q.failsafe) };
       case 'raceInitialize':
         return { ...a, initializeWon: await this.dcs.initialize(true, '') };
       case 'checkDivergence':
         return { ...a, divergence: 'notNeed' };
+      case 'failsafePing': {
+        const ping = { name: this.name, connUrl: this.connUrl, apiUrl: this.apiUrl };
+        const ok = q.members.every((m) => this.world.acceptFailsafe(m.name, ping));
+        return { ...a, failsafeAccepted: ok };
+      }
     }
   }
 

@@ -95,13 +95,10 @@ export class Plan {
     return got;
   }
 
-  refreshLock(): boolean {
-    const ok = this.input.answers.lockRefreshed;
-    if (ok === undefined) {
-      throw new NeedAnswer({ kind: 'refreshLock', lastLsn: this.lastOperation });
-    }
-    if (ok) this.setLeader();
-    else this.clearLeader();
+  /** Whether every member of the failsafe topology accepted our `POST /failsafe`. */
+  failsafeAccepted(members: readonly PeerRef[]): boolean {
+    const ok = this.input.answers.failsafeAccepted;
+    if (ok === undefined) throw new NeedAnswer({ kind: 'failsafePing', members });
     return ok;
   }
 
@@ -135,6 +132,25 @@ export class Cycle extends Plan {
   get nofailover(): boolean {
     const t = this.input.self.tags;
     return t.nofailover || (t.failoverPriority !== undefined && t.failoverPriority <= 0);
+  }
+
+  refreshLock(): boolean {
+    const ok = this.input.answers.lockRefreshed;
+    if (ok === undefined) {
+      const failsafe = this.input.settings.failsafeMode ? this.failsafeMap() : null;
+      throw new NeedAnswer({ kind: 'refreshLock', lastLsn: this.lastOperation, failsafe });
+    }
+    if (ok) this.setLeader();
+    else this.clearLeader();
+    return ok;
+  }
+
+  /** `/failsafe` as the leader publishes it (§2.10): every member key's api_url, plus us. */
+  failsafeMap(): Record<string, string | null> {
+    const map: Record<string, string | null> = {};
+    for (const m of this.cluster.members) map[m.name] = m.apiUrl;
+    map[this.me] ??= this.input.self.apiUrl;
+    return map;
   }
 
   member(name: string): Member | undefined {

@@ -159,6 +159,7 @@ const world = fc.record({
   lock: fc.boolean(),
   refresh: fc.boolean(),
   initialize: fc.boolean(),
+  failsafe: fc.boolean(),
   divergence: fc.constantFrom<'need' | 'notNeed' | 'unknown'>('need', 'notNeed', 'unknown'),
 });
 
@@ -178,6 +179,7 @@ function rounds(inp: HaInput, w: World): { final: Decision; answers: QueryAnswer
     } else if (q.kind === 'acquireLock') answers = { ...answers, lockAcquired: w.lock };
     else if (q.kind === 'refreshLock') answers = { ...answers, lockRefreshed: w.refresh };
     else if (q.kind === 'raceInitialize') answers = { ...answers, initializeWon: w.initialize };
+    else if (q.kind === 'failsafePing') answers = { ...answers, failsafeAccepted: w.failsafe };
     else answers = { ...answers, divergence: w.divergence };
   }
   throw new Error('too many query rounds');

@@ -10,6 +10,7 @@ import {
   postgresNotRunning,
 } from './steps/crash-recovery.js';
 import { dcsUnreachable } from './steps/dcs-unreachable.js';
+import { withFailsafeLeader } from './steps/failsafe.js';
 import { triggerRewindCheck } from './steps/demote.js';
 import { processHealthyCluster } from './steps/holding-lock.js';
 import { longActionInProgress } from './steps/in-flight.js';
@@ -27,7 +28,7 @@ const BUG = 'Unexpected exception raised, please report it as a BUG';
 export function decide(input: HaInput): Decision {
   try {
     if (!input.dcs.reachable) return finish(new Plan(input), dcsUnreachable, false);
-    const cycle = new Cycle(input, input.dcs.cluster);
+    const cycle = new Cycle(input, withFailsafeLeader(input, input.dcs.cluster));
     return finish(cycle, () => runCycle(cycle), true);
   } catch (err) {
     if (err instanceof NeedAnswer) {
@@ -83,6 +84,7 @@ function runCycle(c: Cycle): string {
   if (cluster.leader !== null) c.memory.lastLedMembers = known(cluster.members);
   if (!c.hasLock) c.clearLeader();
   c.memory.failsafeActiveSince = null;
+  c.memory.failsafeTopology = cluster.failsafe;
   const sysid = c.input.pg.systemIdentifier ?? '';
   if (c.hasLock && !sysidValid(cluster.initialize) && sysidValid(sysid)) {
     c.add({

@@ -137,16 +137,26 @@ export type ActionType = Action['type'];
  * with the same input; actions of a decision that carries a query are NOT executed.
  * - peerStatus: GET each member's api_url in parallel (2 s timeout) -> `answers.peers[name]`.
  * - acquireLock: create-only write of the leader key -> `answers.lockAcquired`.
- * - refreshLock: refresh our leader key and write `/status` {optime: lastLsn} -> `lockRefreshed`.
+ * - refreshLock: refresh our leader key and write `/status` {optime: lastLsn}, and `/failsafe`
+ *   when `failsafe` is given and changed (`updateLeader(lastLsn, slots, failsafe)`) ->
+ *   `lockRefreshed`.
  * - raceInitialize: create-only write of `initialize` = "" -> `answers.initializeWon`.
  * - checkDivergence: the §11.3 timeline/LSN check against `leader` -> `answers.divergence`.
+ * - failsafePing: POST /failsafe {name, conn_url, api_url, slots} to every member in parallel
+ *   (2 s timeout, 1 retry) -> `answers.failsafeAccepted` (all answered 200 `Accepted`).
  */
 export type Query =
   | { readonly kind: 'peerStatus'; readonly members: readonly PeerRef[] }
   | { readonly kind: 'acquireLock' }
-  | { readonly kind: 'refreshLock'; readonly lastLsn: Lsn | null }
+  | {
+      readonly kind: 'refreshLock';
+      readonly lastLsn: Lsn | null;
+      /** The `/failsafe` map to publish (failsafe_mode on), else null. */
+      readonly failsafe: Readonly<Record<string, string | null>> | null;
+    }
   | { readonly kind: 'raceInitialize' }
-  | { readonly kind: 'checkDivergence'; readonly leader: FollowTarget };
+  | { readonly kind: 'checkDivergence'; readonly leader: FollowTarget }
+  | { readonly kind: 'failsafePing'; readonly members: readonly PeerRef[] };
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 

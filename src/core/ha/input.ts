@@ -70,6 +70,8 @@ export interface QueryAnswers {
   /** Result of the create-only write of `initialize` = "". */
   readonly initializeWon?: boolean;
   readonly divergence?: DivergenceVerdict;
+  /** Every member of the failsafe topology answered `POST /failsafe` with 200 `Accepted`. */
+  readonly failsafeAccepted?: boolean;
 }
 
 export const NO_ANSWERS: QueryAnswers = {};
@@ -91,9 +93,23 @@ export interface HaInput {
   readonly inFlight: InFlight | null;
   /** The async action that finished since the previous cycle, if any. */
   readonly finished: FinishedAction | null;
+  /**
+   * The last `POST /failsafe` this node accepted from a primary cut off from the DCS (§9.4), kept
+   * by the REST API; optional for shells without failsafe support.
+   */
+  readonly failsafePing?: FailsafePing | null;
   /** Scheduled restart accepted by `POST /restart` and kept in process memory (§16.2). */
   readonly scheduledRestart: ScheduledRestart | null;
   readonly answers: QueryAnswers;
+}
+
+/** A primary's `POST /failsafe` body, as the receiving replica stored it (§9.4). */
+export interface FailsafePing {
+  readonly name: string;
+  readonly connUrl: string | null;
+  readonly apiUrl: string | null;
+  /** Monotonic ms when it arrived: it stands in for the leader key for `ttl` seconds. */
+  readonly receivedAt: number;
 }
 
 /** Identity of the member we replicate from (or clone, rewind from). */

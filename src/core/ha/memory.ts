@@ -88,10 +88,17 @@ export interface HaMemory {
    */
   readonly wasPaused: boolean;
   /**
-   * Monotonic ms when failsafe mode kept us primary through a DCS outage (§9.3), or null.
-   * Reset when a cycle sees the DCS again. (Failsafe itself: a later issue.)
+   * Monotonic ms since failsafe mode has kept us primary through a DCS outage (§9.3), or null:
+   * REST shows `failsafe_mode_is_active` from it. Reset when a cycle sees the DCS again or the
+   * members stop answering.
    */
   readonly failsafeActiveSince: number | null;
+  /**
+   * The `/failsafe` map (member -> api_url) of the last snapshot read (§9.3 step 1): during an
+   * outage the primary may only stay up if every member listed there confirms; without the cached
+   * map it would have to guess who the cluster is. Replaced by every snapshot read.
+   */
+  readonly failsafeTopology: Readonly<Record<string, string | null>> | null;
   /**
    * The upstream we last configured PostgreSQL to stream from (`{connUrl: null}`: standby with no
    * primary_conninfo), or null when unknown (fresh process). Prevents re-pointing (a reload or
@@ -125,6 +132,7 @@ export function initialMemory(role: MemberRole = 'uninitialized'): HaMemory {
     startCallbackFired: false,
     wasPaused: false,
     failsafeActiveSince: null,
+    failsafeTopology: null,
     upstream: null,
   };
 }

@@ -198,6 +198,7 @@ export function run(
     refresh?: boolean;
     initialize?: boolean;
     divergence?: QueryAnswers['divergence'];
+    failsafe?: boolean;
   } = {},
 ): Decision & { rounds: string[] } {
   let answers: QueryAnswers = { ...inp.answers };
@@ -225,6 +226,9 @@ export function run(
         break;
       case 'checkDivergence':
         answers = { ...answers, divergence: world.divergence ?? 'notNeed' };
+        break;
+      case 'failsafePing':
+        answers = { ...answers, failsafeAccepted: world.failsafe ?? true };
         break;
     }
   }

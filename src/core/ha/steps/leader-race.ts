@@ -6,6 +6,7 @@ import { INFO } from '../info.js';
 import type { KnownMember } from '../memory.js';
 import type { PeerRef } from '../peer-status.js';
 import { enforcePrimaryRole } from './holding-lock.js';
+import { failsafeRaceMembers } from './failsafe.js';
 import { follow } from './following.js';
 import { triggerRewindCheck } from './demote.js';
 import { manualFailoverNoLeader, yardstick } from './manual-failover.js';
@@ -85,8 +86,10 @@ export function isHealthiestNode(c: Cycle): boolean {
     const r = manualFailoverNoLeader(c, race);
     if (r !== null) return r;
   }
-  // Failsafe (§9, row 9) and synchronous mode (§8, row 10) narrow this set: a later issue.
-  const all = [...c.memory.lastLedMembers, ...known(c.cluster.members)];
+  const failsafe = failsafeRaceMembers(c);
+  if (failsafe === null) return false;
+  // Synchronous mode (§8, row 10) narrows this set to /sync members: a later issue.
+  const all = [...c.memory.lastLedMembers, ...failsafe, ...known(c.cluster.members)];
   return isHealthiest(c, all);
 }
 
