@@ -18,7 +18,7 @@ export class CallbackRunner {
   private reload: RunningProcess | null = null;
 
   constructor(
-    private readonly options: Pick<PostgresOptions, 'callbacks' | 'scope'>,
+    private readonly options: Pick<PostgresOptions, 'callbacks' | 'scope' | 'owner'>,
     private readonly runner: CommandRunner,
     private readonly logger: Logger,
   ) {}
@@ -48,6 +48,12 @@ export class CallbackRunner {
         command: program,
         args,
         detached: true,
+        // As the PostgreSQL account, like every program we run for it (scripts call psql).
+        user:
+          this.options.owner === null || this.options.owner === undefined
+            ? null
+            : { uid: this.options.owner.uid, gid: this.options.owner.gid },
+        cwd: '/',
         logger: this.logger,
         logLevel: 'info',
         logPrefix: `${action}: `,
