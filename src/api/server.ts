@@ -42,6 +42,11 @@ export interface ServerTimeouts {
   readonly requestMs: number;
   /** Idle time before a kept-alive connection is closed. */
   readonly keepAliveMs: number;
+  /**
+   * Longest a handler may take before the client gets a 503: a wedged daemon call must not
+   * hold a connection forever. Generous, as a restart may wait for primary_start_timeout.
+   */
+  readonly handlerMs: number;
 }
 
 /** Slow or silent clients must not pin sockets: Patroni serves load balancers. */
@@ -49,6 +54,7 @@ const DEFAULT_TIMEOUTS: ServerTimeouts = {
   headersMs: 10_000,
   requestMs: 30_000,
   keepAliveMs: 5_000,
+  handlerMs: 600_000,
 };
 
 const defaultResolve: HostResolver = async (host) =>
@@ -210,7 +216,11 @@ export class RestApiServer {
     let reply: Reply;
     try {
       if (this.access === null) throw new PatroniError('INTERNAL', 'REST API not started');
-      const result = await dispatch(req, this.routes, this.access, this.tls, this.deps);
+      const result = await withDeadline(
+        dispatch(req, this.routes, this.access, this.tls, this.deps),
+        this.timeouts.handlerMs,
+        `${req.method ?? '?'} ${req.url ?? ''} did not finish within ${this.timeouts.handlerMs} ms`,
+      );
       if (result.note !== undefined) this.deps.log.warning(result.note);
       reply = result.reply;
     } catch (e) {
@@ -283,6 +293,23 @@ export class RestApiServer {
     });
     res.end(bytes);
   }
+}
+
+/** The handler's answer, or a 503 reply once `ms` have passed (the handler keeps running). */
+function withDeadline<T extends { reply: Reply }>(
+  work: Promise<T>,
+  ms: number,
+  what: string,
+): Promise<T | { reply: Reply; note: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ reply: Reply; note: string }>((resolve) => {
+    timer = setTimeout(() => {
+      resolve({ reply: httpError(503, 'request timed out'), note: what });
+    }, ms);
+  });
+  return Promise.race([work, late]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 function oneLine(s: string): string {

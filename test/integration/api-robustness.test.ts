@@ -93,6 +93,25 @@ describe('REST API robustness', () => {
     }
   });
 
+  it('a daemon call that never returns gives 503 after the handler deadline', async () => {
+    const wedged = new FakeApiContext();
+    wedged.restart = () => new Promise(() => undefined);
+    const s2 = new RestApiServer({
+      options: { listen: '127.0.0.1:0' },
+      context: wedged,
+      timeouts: { handlerMs: 300 },
+    });
+    await s2.start();
+    try {
+      const res = await call(`http://127.0.0.1:${s2.address().port}/restart`, { method: 'POST' });
+      assert.equal(res.status, 503);
+      assert.match(res.body, /request timed out/);
+      assert.equal((await call(`http://127.0.0.1:${s2.address().port}/primary`)).status, 200);
+    } finally {
+      await s2.stop();
+    }
+  });
+
   it('slow clients are cut off after the header timeout', async () => {
     const ms = await closedAfter(port, 'GET /primary HTTP/1.1\r\nHost: x\r\n', 8000);
     assert.ok(ms >= 900, `closed after ${ms} ms`);
