@@ -1,14 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import { freePorts } from './ports.js';
 import { makeTempDir, removeTempDir } from './tmpdir.js';
 
 const ETCD_BIN = process.env['PATRONI_TS_ETCD'] ?? '/usr/bin/etcd';
 
+/** PEM files for an etcd that serves clients over TLS (see test/support/tls.ts). */
+export interface EtcdTls {
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** Require client certificates signed by the CA; `clientCert`/`clientKey` are used for health. */
+  readonly clientCertAuth?: { readonly certFile: string; readonly keyFile: string };
+}
+
 /** A real etcd for one test file, on free loopback ports with its own data dir. */
 export interface EtcdHandle {
-  /** `http://127.0.0.1:<port>`, for clients. */
+  /** `http(s)://127.0.0.1:<port>`, for clients. */
   readonly endpoint: string;
   /** `127.0.0.1:<port>`, the form of patroni.yml's `etcd3.hosts`. */
   readonly hostPort: string;
@@ -43,18 +53,49 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/** GET /health over http or https (trusting the test CA); true when etcd says healthy. */
+async function healthy(endpoint: string, tls: EtcdTls | undefined): Promise<boolean> {
+  if (tls === undefined) {
+    const res = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
+    const body = (await res.json()) as { health?: string };
+    return res.ok && body.health === 'true';
+  }
+  const client = tls.clientCertAuth;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${endpoint}/health`,
+      {
+        ca: readFileSync(tls.caFile),
+        ...(client === undefined
+          ? {}
+          : { cert: readFileSync(client.certFile), key: readFileSync(client.keyFile) }),
+        timeout: 1000,
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => {
+          resolve(res.statusCode === 200 && body.includes('"true"'));
+        });
+      },
+    );
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
 async function waitHealthy(
   endpoint: string,
   child: ChildProcess,
+  tls: EtcdTls | undefined,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`etcd exited with code ${child.exitCode}`);
     try {
-      const res = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(1000) });
-      const body = (await res.json()) as { health?: string };
-      if (res.ok && body.health === 'true') return;
+      if (await healthy(endpoint, tls)) return;
     } catch {
       // not up yet
     }
@@ -63,11 +104,14 @@ async function waitHealthy(
   throw new Error(`etcd at ${endpoint} not healthy within ${timeoutMs} ms`);
 }
 
-export async function startEtcd(options: { timeoutMs?: number } = {}): Promise<EtcdHandle> {
+export async function startEtcd(
+  options: { timeoutMs?: number; tls?: EtcdTls } = {},
+): Promise<EtcdHandle> {
+  const tls = options.tls;
   const root = await makeTempDir('patroni-ts-etcd-');
   const dataDir = join(root, 'data');
   const [clientPort = 0, peerPort = 0] = await freePorts(2);
-  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const endpoint = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const args = [
     '--name',
@@ -89,6 +133,12 @@ export async function startEtcd(options: { timeoutMs?: number } = {}): Promise<E
     '--initial-cluster-token',
     `patroni-ts-${clientPort}`,
   ];
+  if (tls !== undefined) {
+    args.push('--cert-file', tls.certFile, '--key-file', tls.keyFile);
+    if (tls.clientCertAuth !== undefined) {
+      args.push('--client-cert-auth', '--trusted-ca-file', tls.caFile);
+    }
+  }
   let child: ChildProcess | null = null;
   let log: WriteStream | null = null;
 
@@ -101,7 +151,7 @@ export async function startEtcd(options: { timeoutMs?: number } = {}): Promise<E
     c.once('exit', () => live.delete(c));
     child = c;
     try {
-      await waitHealthy(endpoint, c, options.timeoutMs ?? 30_000);
+      await waitHealthy(endpoint, c, tls, options.timeoutMs ?? 30_000);
     } catch (error) {
       c.kill('SIGKILL');
       await exited(c);

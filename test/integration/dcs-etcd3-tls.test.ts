@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { isPatroniError } from '../../src/shared/errors.js';
+import { silentLogger } from '../../src/shared/log/logger.js';
+import { createDcs } from '../../src/dcs/index.js';
+import { startEtcd, type EtcdHandle } from '../support/etcd.js';
+import { makeTestPki, type TestPki } from '../support/etcd-tls.js';
+import { makeTempDir, removeTempDir } from '../support/tmpdir.js';
+
+let dir: string;
+let pki: TestPki;
+let etcd: EtcdHandle;
+
+before(async () => {
+  dir = await makeTempDir('patroni-ts-pki-');
+  pki = await makeTestPki(dir);
+  etcd = await startEtcd({
+    tls: {
+      caFile: pki.caFile,
+      certFile: pki.serverCert,
+      keyFile: pki.serverKey,
+      clientCertAuth: { certFile: pki.clientCert, keyFile: pki.clientKey },
+    },
+  });
+});
+
+after(async () => {
+  await etcd.destroy();
+  await removeTempDir(dir);
+});
+
+describe('etcd3 adapter over TLS with client certificates', () => {
+  it('talks to etcd with cacert, cert and key from the etcd3 section', async () => {
+    const dcs = await createDcs(
+      {
+        scope: 'batman',
+        name: 'node1',
+        retry_timeout: 3,
+        etcd3: {
+          hosts: etcd.hostPort,
+          protocol: 'https',
+          cacert: pki.caFile,
+          cert: pki.clientCert,
+          key: pki.clientKey,
+        },
+      },
+      silentLogger,
+    );
+    try {
+      assert.equal(await dcs.attemptToAcquireLeader(), true);
+      assert.equal((await dcs.getCluster()).leader?.name, 'node1');
+    } finally {
+      await dcs.close();
+    }
+  });
+
+  it('without a client certificate the call is refused within retry_timeout', async () => {
+    const dcs = await createDcs(
+      {
+        scope: 'batman',
+        name: 'node2',
+        retry_timeout: 2,
+        etcd3: { hosts: etcd.hostPort, protocol: 'https', cacert: pki.caFile },
+      },
+      silentLogger,
+    );
+    try {
+      const t0 = performance.now();
+      await assert.rejects(dcs.getCluster(), (e: unknown) => isPatroniError(e, 'DCS_UNREACHABLE'));
+      assert.ok(performance.now() - t0 < 3500);
+    } finally {
+      await dcs.close();
+    }
+  });
+});
