@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import {
   createServer as createHttpServer,
@@ -6,7 +5,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer, type ServerOptions } from 'node:https';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { PatroniError, errorMessage } from '../shared/errors.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -15,10 +14,11 @@ import { AccessControl, type HostResolver } from './access.js';
 import type { ApiContext } from './context.js';
 import { dispatch } from './dispatch.js';
 import { splitHostPort, type RestApiOptions } from './options.js';
-import { errorPage, httpError, reasonPhrase, type Reply } from './reply.js';
-import { pyJsonDumps } from './py-json.js';
+import { httpError, type Reply } from './reply.js';
 import type { Route, RouteDeps } from './route.js';
 import { routeTable } from './routes/index.js';
+import { tlsOptions } from './tls.js';
+import { writeReply } from './write-reply.js';
 
 export interface RestApiServerDeps {
   readonly options: RestApiOptions;
@@ -229,69 +229,18 @@ export class RestApiServer {
       );
       reply = httpError(500, oneLine(errorMessage(e)));
     }
-    this.write(req, res, reply);
+    writeReply(req, res, reply, {
+      serverHeader: this.serverHeader,
+      extraHeaders: {
+        ...this.options.httpExtraHeaders,
+        ...(this.tls ? this.options.httpsExtraHeaders : {}),
+      },
+    });
     const ms = (performance.now() - started).toFixed(3);
     const line = `${req.method ?? '?'} ${req.url ?? ''} HTTP/${req.httpVersion}`;
     this.deps.log.debug(
       `API thread: ${req.socket.remoteAddress ?? '-'} - - "${line}" ${reply.status} - latency: ${ms} ms`,
     );
-  }
-
-  private write(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
-    if (res.headersSent || res.destroyed) return;
-    switch (reply.kind) {
-      case 'statusLine': {
-        // Exactly what Patroni writes for HEAD/OPTIONS/liveness: no headers, then close.
-        const line = `HTTP/1.0 ${reply.status} ${reasonPhrase(reply.status)}\r\n\r\n`;
-        req.socket.end(line);
-        return;
-      }
-      case 'error': {
-        const page = Buffer.from(errorPage(reply.status, reply.message));
-        res.writeHead(reply.status, reasonPhrase(reply.status), {
-          Server: this.serverHeader,
-          Connection: 'close',
-          'Content-Type': 'text/html;charset=utf-8',
-          'Content-Length': String(page.length),
-        });
-        res.end(req.method === 'HEAD' ? undefined : page);
-        return;
-      }
-      case 'json':
-        this.send(res, reply.status, pyJsonDumps(reply.body), 'application/json', {});
-        return;
-      case 'text':
-        this.send(
-          res,
-          reply.status,
-          reply.text,
-          reply.contentType ?? 'text/html',
-          reply.headers ?? {},
-        );
-        return;
-    }
-  }
-
-  private send(
-    res: ServerResponse,
-    status: number,
-    body: string,
-    contentType: string,
-    headers: Readonly<Record<string, string>>,
-  ): void {
-    const bytes = Buffer.from(body, 'utf8');
-    const extra = {
-      ...this.options.httpExtraHeaders,
-      ...(this.tls ? this.options.httpsExtraHeaders : {}),
-    };
-    res.writeHead(status, reasonPhrase(status), {
-      Server: this.serverHeader,
-      'Content-Type': contentType,
-      ...headers,
-      ...extra,
-      'Content-Length': String(bytes.length),
-    });
-    res.end(bytes);
   }
 }
 
@@ -314,33 +263,4 @@ function withDeadline<T extends { reply: Reply }>(
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').slice(0, 500);
-}
-
-function readOption(path: string, key: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new PatroniError(
-      'CONFIG_INVALID',
-      `restapi.${key}: cannot read ${path}: ${errorMessage(e)}`,
-      {
-        cause: e,
-      },
-    );
-  }
-}
-
-/** TLS server settings from `restapi`: verify_client none/optional/required. */
-function tlsOptions(o: RestApiOptions): ServerOptions {
-  const certfile = o.certfile ?? '';
-  const opts: ServerOptions = {
-    cert: readOption(certfile, 'certfile'),
-    key: readOption(o.keyfile ?? certfile, o.keyfile === undefined ? 'certfile' : 'keyfile'),
-    requestCert: o.verifyClient === 'optional' || o.verifyClient === 'required',
-    rejectUnauthorized: o.verifyClient === 'required',
-  };
-  if (o.keyfilePassword !== undefined) opts.passphrase = o.keyfilePassword;
-  if (o.cafile !== undefined) opts.ca = readOption(o.cafile, 'cafile');
-  if (o.ciphers !== undefined) opts.ciphers = o.ciphers;
-  return opts;
 }
