@@ -17,6 +17,7 @@ export class FakePostgres {
   /** Member name we stream from, null for a standby without primary_conninfo. */
   upstream: string | null = null;
   starting = false;
+  syncStandbyNames: string | null = null;
 
   get writable(): boolean {
     return this.running && !this.inRecovery;
@@ -27,6 +28,7 @@ export class FakePostgres {
     if (this.dataDirEmpty) return base;
     const common = {
       ...base,
+      syncStandbyNames: this.syncStandbyNames,
       systemIdentifier: this.sysid,
       checkpointTimeline: this.checkpointTimeline,
     };

@@ -113,6 +113,11 @@ async function executeOne(
         return Promise.resolve(true);
       });
       return;
+    case 'setSynchronousStandbyNames':
+      pg.syncStandbyNames = a.value;
+      return;
+    case 'deleteSyncState':
+      return quietly(dcs.deleteSyncState(a.index));
     case 'cancelInFlight':
       node.cancelTask();
       return;

@@ -184,6 +184,13 @@ export class SimNode {
         return { ...a, initializeWon: await this.dcs.initialize(true, '') };
       case 'checkDivergence':
         return { ...a, divergence: 'notNeed' };
+      case 'writeSyncState': {
+        const value = { leader: q.leader, syncStandbys: q.syncStandbys };
+        return {
+          ...a,
+          syncStateWritten: (await this.dcs.setSyncStateValue(value, q.index)) !== false,
+        };
+      }
       case 'failsafePing': {
         const ping = { name: this.name, connUrl: this.connUrl, apiUrl: this.apiUrl };
         const ok = q.members.every((m) => this.world.acceptFailsafe(m.name, ping));

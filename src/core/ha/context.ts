@@ -153,6 +153,16 @@ export class Cycle extends Plan {
     return map;
   }
 
+  /** CAS write of `/sync` against the snapshot's revision; false when someone changed it. */
+  writeSyncState(syncStandbys: readonly string[]): boolean {
+    const ok = this.input.answers.syncStateWritten;
+    if (ok === undefined) {
+      const index = this.cluster.sync.index;
+      throw new NeedAnswer({ kind: 'writeSyncState', leader: this.me, syncStandbys, index });
+    }
+    return ok;
+  }
+
   member(name: string): Member | undefined {
     return this.cluster.members.find((m) => m.name === name);
   }

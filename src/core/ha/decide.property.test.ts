@@ -133,6 +133,10 @@ const haInput: fc.Arbitrary<HaInput> = fc
     ),
     canRewind: fc.boolean(),
     startTimeout: fc.constantFrom(0, 300),
+    syncMode: fc.boolean(),
+    strict: fc.boolean(),
+    syncLeader: fc.option(fc.constantFrom(...NAMES)),
+    syncStandbys: fc.subarray(NAMES),
   })
   .map((g) => {
     const base = input({
@@ -149,9 +153,15 @@ const haInput: fc.Arbitrary<HaInput> = fc
       inFlight: g.inFlight,
       finished: g.finished,
       local: { canRewind: g.canRewind },
-      settings: { primaryStartTimeout: g.startTimeout },
+      settings: {
+        primaryStartTimeout: g.startTimeout,
+        synchronousMode: g.syncMode,
+        synchronousModeStrict: g.strict,
+      },
     });
-    return base;
+    if (!base.dcs.reachable) return base;
+    const sync = { leader: g.syncLeader, syncStandbys: g.syncStandbys, quorum: null, index: 7 };
+    return { ...base, dcs: { reachable: true as const, cluster: { ...base.dcs.cluster, sync } } };
   });
 
 const world = fc.record({
@@ -160,6 +170,7 @@ const world = fc.record({
   refresh: fc.boolean(),
   initialize: fc.boolean(),
   failsafe: fc.boolean(),
+  sync: fc.boolean(),
   divergence: fc.constantFrom<'need' | 'notNeed' | 'unknown'>('need', 'notNeed', 'unknown'),
 });
 
@@ -180,6 +191,7 @@ function rounds(inp: HaInput, w: World): { final: Decision; answers: QueryAnswer
     else if (q.kind === 'refreshLock') answers = { ...answers, lockRefreshed: w.refresh };
     else if (q.kind === 'raceInitialize') answers = { ...answers, initializeWon: w.initialize };
     else if (q.kind === 'failsafePing') answers = { ...answers, failsafeAccepted: w.failsafe };
+    else if (q.kind === 'writeSyncState') answers = { ...answers, syncStateWritten: w.sync };
     else answers = { ...answers, divergence: w.divergence };
   }
   throw new Error('too many query rounds');

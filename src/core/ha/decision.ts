@@ -109,6 +109,13 @@ export type Action =
       readonly task: 'restart';
       readonly timeoutSeconds: number | null;
     }
+  /**
+   * Write `synchronous_standby_names` into postgresql.conf and reload when running (null: remove
+   * the parameter). Synchronous mode only (§8.3); the value is already rendered.
+   */
+  | { readonly type: 'setSynchronousStandbyNames'; readonly value: string | null }
+  /** Delete `/sync` with CAS on `index` (synchronous mode switched off, §8.4). */
+  | { readonly type: 'deleteSyncState'; readonly index: number }
   /** Ask the running async action to stop. */
   | { readonly type: 'cancelInFlight' }
   /** Post-promote CHECKPOINT, in the background (not the async slot, §11.4). */
@@ -142,6 +149,8 @@ export type ActionType = Action['type'];
  *   `lockRefreshed`.
  * - raceInitialize: create-only write of `initialize` = "" -> `answers.initializeWon`.
  * - checkDivergence: the §11.3 timeline/LSN check against `leader` -> `answers.divergence`.
+ * - writeSyncState: write `/sync` = {leader, sync_standby} with CAS on `index` (0: must not
+ *   exist) -> `answers.syncStateWritten`.
  * - failsafePing: POST /failsafe {name, conn_url, api_url, slots} to every member in parallel
  *   (2 s timeout, 1 retry) -> `answers.failsafeAccepted` (all answered 200 `Accepted`).
  */
@@ -156,7 +165,13 @@ export type Query =
     }
   | { readonly kind: 'raceInitialize' }
   | { readonly kind: 'checkDivergence'; readonly leader: FollowTarget }
-  | { readonly kind: 'failsafePing'; readonly members: readonly PeerRef[] };
+  | { readonly kind: 'failsafePing'; readonly members: readonly PeerRef[] }
+  | {
+      readonly kind: 'writeSyncState';
+      readonly leader: string;
+      readonly syncStandbys: readonly string[];
+      readonly index: number;
+    };
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 

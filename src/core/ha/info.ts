@@ -32,6 +32,8 @@ export const INFO = {
   removedLockNotPrimary: 'removed leader lock because postgres is not running as primary',
   waitingPromote: 'waiting to become primary after promote...',
   promotionCancelled: 'Promotion cancelled because the pre-promote script failed',
+  postponingPromotion:
+    'Postponing promotion because synchronous replication state was updated by somebody else',
 
   updatedLockDuring: (action: string) => `updated leader lock during ${action}`,
   lostLockDuring: (action: string) => `lost leader lock during ${action}`,

@@ -72,6 +72,8 @@ export interface QueryAnswers {
   readonly divergence?: DivergenceVerdict;
   /** Every member of the failsafe topology answered `POST /failsafe` with 200 `Accepted`. */
   readonly failsafeAccepted?: boolean;
+  /** The CAS write of `/sync` succeeded. */
+  readonly syncStateWritten?: boolean;
 }
 
 export const NO_ANSWERS: QueryAnswers = {};

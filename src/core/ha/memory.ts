@@ -1,3 +1,4 @@
+import type { Lsn } from '../model/lsn.js';
 import type { MemberRole } from '../model/member.js';
 
 /**
@@ -106,6 +107,19 @@ export interface HaMemory {
    * Set by every follow/demote/clone plan; reset to null when PostgreSQL stops.
    */
   readonly upstream: { readonly connUrl: string | null } | null;
+  /**
+   * Synchronous-mode bookkeeping of the primary (§8.2): the last `synchronous_standby_names` seen,
+   * our WAL position when it changed, and the standbys confirmed synchronous since. A standby
+   * enters `/sync` only once it has acknowledged WAL written after it was named, or a promotion
+   * could pick a standby that never was synchronous. Reset when the names change.
+   */
+  readonly sync: SyncMemory;
+}
+
+export interface SyncMemory {
+  readonly ssnSeen: string | null;
+  readonly flushLsn: Lsn;
+  readonly ready: readonly string[];
 }
 
 /** What we keep of a member from an older snapshot: enough to ask it for its status. */
@@ -134,5 +148,6 @@ export function initialMemory(role: MemberRole = 'uninitialized'): HaMemory {
     failsafeActiveSince: null,
     failsafeTopology: null,
     upstream: null,
+    sync: { ssnSeen: null, flushLsn: 0, ready: [] },
   };
 }

@@ -199,6 +199,7 @@ export function run(
     initialize?: boolean;
     divergence?: QueryAnswers['divergence'];
     failsafe?: boolean;
+    sync?: boolean;
   } = {},
 ): Decision & { rounds: string[] } {
   let answers: QueryAnswers = { ...inp.answers };
@@ -229,6 +230,9 @@ export function run(
         break;
       case 'failsafePing':
         answers = { ...answers, failsafeAccepted: world.failsafe ?? true };
+        break;
+      case 'writeSyncState':
+        answers = { ...answers, syncStateWritten: world.sync ?? true };
         break;
     }
   }

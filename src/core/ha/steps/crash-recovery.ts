@@ -4,6 +4,7 @@ import { followTargetOf } from '../input.js';
 import { demote, triggerRewindCheck } from './demote.js';
 import { nodeToFollow, rewindOrReinitialize } from './following.js';
 import { isFailoverPossible, manualFailoverFromLeader } from './manual-failover.js';
+import { resetSyncStandbyNames } from './sync.js';
 
 /**
  * `handle_starting_instance()` (§5.8): PostgreSQL is still starting. A leader waits at most
@@ -86,6 +87,7 @@ export function recover(c: Cycle): string {
     const node = nodeToFollow(c);
     target = node === null ? null : followTargetOf(node);
     msg = INFO.startingSecondary;
+    resetSyncStandbyNames(c, false);
   }
   // 3.0.2 restarts even a crashed primary in recovery and promotes it next cycle (§5.7 note).
   c.memory.role = 'replica';

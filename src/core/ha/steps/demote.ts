@@ -3,6 +3,7 @@ import type { Cycle, Plan } from '../context.js';
 import { followTargetOf, type FollowTarget } from '../input.js';
 import { TASK } from '../info.js';
 import type { PeerRef } from '../peer-status.js';
+import { resetSyncStandbyNames } from './sync.js';
 
 /**
  * `trigger_check_diverged_lsn()` (§11.2): after any demotion or lost race we may be ahead of the
@@ -60,6 +61,7 @@ export function demote(
     followAfter,
     releaseCandidates: mode === 'graceful' && cycle !== null ? failoverPeers(cycle) : [],
   });
+  resetSyncStandbyNames(p, false);
   p.memory.role = 'demoted';
   p.memory.upstream = { connUrl: followAfter?.connUrl ?? null };
   p.memory.checkpointRequested = false;

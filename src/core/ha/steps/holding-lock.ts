@@ -3,6 +3,7 @@ import { INFO } from '../info.js';
 import { demote } from './demote.js';
 import { follow } from './following.js';
 import { manualFailoverFromLeader } from './manual-failover.js';
+import { processSyncReplication, resetSyncStandbyNames, syncMode } from './sync.js';
 
 /** `update_cluster_history()` (§12): publish the timeline history when DCS lags behind. */
 function updateClusterHistory(c: Cycle): void {
@@ -47,13 +48,20 @@ export function enforcePrimaryRole(c: Cycle, message: string, promoteMessage: st
   }
   if (c.pgPrimary) {
     c.memory.role = 'primary';
-    // Synchronous mode (§8.4) maintains /sync here: a later issue.
+    processSyncReplication(c);
     updateClusterHistory(c);
     ensureCheckpointAfterPromote(c);
     return message;
   }
-  if (c.memory.role === 'primary' || c.memory.role === 'promoted') return message;
-  // Synchronous mode writes /sync before promoting (§5.6): a later issue.
+  if (c.memory.role === 'primary' || c.memory.role === 'promoted') {
+    processSyncReplication(c);
+    return message;
+  }
+  if (syncMode(c)) {
+    // Claim /sync first: a standby that was never synchronous must not look like one to peers.
+    if (!c.writeSyncState([])) return INFO.postponingPromotion;
+    resetSyncStandbyNames(c, true);
+  }
   if (c.memory.rewind !== 'initial')
     c.say('info', 'cleared rewind state after becoming the leader');
   c.memory.rewind = 'initial';

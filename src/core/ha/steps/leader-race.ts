@@ -10,6 +10,7 @@ import { failsafeRaceMembers } from './failsafe.js';
 import { follow } from './following.js';
 import { triggerRewindCheck } from './demote.js';
 import { manualFailoverNoLeader, yardstick } from './manual-failover.js';
+import { syncGateActive, syncMatches, syncMode } from './sync.js';
 
 function myPriority(c: Cycle): number {
   return c.nofailover ? 0 : (c.input.self.tags.failoverPriority ?? 1);
@@ -33,10 +34,12 @@ export function isHealthiest(c: Cycle, members: readonly KnownMember[], checkLag
   const statuses = c.peers(refs);
   for (const ref of refs) {
     const reason = peerOutranks(ref.name, statuses.get(ref.name) ?? null, myWal, myPriority(c));
-    if (reason !== null) {
-      c.say(reason.startsWith('Primary') ? 'warning' : 'info', reason);
-      return false;
-    }
+    if (reason === null) continue;
+    c.say(reason.startsWith('Primary') ? 'warning' : 'info', reason);
+    // The former sync leader may still answer and be ahead: it must not block the race (§6.2).
+    const formerLeader = syncGateActive(c) && c.cluster.sync.leader === ref.name;
+    if (!formerLeader || !reason.startsWith('Wal position')) return false;
+    c.say('info', 'Ignoring the former leader being ahead of us');
   }
   return true;
 }
@@ -83,13 +86,21 @@ export function isHealthiestNode(c: Cycle): boolean {
   }
   if (c.paused || c.nofailover) return false;
   if (hasFailover) {
+    if (syncMode(c) && f.leader !== null && !syncMatches(c, c.me)) return false;
     const r = manualFailoverNoLeader(c, race);
     if (r !== null) return r;
   }
   const failsafe = failsafeRaceMembers(c);
   if (failsafe === null) return false;
-  // Synchronous mode (§8, row 10) narrows this set to /sync members: a later issue.
   const all = [...c.memory.lastLedMembers, ...failsafe, ...known(c.cluster.members)];
+  if (syncGateActive(c)) {
+    // Only nodes that were synchronous may take over: others may lack acknowledged commits.
+    if (!syncMatches(c, c.me)) return false;
+    return isHealthiest(
+      c,
+      all.filter((m) => syncMatches(c, m.name)),
+    );
+  }
   return isHealthiest(c, all);
 }
 

@@ -7,6 +7,7 @@ import { INFO } from '../info.js';
 import { failoverLimitation } from '../peer-status.js';
 import { demote } from './demote.js';
 import { scheduleVerdict } from './scheduled.js';
+import { syncMatches, syncMode } from './sync.js';
 
 export function yardstick(c: Cycle, mustReach?: Lsn): Yardstick {
   const s = c.input.settings;
@@ -22,8 +23,14 @@ export function yardstick(c: Cycle, mustReach?: Lsn): Yardstick {
  * `is_failover_possible(members)` (§6.4): at least one other member, allowed to promote and with
  * an api_url, answers healthy, reports a WAL position and is neither lagging nor behind.
  */
-export function isFailoverPossible(c: Cycle, members: readonly Member[], mustReach?: Lsn): boolean {
+export function isFailoverPossible(
+  c: Cycle,
+  members: readonly Member[],
+  options: { readonly checkSynchronous?: boolean; readonly mustReach?: Lsn } = {},
+): boolean {
+  const syncOnly = (options.checkSynchronous ?? true) && syncMode(c);
   const refs = members
+    .filter((m) => !syncOnly || syncMatches(c, m.name))
     .filter((m) => m.name !== c.me && !m.tags.nofailover && m.apiUrl !== null)
     .map((m) => ({ name: m.name, apiUrl: m.apiUrl ?? '' }));
   if (refs.length === 0) {
@@ -31,7 +38,7 @@ export function isFailoverPossible(c: Cycle, members: readonly Member[], mustRea
     return false;
   }
   const statuses = c.peers(refs);
-  const y = yardstick(c, mustReach);
+  const y = yardstick(c, options.mustReach);
   let possible = false;
   for (const ref of refs) {
     const why = disqualification({ name: ref.name, status: statuses.get(ref.name) ?? null }, y);
@@ -39,6 +46,22 @@ export function isFailoverPossible(c: Cycle, members: readonly Member[], mustRea
     else c.say('info', `Member ${ref.name} ${why}`);
   }
   return possible;
+}
+
+/** Who may take over from the leader (§6.5); in synchronous mode only `/sync` members. */
+function switchoverMembers(c: Cycle, candidate: string | null): Member[] {
+  if (!syncMode(c)) {
+    return c.cluster.members.filter((m) => candidate === null || m.name === candidate);
+  }
+  if (candidate !== null && !syncMatches(c, candidate)) {
+    const standbys = c.cluster.sync.syncStandbys.join(',');
+    c.say(
+      'warning',
+      `Failover candidate=${candidate} does not match with sync_standbys=${standbys}`,
+    );
+    return [];
+  }
+  return c.cluster.members.filter((m) => syncMatches(c, m.name));
 }
 
 function clearFailover(c: Cycle, index: number): void {
@@ -69,9 +92,7 @@ export function manualFailoverFromLeader(c: Cycle): string | null {
   } else if (f.candidate === null && c.paused) {
     c.say('warning', 'Failover is possible only to a specific candidate in a paused state');
   } else {
-    // Synchronous mode narrows the candidates to /sync members: a later issue (§8.5).
-    const members = c.cluster.members.filter((m) => f.candidate === null || m.name === f.candidate);
-    if (isFailoverPossible(c, members)) {
+    if (isFailoverPossible(c, switchoverMembers(c, f.candidate), { checkSynchronous: false })) {
       demote(c, 'graceful', c);
       return INFO.manualFailoverDemoting;
     }
@@ -105,6 +126,7 @@ export function manualFailoverNoLeader(
       }
       return false;
     }
+    if (syncMode(c) && !syncMatches(c, c.me)) return false;
     if (candidate !== undefined && candidate.apiUrl !== null) {
       const st = c.peers([{ name: candidate.name, apiUrl: candidate.apiUrl }]).get(candidate.name);
       const limitation = failoverLimitation(st ?? null);
