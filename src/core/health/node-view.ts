@@ -16,7 +16,10 @@ export interface NodeView {
   readonly version: string;
   /** What the last cycle observed of local PostgreSQL. */
   readonly pg: LocalPgState;
-  /** `pg_last_xact_replay_timestamp()` as PostgreSQL prints it, or null. */
+  /**
+   * `pg_last_xact_replay_timestamp()` as PostgreSQL prints it (`2026-11-22 03:02:18.94+00`),
+   * or null; the status document reprints it the way Python does.
+   */
   readonly replayedTimestamp: string | null;
   /** Patroni's own idea of the role (postgresql.role), reported when PostgreSQL does not answer. */
   readonly role: MemberRole;

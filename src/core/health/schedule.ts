@@ -54,6 +54,16 @@ function parseOffset(text: string | undefined): number | null {
   return m[1] === '-' ? -minutes : minutes;
 }
 
+/**
+ * Python's `str(datetime)` of a timestamp PostgreSQL printed (`2026-11-22 02:58:04.375817+00`
+ * -> `2026-11-22 02:58:04.375817+00:00`), as the status document shows it. Text that does not
+ * parse is passed through.
+ */
+export function pythonDatetimeText(text: string): string {
+  const parsed = parseTimestamp(text);
+  return parsed === null ? text : parsed.iso.replace('T', ' ');
+}
+
 export type ScheduleResult =
   | { readonly ok: true; readonly iso: string; readonly epochMs: number }
   | { readonly ok: false; readonly status: 400 | 422; readonly message: string };

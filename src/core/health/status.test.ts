@@ -117,6 +117,19 @@ describe('status document', () => {
     assert.equal(statusDocument(silent)['role'], 'master');
   });
 
+  it('timestamps as PostgreSQL prints them are shown as Python prints them', () => {
+    const v = replicaView({
+      pg: { ...replicaView().pg, postmasterStartTime: '2026-11-22 02:58:04+00' },
+      replayedTimestamp: '2026-11-22 03:02:18.94+01',
+    });
+    const doc = statusDocument(v);
+    assert.equal(doc['postmaster_start_time'], '2026-11-22 02:58:04+00:00');
+    assert.equal(
+      (doc['xlog'] as Record<string, unknown>)['replayed_timestamp'],
+      '2026-11-22 03:02:18.940000+01:00',
+    );
+  });
+
   it('standby cluster: a replica reports the Patroni role', () => {
     const v = replicaView({ standbyCluster: true, role: 'standby_leader', isLeader: true });
     assert.equal(statusDocument(v)['role'], 'standby_leader');

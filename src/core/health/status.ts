@@ -1,6 +1,7 @@
 import type { MemberRole } from '../model/member.js';
 import type { ScheduledRestart } from '../model/member.js';
 import type { NodeView } from './node-view.js';
+import { pythonDatetimeText } from './schedule.js';
 
 /** The status document as JSON-ready data; key order is Patroni 3.0.2's (tools diff it). */
 export type StatusDocument = Record<string, unknown>;
@@ -39,14 +40,14 @@ function answeredStatus(view: NodeView): StatusDocument {
   if (isReplica && view.standbyCluster) role = wireRole(view.role);
   const doc: StatusDocument = {
     state: pg.state,
-    postmaster_start_time: pg.postmasterStartTime,
+    postmaster_start_time: asPython(pg.postmasterStartTime),
     role,
     server_version: pg.serverVersion,
     xlog: isReplica
       ? {
           received_location: pg.receiveLsn ?? pg.replayLsn,
           replayed_location: pg.replayLsn,
-          replayed_timestamp: view.replayedTimestamp,
+          replayed_timestamp: asPython(view.replayedTimestamp),
           paused: pg.replayPaused,
         }
       : { location: pg.walPosition },
@@ -64,6 +65,10 @@ function answeredStatus(view: NodeView): StatusDocument {
     }));
   }
   return doc;
+}
+
+function asPython(text: string | null): string | null {
+  return text === null ? null : pythonDatetimeText(text);
 }
 
 /** Listed in `/sync` while synchronous mode is on (3.0.2 compares names exactly). */
