@@ -220,3 +220,36 @@ describe('checkConfig: warnings', () => {
     ]);
   });
 });
+
+describe('checkConfig: reports everything at once', () => {
+  it('missing DCS is reported beside other problems, in Patroni’s key order', () => {
+    const raw = withChange('etcd', undefined);
+    delete raw['scope'];
+    (raw['postgresql'] as Record<string, unknown>)['pg_ctl_timeout'] = 'x';
+    const check = checkConfig(raw);
+    assert.deepEqual(check.problems, [
+      'scope  is not defined.',
+      'consul  is not defined.',
+      'etcd  is not defined.',
+      'etcd3  is not defined.',
+      'exhibitor  is not defined.',
+      'kubernetes  is not defined.',
+      'raft  is not defined.',
+      'zookeeper  is not defined.',
+      'postgresql.pg_ctl_timeout x is not and integer',
+    ]);
+  });
+});
+
+describe('checkConfig: keys that are not typos', () => {
+  it('does not warn about loosely checked DCS sections or local keys in bootstrap.dcs.postgresql', () => {
+    const raw = base();
+    raw['zookeeper'] = { hosts: ['z1:2181'], some_future_key: 1 };
+    raw['bootstrap'] = {
+      dcs: { postgresql: { create_replica_methods: ['basebackup'] }, bogus: 1 },
+    };
+    const check = checkConfig(raw);
+    assert.deepEqual(check.problems, []);
+    assert.deepEqual(check.warnings, ['Unknown configuration key bootstrap.dcs.bogus is ignored']);
+  });
+});

@@ -6,7 +6,7 @@ import { isRecord } from '../core/config/values.js';
 import { PatroniError } from '../shared/errors.js';
 import { formatIssues } from './issues.js';
 import { upgradeLegacyLayout } from './legacy.js';
-import { patroniConfigSchema, type PatroniConfig } from './schema.js';
+import { missingDcsLines, patroniConfigSchema, type PatroniConfig } from './schema.js';
 import { unknownKeys } from './unknown-keys.js';
 
 export interface ParsedConfig {
@@ -29,11 +29,12 @@ export function checkConfig(raw: unknown): ConfigCheck {
   }
   const upgraded = upgradeLegacyLayout(raw);
   const result = patroniConfigSchema.safeParse(upgraded);
-  const warnings = unknownKeys(patroniConfigSchema, upgraded, isMethodSection(upgraded)).map(
+  const warnings = unknownKeys(patroniConfigSchema, upgraded, quietKeys(upgraded)).map(
     (path) => `Unknown configuration key ${path} is ignored`,
   );
   if (!result.success) {
-    return { config: null, problems: formatIssues(result.error.issues, upgraded), warnings };
+    const problems = withDcsLines(formatIssues(result.error.issues, upgraded), upgraded);
+    return { config: null, problems, warnings };
   }
   return {
     config: result.data,
@@ -56,8 +57,24 @@ export function parseConfig(raw: unknown, origin = 'configuration'): ParsedConfi
   return { config: check.config, warnings: check.warnings };
 }
 
-/** Custom bootstrap and replica method sections have operator-chosen names. */
-function isMethodSection(raw: Readonly<Record<string, unknown>>) {
+/** Adds the missing-DCS lines (once) where Patroni prints them: before postgresql and later keys. */
+function withDcsLines(problems: string[], raw: Readonly<Record<string, unknown>>): string[] {
+  const dcs = missingDcsLines(raw).filter((line) => !problems.includes(line));
+  if (dcs.length === 0) return problems;
+  const later = /^(citus|postgresql|watchdog|tags|namespace|log|ctl)[. ]/;
+  const at = problems.findIndex((p) => later.test(p));
+  const i = at < 0 ? problems.length : at;
+  return [...problems.slice(0, i), ...dcs, ...problems.slice(i)];
+}
+
+/** Sections we only type-check loosely: their other keys are Patroni's, not typos. */
+const LOOSE_SECTIONS = new Set(['consul', 'zookeeper', 'kubernetes', 'exhibitor', 'raft', 'citus']);
+
+/**
+ * Keys not to warn about: custom bootstrap and replica method sections (operator-chosen names),
+ * loosely checked DCS sections, and `bootstrap.dcs.postgresql`, which may hold any local key.
+ */
+function quietKeys(raw: Readonly<Record<string, unknown>>) {
   const bootstrap = isRecord(raw['bootstrap']) ? raw['bootstrap'] : {};
   const pg = isRecord(raw['postgresql']) ? raw['postgresql'] : {};
   const methods = new Set<string>();
@@ -67,7 +84,9 @@ function isMethodSection(raw: Readonly<Record<string, unknown>>) {
   }
   return (path: readonly string[]): boolean => {
     if (path.length < 2) return false;
-    const [top, key] = path;
+    const [top, key, third] = path;
+    if (top !== undefined && LOOSE_SECTIONS.has(top)) return true;
+    if (top === 'bootstrap' && key === 'dcs') return third === 'postgresql' && path.length === 4;
     if (top === 'bootstrap') return key === bootstrap['method'];
     if (top === 'postgresql') return key !== undefined && methods.has(key);
     return false;

@@ -26,14 +26,12 @@ import {
 } from './schema-sections.js';
 import { NOT_DEFINED, section, str } from './fields.js';
 
+/** Keys in the order Patroni's validator reports them (name, scope, restapi, bootstrap, DCS, ...). */
 const baseSchema = section({
-  scope: str(),
-  namespace: str().optional(),
   name: str(),
-  log: logSchema.optional(),
+  scope: str(),
   restapi: restapiSchema,
-  ctl: ctlSchema.optional(),
-  citus: citusSchema.optional(),
+  bootstrap: bootstrapSchema.optional(),
   consul: consulSchema.optional(),
   etcd: etcdSchema.optional(),
   etcd3: etcdSchema.optional(),
@@ -41,10 +39,13 @@ const baseSchema = section({
   kubernetes: kubernetesSchema.optional(),
   raft: raftSchema.optional(),
   zookeeper: zookeeperSchema.optional(),
-  bootstrap: bootstrapSchema.optional(),
+  citus: citusSchema.optional(),
   postgresql: postgresqlSchema,
   watchdog: watchdogSchema.optional(),
   tags: tagsSchema.optional(),
+  namespace: str().optional(),
+  log: logSchema.optional(),
+  ctl: ctlSchema.optional(),
 });
 
 type Base = z.output<typeof baseSchema>;
@@ -66,6 +67,13 @@ function checkMethodSections(v: Base, ctx: z.RefinementCtx): void {
       ctx.addIssue({ ...issue, path: ['postgresql', m, ...issue.path] });
     }
   }
+}
+
+/** "exactly one DCS" needs only the raw keys, so it is also checked when other values are bad. */
+export function missingDcsLines(raw: Readonly<Record<string, unknown>>): string[] {
+  return DCS_NAMES.some((name) => raw[name] !== undefined)
+    ? []
+    : DCS_NAMES.map((name) => `${name}  ${NOT_DEFINED}`);
 }
 
 export const patroniConfigSchema = baseSchema.superRefine((v, ctx) => {
