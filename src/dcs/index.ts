@@ -39,6 +39,8 @@ export interface DcsConfig {
 export interface CreateDcsOptions {
   /** How the primary role is written: `master` (default, 3.0.2 peers) or `primary`. */
   readonly primaryRoleName?: PrimaryRoleName;
+  /** Quorum reads of the cluster, for patronictl (Patroni 3.0.4+); the daemon reads serializable. */
+  readonly linearizableReads?: boolean;
 }
 
 const UNSUPPORTED = ['etcd', 'consul', 'zookeeper', 'kubernetes', 'raft', 'exhibitor'] as const;
@@ -63,6 +65,7 @@ export async function createDcs(
       ...(options.primaryRoleName === undefined
         ? {}
         : { primaryRoleName: options.primaryRoleName }),
+      ...(options.linearizableReads === true ? { linearizableReads: true } : {}),
     });
     return createEtcd3Dcs(parsed, logger);
   }

@@ -11,6 +11,10 @@
  *     longer than `retryTimeout` plus a small margin.
  * Patroni swallows the error of some writes (take_leader, touch_member, initialize, config, ...)
  * and returns False; here every call throws, and the caller chooses to swallow (see `orFalse`).
+ *
+ * CAS indexes are the revisions found in the snapshot (`config.index`, `failover.index`,
+ * `sync.index`, etcd's mod_revision). An index of 0 means "the key must not exist" (as etcd
+ * compares a missing key's revision as 0); leave the index out for an unconditional write.
  */
 import type { ClusterSnapshot, Lsn } from '../core/model/index.js';
 import type { MemberData } from './codec/member.js';

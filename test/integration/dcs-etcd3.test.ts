@@ -232,3 +232,29 @@ describe('etcd3 adapter: etcd down', () => {
     assert.ok(ok, 'reads work again after etcd resumes');
   });
 });
+
+describe('etcd3 adapter: watch edge cases', () => {
+  it('a watch from a compacted revision wakes at once (state unknown: re-read)', async () => {
+    const dcs = await client('node7', {
+      scope: 'compacted',
+      ttl: 10,
+      loopWait: 1,
+      retryTimeout: 3,
+    });
+    assert.equal(await dcs.attemptToAcquireLeader(), true);
+    const old = (await dcs.getCluster()).leader?.index ?? null;
+    for (let i = 0; i < 3; i++) await raw.put('/service/compacted/noise').value(String(i));
+    const head = await raw.put('/service/compacted/noise').value('x').exec();
+    await raw.kv.compact({ revision: head.header.revision, physical: true });
+    const t0 = performance.now();
+    assert.equal(await dcs.watch(old, 10_000), true);
+    assert.ok(performance.now() - t0 < 2000);
+  });
+
+  it('linearizable reads (patronictl) see the same cluster', async () => {
+    const writer = await client('node8', { scope: 'linear' });
+    const reader = await client('ctl', { scope: 'linear', linearizableReads: true });
+    assert.equal(await writer.attemptToAcquireLeader(), true);
+    assert.equal((await reader.getCluster()).leader?.name, 'node8');
+  });
+});

@@ -96,6 +96,7 @@ export class Etcd3Backend implements KvBackend {
     logger: Logger,
     retryTimeout: number,
     clock: Clock,
+    private readonly serializable: boolean,
   ) {
     this.retrying = new Retrying(clients, clock, logger, retryTimeout);
   }
@@ -133,12 +134,21 @@ export class Etcd3Backend implements KvBackend {
           },
         }),
     );
-    return new Etcd3Backend(clients, logger, options.retryTimeout, clock);
+    return new Etcd3Backend(
+      clients,
+      logger,
+      options.retryTimeout,
+      clock,
+      options.linearizableReads !== true,
+    );
   }
 
   async range(prefix: string): Promise<{ revision: number; entries: readonly KvEntry[] }> {
     const resp = await this.retrying.run('range', (c, o) =>
-      c.kv.range({ key: buf(prefix), range_end: prefixEnd(prefix), serializable: true }, o),
+      c.kv.range(
+        { key: buf(prefix), range_end: prefixEnd(prefix), serializable: this.serializable },
+        o,
+      ),
     );
     const entries = resp.kvs.map((kv) => ({
       key: kv.key.toString('utf8'),

@@ -20,6 +20,11 @@ export interface Etcd3Options {
   readonly loopWait: number;
   readonly retryTimeout: number;
   readonly primaryRoleName?: PrimaryRoleName;
+  /**
+   * Read the cluster with a linearizable (quorum) read instead of a serializable one. Patroni
+   * reads serializable in the daemon and linearizable in patronictl (3.0.4+).
+   */
+  readonly linearizableReads?: boolean;
 }
 
 type Section = Readonly<Record<string, unknown>>;
@@ -73,6 +78,7 @@ export interface Etcd3Globals {
   readonly loopWait?: number;
   readonly retryTimeout?: number;
   readonly primaryRoleName?: PrimaryRoleName;
+  readonly linearizableReads?: boolean;
 }
 
 /** Reads the `etcd3:` section of patroni.yml; errors name the offending field. */
@@ -104,5 +110,6 @@ export function parseEtcd3Section(section: Section, globals: Etcd3Globals): Etcd
     loopWait: globals.loopWait ?? 10,
     retryTimeout: globals.retryTimeout ?? 10,
     ...(globals.primaryRoleName === undefined ? {} : { primaryRoleName: globals.primaryRoleName }),
+    ...(globals.linearizableReads === true ? { linearizableReads: true } : {}),
   };
 }

@@ -1,11 +1,10 @@
 import type { Etcd3 } from 'etcd3';
-import { PatroniError } from '../../shared/errors.js';
 import type { KvEvent } from '../kv/backend.js';
 
 /**
  * Watches one key from a revision until `signal` aborts. Resolves once etcd confirmed the
- * watch; the library reconnects a broken stream by itself and resumes after the last revision
- * it saw, so no event in between is lost.
+ * watch (or cancelled it: then a `lost` event was delivered). The library reconnects a broken
+ * stream by itself and resumes after the last revision it saw, so no event in between is lost.
  */
 export async function watchKey(
   client: Etcd3,
@@ -26,17 +25,16 @@ export async function watchKey(
   watcher.on('delete', (kv) => {
     onEvent({ type: 'delete', value: null, revision: Number(kv.mod_revision) });
   });
-  await new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolve) => {
     watcher.on('connected', () => {
       resolve();
     });
-    // Without a listener an 'error' event would be thrown by the emitter.
-    watcher.on('error', (error) => {
-      reject(
-        new PatroniError('DCS_UNREACHABLE', `etcd watch failed: ${error.message}`, {
-          recoverable: true,
-        }),
-      );
+    // etcd cancelled the watch (compacted start revision, permissions): changes may have been
+    // missed, so the waiter is told to re-read. Also, without a listener an 'error' event would
+    // be thrown by the emitter.
+    watcher.on('error', () => {
+      onEvent({ type: 'lost', value: null, revision: 0 });
+      resolve();
     });
     signal.addEventListener(
       'abort',

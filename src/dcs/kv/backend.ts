@@ -34,8 +34,12 @@ export type WriteOutcome =
   | { readonly ok: false; readonly reason: 'compare-failed' | 'lease-not-found' };
 
 export interface KvEvent {
-  readonly type: 'put' | 'delete';
-  /** The new value of a put; null for a delete. */
+  /**
+   * `lost`: the store cancelled the watch (e.g. its start revision was compacted away), so
+   * changes may have been missed; the watcher should re-read.
+   */
+  readonly type: 'put' | 'delete' | 'lost';
+  /** The new value of a put; null otherwise. */
   readonly value: string | null;
   readonly revision: number;
 }

@@ -57,7 +57,7 @@ export class LeaderWatch {
       });
       if (key === null || leaderIndex === null) return;
       const onEvent = (event: KvEvent): void => {
-        if (event.type === 'delete' || event.value !== knownValue) finish(true);
+        if (event.type !== 'put' || event.value !== knownValue) finish(true);
       };
       this.backend
         .watchKey(key, leaderIndex + 1, onEvent, controller.signal)
