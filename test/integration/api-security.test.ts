@@ -265,6 +265,15 @@ describe('TLS with client certificates', () => {
     try {
       const ca = read('ca.crt');
       assert.equal((await call(url(server, '/primary', 'https'), { tls: { ca } })).status, 200);
+      // Status-line-only answers (what HAProxy's check-ssl probes get) work over TLS too.
+      assert.equal(
+        (await call(url(server, '/primary', 'https'), { method: 'OPTIONS', tls: { ca } })).status,
+        200,
+      );
+      assert.equal(
+        (await call(url(server, '/replica', 'https'), { method: 'HEAD', tls: { ca } })).status,
+        503,
+      );
       const denied = await call(url(server, '/reload', 'https'), { method: 'POST', tls: { ca } });
       assert.deepEqual([denied.status, denied.body], [403, 'client certificate required']);
       const rogue = await call(url(server, '/reload', 'https'), {
