@@ -2,6 +2,7 @@ import { MemoryStore } from '../../src/dcs/memory/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { SimNode, type SimEvent, type SimWorld } from './sim-node.js';
 import type { FakePostgres } from './fake-postgres.js';
+import { initialMemory } from '../../src/core/ha/memory.js';
 import type { FailsafePing } from '../../src/core/ha/input.js';
 
 /**
@@ -57,6 +58,23 @@ export class ClusterSim implements SimWorld {
 
   primaries(): string[] {
     return [...this.nodes.values()].filter((n) => n.alive && n.pg.writable).map((n) => n.name);
+  }
+
+  /**
+   * Restarts the Patroni process of `name`: new DCS session, fresh memory (role from the data
+   * directory, §4.0), the running long action lost; PostgreSQL keeps running as it was.
+   */
+  async restartPatroni(name: string): Promise<void> {
+    const old = this.node(name);
+    await old.dcs.close();
+    const dcs = this.store.client({ scope: 'batman', name });
+    const fresh = new SimNode(name, dcs, this, old.taskMs, old.pg);
+    fresh.nofailover = old.nofailover;
+    fresh.failsafeMode = old.failsafeMode;
+    const pg = old.pg;
+    const role = pg.dataDirEmpty ? 'uninitialized' : pg.writable ? 'primary' : 'replica';
+    fresh.memory = initialMemory(role);
+    this.nodes.set(name, fresh);
   }
 
   /** Simulates a machine dying: Patroni and PostgreSQL stop, its lease is left to expire. */

@@ -1,35 +1,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { hasFailoverRequest } from '../../src/core/model/cluster.js';
-import { ClusterSim } from './cluster-sim.js';
-
-const TTL_MS = 30_000;
-
-/** Three empty nodes bootstrap: node1 cycles first, wins `initialize`, the others clone. */
-async function bootstrapped(): Promise<ClusterSim> {
-  const sim = new ClusterSim(['node1', 'node2', 'node3']);
-  await sim.run(120_000, () => {
-    const all = [...sim.nodes.values()];
-    return sim.leaderKey() === 'node1' && all.every((n) => n.pg.running && !n.pg.starting);
-  });
-  assert.deepEqual(sim.primaries(), ['node1']);
-  await sim.run(30_000);
-  return sim;
-}
-
-function promotionsAfter(sim: ClusterSim, t: number): string[] {
-  return sim.events.filter((e) => e.kind === 'promote' && e.at >= t).map((e) => e.node);
-}
-
-function lastLeaderRefresh(sim: ClusterSim, name: string): number {
-  const refreshes = sim.events.filter(
-    (e) =>
-      e.node === name && e.kind === 'decision' && e.detail.includes('the leader with the lock'),
-  );
-  const last = refreshes.at(-1);
-  assert.ok(last !== undefined, `${name} never refreshed the lock`);
-  return last.at;
-}
+import type { ClusterSim } from './cluster-sim.js';
+import { bootstrapped, lastLeaderRefresh, promotionsAfter, TTL_MS } from './scenarios.js';
 
 describe('simulation: three nodes, memory DCS, fake PostgreSQL, manual clock', () => {
   const sims: ClusterSim[] = [];

@@ -45,7 +45,6 @@ interface Task {
 
 /** One simulated Patroni: the HA core, a mini executor, an async slot, a FakePostgres. */
 export class SimNode {
-  readonly pg = new FakePostgres();
   memory: HaMemory = initialMemory();
   alive = true;
   nofailover = false;
@@ -61,6 +60,7 @@ export class SimNode {
     readonly dcs: Dcs,
     readonly world: SimWorld,
     readonly taskMs = 2000,
+    readonly pg: FakePostgres = new FakePostgres(),
   ) {}
 
   get apiUrl(): string {

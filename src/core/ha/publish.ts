@@ -22,7 +22,9 @@ export function publication(p: Plan, paused: boolean): MemberPublication {
     connUrl: self.connUrl,
     apiUrl: self.apiUrl,
     state: pg.state,
-    role: m.role,
+    // Patroni never advertises `master` without the leader role (consul would register a primary
+    // service for it): a primary that is not (or no longer) leader shows as `promoted`.
+    role: m.role === 'primary' && !isLeader ? 'promoted' : m.role,
     version: self.version,
     ...(self.proxyUrl === null ? {} : { proxyUrl: self.proxyUrl }),
     ...(isLeader && m.rewind !== 'checkpoint' ? { checkpointAfterPromote: false as const } : {}),
