@@ -166,3 +166,18 @@ describe('loadConfig', () => {
     assert.equal(config.name, 'captured');
   });
 });
+
+describe('reloadLocalConfig', () => {
+  it('says whether the re-read config differs from the running one', async () => {
+    const { reloadLocalConfig, NO_LOCAL_CHANGES } = await import('./reload.js');
+    const path = await file('reload-diff.yml', BASE);
+    const source = configSource(path, {});
+    const first = await source.load();
+    assert.equal((await reloadLocalConfig(source, first.config)).changed, false);
+    await writeFile(path, `${BASE}\ntags:\n  nosync: true\n`);
+    const second = await reloadLocalConfig(source, first.config);
+    assert.equal(second.changed, true);
+    assert.equal(second.config.tags?.nosync, true);
+    assert.equal(NO_LOCAL_CHANGES, 'No local configuration items changed.');
+  });
+});
