@@ -8,5 +8,6 @@ export type * from './peer-status.js';
 export { parsePeerStatus, failoverLimitation } from './peer-status.js';
 export type * from './publication.js';
 export { compareCandidates, type Candidate, type Yardstick } from './candidates.js';
-export { restartMismatch, versionNumber } from './steps/restart.js';
+export { reinitializeRefusal, restartMismatch, versionNumber } from './steps/restart.js';
+export { parseSyncStandbyNames, renderSyncStandbyNames } from './sync-names.js';
 export { INFO, TASK, PAUSE_PREFIX } from './info.js';

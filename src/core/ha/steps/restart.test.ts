@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { input, kinds, run, WALL } from '../test-builders.js';
-import { versionNumber } from './restart.js';
+import { reinitializeRefusal, versionNumber } from './restart.js';
+import { cluster } from '../test-builders.js';
 
 const soon = new Date(WALL + 1000).toISOString();
 
@@ -42,5 +43,14 @@ describe('scheduled restart (§16.2)', () => {
     assert.equal(versionNumber('15.2'), 150002);
     assert.equal(versionNumber('9.6.3'), 90603);
     assert.equal(versionNumber('x'), null);
+  });
+
+  it('reinitialize is refused without a leader and on the leader', () => {
+    assert.equal(
+      reinitializeRefusal(cluster({ leaderName: null }), 'node2'),
+      'Cluster has no leader, can not reinitialize',
+    );
+    assert.equal(reinitializeRefusal(cluster(), 'node1'), 'I am the leader, can not reinitialize');
+    assert.equal(reinitializeRefusal(cluster(), 'node2'), null);
   });
 });

@@ -1,3 +1,4 @@
+import type { ClusterSnapshot } from '../../model/cluster.js';
 import type { ScheduledRestart } from '../../model/member.js';
 import type { Cycle, Plan } from '../context.js';
 import { taskOf } from '../decision.js';
@@ -70,4 +71,14 @@ export function evaluateScheduledRestart(c: Cycle): string | null {
   c.memory.startTimeout = sr.timeout ?? null;
   c.add({ type: 'restartPostgres', task: 'restart', timeoutSeconds: sr.timeout ?? null });
   return INFO.restartInitiated;
+}
+
+/**
+ * `Ha.reinitialize` refusals (§16.3), for `POST /reinitialize`: a sentence when this node may not
+ * be re-cloned now (503), null when it may.
+ */
+export function reinitializeRefusal(cluster: ClusterSnapshot, me: string): string | null {
+  if (cluster.leader === null) return 'Cluster has no leader, can not reinitialize';
+  if (cluster.leader.name === me) return 'I am the leader, can not reinitialize';
+  return null;
 }
