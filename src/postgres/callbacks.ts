@@ -1,6 +1,6 @@
 import type { CallbackAction, PostgresOptions } from '../core/pg/options.js';
 import { shlexSplit } from '../core/pg/shlex.js';
-import type { CommandRunner, RunningProcess } from '../process/runner.js';
+import type { CommandRunner, RunAs, RunningProcess } from '../process/runner.js';
 import { describeExit } from '../process/runner.js';
 import { errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log/logger.js';
@@ -18,14 +18,15 @@ export class CallbackRunner {
   private reload: RunningProcess | null = null;
 
   constructor(
-    private readonly options: Pick<PostgresOptions, 'callbacks' | 'scope' | 'owner'>,
+    private readonly current: () => Pick<PostgresOptions, 'callbacks' | 'scope' | 'owner'>,
     private readonly runner: CommandRunner,
     private readonly logger: Logger,
   ) {}
 
   /** Fire and forget; returns at once. Failures are logged and survived. */
   call(action: CallbackAction, role: CallbackRole): void {
-    const command = this.options.callbacks?.[action];
+    const options = this.current();
+    const command = options.callbacks?.[action];
     if (command === undefined || command === '') return;
     const argv = shlexSplit(command);
     if (argv === null || argv.length === 0) {
@@ -33,10 +34,17 @@ export class CallbackRunner {
       return;
     }
     const [program, ...args] = argv as [string, ...string[]];
-    void this.launch(action, program, [...args, action, role, this.options.scope]);
+    const owner = options.owner ?? null;
+    const user = owner === null ? null : { uid: owner.uid, gid: owner.gid };
+    void this.launch(action, program, [...args, action, role, options.scope], user);
   }
 
-  private async launch(action: CallbackAction, program: string, args: string[]): Promise<void> {
+  private async launch(
+    action: CallbackAction,
+    program: string,
+    args: string[],
+    user: RunAs | null,
+  ): Promise<void> {
     const isReload = action === 'on_reload';
     const previous = isReload ? this.reload : this.main;
     if (previous !== null) {
@@ -49,10 +57,7 @@ export class CallbackRunner {
         args,
         detached: true,
         // As the PostgreSQL account, like every program we run for it (scripts call psql).
-        user:
-          this.options.owner === null || this.options.owner === undefined
-            ? null
-            : { uid: this.options.owner.uid, gid: this.options.owner.gid },
+        user,
         cwd: '/',
         logger: this.logger,
         logLevel: 'info',

@@ -19,12 +19,26 @@ import type { PgPaths } from './paths.js';
 export class PgConfigFiles {
   /** Recovery parameters currently in effect (null: primary / none). */
   private recovery: Readonly<Record<string, PgParamValue>> | null = null;
+  /** Parameters Patroni owns at run time (synchronous_standby_names in sync mode). */
+  private readonly overrides = new Map<string, PgParamValue>();
 
   constructor(
-    private readonly options: PostgresOptions,
-    private readonly paths: PgPaths,
+    private options: PostgresOptions,
+    private paths: PgPaths,
     private readonly logger: Logger,
   ) {}
+
+  /** A new effective configuration (dynamic config changed, SIGHUP). */
+  update(options: PostgresOptions, paths: PgPaths): void {
+    this.options = options;
+    this.paths = paths;
+  }
+
+  /** null removes the override (the configured value, if any, applies again). */
+  setOverride(name: string, value: PgParamValue | null): void {
+    if (value === null) this.overrides.delete(name);
+    else this.overrides.set(name, value);
+  }
 
   /** Server parameters: the effective map, minus recovery settings, plus the file layout. */
   serverParameters(): Record<string, PgParamValue> {
@@ -37,11 +51,15 @@ export class PgConfigFiles {
     out['port'] = port;
     out['cluster_name'] = this.options.scope;
     if (typeof out['hba_file'] === 'string') out['hba_file'] = this.paths.hba;
+    for (const [k, v] of this.overrides) out[k] = v;
     return out;
   }
 
-  /** The existing postgresql.conf becomes the base (once); then ours replaces it. */
-  async writePostgresqlConf(): Promise<void> {
+  /**
+   * The existing postgresql.conf becomes the base (once); then ours replaces it. Returns whether
+   * the content changed (so a reload can be skipped when nothing did).
+   */
+  async writePostgresqlConf(): Promise<boolean> {
     const custom = this.options.customConf !== undefined && this.options.customConf !== '';
     if (!custom && !(await pathExists(this.paths.baseConf))) {
       if (await pathExists(this.paths.conf)) await rename(this.paths.conf, this.paths.baseConf);
@@ -54,22 +72,20 @@ export class PgConfigFiles {
       identFile: this.paths.ident,
       recovery: this.recovery ?? {},
     });
-    await this.write(this.paths.conf, content);
+    return this.writeIfChanged(this.paths.conf, content);
   }
 
-  /** `postgresql.pg_hba` → pg_hba.conf, unless the user runs their own hba_file. */
+  /** `postgresql.pg_hba` → pg_hba.conf, unless the user runs their own hba_file; true if changed. */
   async replaceHba(): Promise<boolean> {
     const lines = this.options.pgHba;
     if (hasCustomHbaFile(this.options) || lines === undefined || lines.length === 0) return false;
-    await this.write(this.paths.hba, renderLinesFile(lines));
-    return true;
+    return this.writeIfChanged(this.paths.hba, renderLinesFile(lines));
   }
 
   async replaceIdent(): Promise<boolean> {
     const lines = this.options.pgIdent;
     if (hasCustomIdentFile(this.options) || lines === undefined || lines.length === 0) return false;
-    await this.write(this.paths.ident, renderLinesFile(lines));
-    return true;
+    return this.writeIfChanged(this.paths.ident, renderLinesFile(lines));
   }
 
   /** After initdb: `bootstrap.pg_hba` appended once, when pg_hba is not managed otherwise. */
@@ -169,6 +185,13 @@ export class PgConfigFiles {
     await chmod(file, 0o600);
     const owner = this.options.owner;
     if (owner !== null && owner !== undefined) await chown(file, owner.uid, owner.gid);
+  }
+
+  private async writeIfChanged(path: string, content: string): Promise<boolean> {
+    const current = await readFile(path, 'utf8').catch(() => null);
+    if (current === content) return false;
+    await this.write(path, content);
+    return true;
   }
 
   private write(path: string, content: string): Promise<void> {

@@ -21,9 +21,10 @@ export interface PgDeps {
 
 /** Everything the PostgreSQL operations share; built once per daemon by `createPgContext`. */
 export interface PgContext extends PgDeps {
-  readonly options: PostgresOptions;
-  readonly paths: PgPaths;
-  readonly bins: PgBinaries;
+  /** Replaced as a whole by `updatePgOptions` when the effective configuration changes. */
+  options: PostgresOptions;
+  paths: PgPaths;
+  bins: PgBinaries;
   readonly files: PgConfigFiles;
   readonly lifecycle: PgLifecycle;
   readonly conn: PgConnection;
@@ -36,18 +37,32 @@ export interface PgContext extends PgDeps {
 
 export function createPgContext(options: PostgresOptions, deps: PgDeps): PgContext {
   const paths = resolvePaths(options);
-  return {
+  const ctx: PgContext = {
     ...deps,
     options,
     paths,
     bins: PgBinaries.from(options),
     files: new PgConfigFiles(options, paths, deps.logger),
     lifecycle: new PgLifecycle(deps.logger),
-    conn: new PgConnection(() => localConnectParams(options)),
-    callbacks: new CallbackRunner(options, deps.runner, deps.logger),
+    conn: new PgConnection(() => localConnectParams(ctx.options)),
+    callbacks: new CallbackRunner(() => ctx.options, deps.runner, deps.logger),
     role: 'uninitialized',
     launched: null,
   };
+  return ctx;
+}
+
+/**
+ * Takes a new effective configuration. The connection is dropped when its parameters changed;
+ * files are rewritten by the next start/reload, not here.
+ */
+export async function updatePgOptions(ctx: PgContext, options: PostgresOptions): Promise<void> {
+  const before = JSON.stringify(localConnectParams(ctx.options));
+  ctx.options = options;
+  ctx.paths = resolvePaths(options);
+  ctx.bins = PgBinaries.from(options);
+  ctx.files.update(options, ctx.paths);
+  if (JSON.stringify(localConnectParams(options)) !== before) await ctx.conn.close();
 }
 
 /** Patroni's local superuser connection (spec/core.md §14.3). */

@@ -38,7 +38,7 @@ export async function restartPostgres(
  */
 export async function reloadPostgres(
   ctx: PgContext,
-  opts: { rewriteFiles?: boolean } = {},
+  opts: { rewriteFiles?: boolean; blockCallbacks?: boolean } = {},
 ): Promise<void> {
   const pm = await livePostmaster(ctx.paths.dataDir);
   if (pm === null) {
@@ -53,7 +53,7 @@ export async function reloadPostgres(
   }
   ctx.logger.info('Reloading PostgreSQL configuration.');
   signalProcess(pm.pid, 'SIGHUP');
-  ctx.callbacks.call('on_reload', ctx.role);
+  if (opts.blockCallbacks !== true) ctx.callbacks.call('on_reload', ctx.role);
 }
 
 /**

@@ -9,3 +9,4 @@ export type { TimelineHistoryFile } from './history.js';
 export type { CallbackRole } from './callbacks.js';
 export { PgBinaries, REQUIRED_PROGRAMS } from './binaries.js';
 export { writeFileAtomic } from './files.js';
+export type { ReloadOutcome } from './reconfigure.js';

@@ -8,7 +8,9 @@ import type { SlotPlan } from '../core/pg/slots.js';
 import type { ExistingSlot } from '../core/pg/slots.js';
 import type { CallbackRole } from './callbacks.js';
 import { createNewCluster } from './bootstrap.js';
-import { createPgContext, localConnectParams } from './context.js';
+import { createPgContext, localConnectParams, updatePgOptions } from './context.js';
+import { reloadConfiguration, setOwnedParameter, singleUserCrashRecovery } from './reconfigure.js';
+import type { ReloadOutcome } from './reconfigure.js';
 import type { PgContext, PgDeps } from './context.js';
 import { controlData } from './controldata.js';
 import { promotePostgres, reloadPostgres, restartPostgres } from './control.js';
@@ -101,7 +103,11 @@ export class Postgresql {
     const wasPrimary = running && (await this.isPrimary());
     await ctx.files.setStandby(plan.params, plan.pgpass);
     if (running && !wasPrimary) {
-      await reloadPostgres(ctx);
+      // Called every cycle on a replica: only a real change costs a reload (and on_reload).
+      const changed = await ctx.files.writePostgresqlConf();
+      const roleChanged = ctx.role !== role && ctx.role !== 'uninitialized';
+      if (changed) await reloadPostgres(ctx, { rewriteFiles: false, blockCallbacks: roleChanged });
+      if (roleChanged) ctx.callbacks.call('on_role_change', role);
       ctx.role = role;
       return 'running';
     }
@@ -215,9 +221,24 @@ export class Postgresql {
     this.ctx.callbacks.call(action, role);
   }
 
-  /** Rewrites config files (after a dynamic configuration change) and reloads. */
-  reloadConfig(): Promise<void> {
-    return reloadPostgres(this.ctx, { rewriteFiles: true });
+  /** A new effective configuration (dynamic config change, SIGHUP); apply with reloadConfig(). */
+  updateOptions(options: PostgresOptions): Promise<void> {
+    return updatePgOptions(this.ctx, options);
+  }
+
+  /** Rewrites the config files and reloads only if one changed (spec/core.md §14.6). */
+  reloadConfig(): Promise<ReloadOutcome> {
+    return reloadConfiguration(this.ctx);
+  }
+
+  /** synchronous_standby_names as Patroni owns it in sync mode; null gives it back to the config. */
+  setSynchronousStandbyNames(value: string | null): Promise<void> {
+    return setOwnedParameter(this.ctx, 'synchronous_standby_names', value);
+  }
+
+  /** Single-user crash recovery (spec/core.md §11.6); PostgreSQL must be stopped. */
+  crashRecovery(signal?: AbortSignal): Promise<boolean> {
+    return singleUserCrashRecovery(this.ctx, signal);
   }
 
   get state(): LocalPgState['state'] {

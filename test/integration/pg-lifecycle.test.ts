@@ -159,6 +159,52 @@ describe('PostgreSQL lifecycle on a real PostgreSQL 15', { timeout: 300_000 }, (
     });
   }
 
+  it('reloadConfig: reloads only on change, logs Changed lines and pending restarts', async () => {
+    const o = node.options;
+    await node.pg.updateOptions({ ...o, parameters: { ...o.parameters, work_mem: '16MB' } });
+    const first = await node.pg.reloadConfig();
+    assert.deepEqual(first, { reloaded: true, pendingRestart: false });
+    assert.ok(node.logger.lines.some((l) => l.message === 'Changed work_mem from 8192 to 16384'));
+    const again = await node.pg.reloadConfig();
+    assert.deepEqual(again, { reloaded: false, pendingRestart: false });
+    assert.equal(
+      node.logger.lines.at(-1)?.message,
+      'No PostgreSQL configuration items changed, nothing to reload.',
+    );
+    await node.pg.updateOptions({
+      ...node.options,
+      parameters: { ...node.options.parameters, max_connections: 22 },
+    });
+    const pending = await node.pg.reloadConfig();
+    assert.deepEqual(pending, { reloaded: true, pendingRestart: true });
+    assert.ok(
+      node.logger.lines.some(
+        (l) => l.message === 'Changed max_connections from 20 to 22 (restart might be required)',
+      ),
+    );
+    assert.equal((await node.pg.observe()).pendingRestart, true);
+    await node.pg.restart();
+    assert.equal((await node.pg.observe()).pendingRestart, false);
+  });
+
+  it('owns synchronous_standby_names in postgresql.conf', async () => {
+    await node.pg.setSynchronousStandbyNames('node2');
+    const v = await waitForSetting(node, 'synchronous_standby_names', 'node2');
+    assert.equal(v, 'node2');
+    const conf = await readFile(join(node.options.dataDir, 'postgresql.conf'), 'utf8');
+    assert.ok(conf.includes("synchronous_standby_names = 'node2'\n"));
+    await node.pg.setSynchronousStandbyNames(null);
+    assert.equal(await waitForSetting(node, 'synchronous_standby_names', ''), '');
+  });
+
+  it('runs crash recovery in single-user mode after an immediate stop', async () => {
+    await node.pg.stop({ mode: 'immediate' });
+    assert.equal((await node.pg.observe()).clusterState, 'in production');
+    assert.equal(await node.pg.crashRecovery(), true);
+    assert.equal((await node.pg.observe()).clusterState, 'shut down');
+    assert.equal(await node.pg.startPrimary(), 'running');
+  });
+
   it('stop on a stopped cluster is a no-op', async () => {
     await node.pg.stop({ mode: 'fast' });
     assert.equal(await node.pg.stop({ mode: 'fast' }), false);
