@@ -3,6 +3,8 @@ import { ManualClock } from '../../src/shared/clock.js';
 import { SimNode, type SimEvent, type SimWorld } from './sim-node.js';
 import type { FakePostgres } from './fake-postgres.js';
 import { initialMemory } from '../../src/core/ha/memory.js';
+import { parseSyncStandbyNames } from '../../src/core/ha/sync-names.js';
+import type { ReplicationRow } from '../../src/core/model/local-pg.js';
 import type { FailsafePing } from '../../src/core/ha/input.js';
 
 /**
@@ -48,6 +50,30 @@ export class ClusterSim implements SimWorld {
     return true;
   }
 
+  replicationRowsFor(name: string): ReplicationRow[] {
+    const me = this.node(name);
+    if (!me.pg.writable) return [];
+    const named = parseSyncStandbyNames(me.pg.syncStandbyNames);
+    const rows: ReplicationRow[] = [];
+    for (const n of this.nodes.values()) {
+      if (!n.alive || !n.pg.running || n.pg.upstream !== name) continue;
+      const sync = named.includes(n.name) || me.pg.syncStandbyNames === '*';
+      rows.push({
+        pid: rows.length + 100,
+        usename: 'replicator',
+        applicationName: n.name,
+        clientAddr: null,
+        state: 'streaming',
+        syncState: sync ? 'sync' : 'async',
+        syncPriority: sync ? 1 : 0,
+        writeLsn: n.pg.wal,
+        flushLsn: n.pg.wal,
+        replayLsn: n.pg.wal,
+      });
+    }
+    return rows;
+  }
+
   pgOf(name: string): FakePostgres | undefined {
     return this.nodes.get(name)?.pg;
   }
@@ -71,6 +97,7 @@ export class ClusterSim implements SimWorld {
     const fresh = new SimNode(name, dcs, this, old.taskMs, old.pg);
     fresh.nofailover = old.nofailover;
     fresh.failsafeMode = old.failsafeMode;
+    fresh.synchronousMode = old.synchronousMode;
     const pg = old.pg;
     const role = pg.dataDirEmpty ? 'uninitialized' : pg.writable ? 'primary' : 'replica';
     fresh.memory = initialMemory(role);

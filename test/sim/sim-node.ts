@@ -12,6 +12,7 @@ import type {
 import { initialMemory, type HaMemory } from '../../src/core/ha/memory.js';
 import { parsePeerStatus } from '../../src/core/ha/peer-status.js';
 import type { ClusterSnapshot } from '../../src/core/model/cluster.js';
+import type { ReplicationRow } from '../../src/core/model/local-pg.js';
 import { DEFAULT_HA_SETTINGS } from '../../src/core/model/settings.js';
 import { NO_TAGS } from '../../src/core/model/tags.js';
 import type { Clock } from '../../src/shared/clock.js';
@@ -25,6 +26,8 @@ export interface SimWorld {
   statusOf(name: string): Record<string, unknown> | null;
   pgOf(name: string): FakePostgres | undefined;
   record(event: SimEvent): void;
+  /** pg_stat_replication of `name`: the live replicas streaming from it. */
+  replicationRowsFor(name: string): ReplicationRow[];
   /** Delivers a `POST /failsafe` to `to`; true when it answered 200 `Accepted`. */
   acceptFailsafe(to: string, from: Omit<FailsafePing, 'receivedAt'>): boolean;
 }
@@ -48,6 +51,7 @@ export class SimNode {
   memory: HaMemory = initialMemory();
   alive = true;
   nofailover = false;
+  synchronousMode = false;
   failsafeMode = false;
   /** The last POST /failsafe this node accepted (what its REST API would keep). */
   failsafePing: FailsafePing | null = null;
@@ -152,8 +156,12 @@ export class SimNode {
         version: '3.0.2',
       },
       dcs,
-      pg: this.pg.observe(),
-      settings: { ...DEFAULT_HA_SETTINGS, failsafeMode: this.failsafeMode },
+      pg: { ...this.pg.observe(), replication: this.world.replicationRowsFor(this.name) },
+      settings: {
+        ...DEFAULT_HA_SETTINGS,
+        failsafeMode: this.failsafeMode,
+        synchronousMode: this.synchronousMode,
+      },
       failsafePing: this.failsafePing,
       local: {
         bootstrapConfigured: true,
