@@ -18,6 +18,8 @@ export class FakePostgres {
   upstream: string | null = null;
   starting = false;
   syncStandbyNames: string | null = null;
+  /** Stopped without a shutdown checkpoint (kill -9 of the postmaster). */
+  crashed = false;
 
   get writable(): boolean {
     return this.running && !this.inRecovery;
@@ -36,7 +38,13 @@ export class FakePostgres {
       return {
         ...common,
         state: 'stopped',
-        clusterState: this.inRecovery ? 'shut down in recovery' : 'shut down',
+        clusterState: this.crashed
+          ? this.inRecovery
+            ? 'in archive recovery'
+            : 'in production'
+          : this.inRecovery
+            ? 'shut down in recovery'
+            : 'shut down',
       };
     }
     return {
@@ -86,12 +94,18 @@ export class FakePostgres {
 
   startAsReplica(upstream: string | null): void {
     this.running = true;
+    this.crashed = false;
     this.inRecovery = true;
     this.upstream = upstream;
   }
 
   stop(): void {
     this.running = false;
+  }
+
+  crash(): void {
+    this.running = false;
+    this.crashed = true;
   }
 
   promote(): void {

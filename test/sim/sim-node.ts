@@ -52,6 +52,7 @@ export class SimNode {
   alive = true;
   nofailover = false;
   synchronousMode = false;
+  primaryStartTimeout = DEFAULT_HA_SETTINGS.primaryStartTimeout;
   failsafeMode = false;
   /** The last POST /failsafe this node accepted (what its REST API would keep). */
   failsafePing: FailsafePing | null = null;
@@ -161,6 +162,7 @@ export class SimNode {
         ...DEFAULT_HA_SETTINGS,
         failsafeMode: this.failsafeMode,
         synchronousMode: this.synchronousMode,
+        primaryStartTimeout: this.primaryStartTimeout,
       },
       failsafePing: this.failsafePing,
       local: {
