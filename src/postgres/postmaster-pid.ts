@@ -42,10 +42,16 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** A live postmaster for this data directory: postmaster.pid names a process that exists. */
+/**
+ * A live postmaster for this data directory: postmaster.pid names a process that exists and,
+ * where /proc tells, is a postgres program (after a crash the pid may belong to anyone now).
+ */
 export async function livePostmaster(dataDir: string): Promise<PostmasterPid | null> {
   const pid = await readPostmasterPid(dataDir);
-  return pid !== null && processAlive(pid.pid) ? pid : null;
+  if (pid === null || !processAlive(pid.pid)) return null;
+  const cmdline = await readFile(`/proc/${pid.pid}/cmdline`, 'utf8').catch(() => null);
+  if (cmdline !== null && !/postgres|postmaster/.test(cmdline)) return null;
+  return pid;
 }
 
 export function signalProcess(pid: number, signal: NodeJS.Signals): boolean {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, fchownSync } from 'node:fs';
+import { closeSync, fchownSync, fstatSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { postmasterArgs } from '../core/pg/cmdline.js';
 import { parseListen, pgCtlTimeoutMs } from '../core/pg/options.js';
@@ -66,6 +66,7 @@ async function assertStartable(ctx: PgContext): Promise<void> {
     );
   }
   await ctx.bins.validate(['postgres']);
+  await assertSameMajor(ctx);
   const running = await livePostmaster(dataDir);
   if (running !== null) {
     throw new PatroniError(
@@ -87,9 +88,27 @@ async function assertStartable(ctx: PgContext): Promise<void> {
   }
 }
 
+/** PG_VERSION must match the binaries: a wrong bin_dir would otherwise fail obscurely. */
+async function assertSameMajor(ctx: PgContext): Promise<void> {
+  const dataMajor = (await readFile(ctx.paths.pgVersion, 'utf8')).trim();
+  const r = await ctx.runner.run({
+    ...programSpec(ctx, ctx.bins.path('postgres'), ['--version']),
+    logLevel: 'none',
+    timeoutMs: 10_000,
+  });
+  const binMajor = /\s(\d+)(?:\.\d+)?/.exec(r.stdout)?.[1];
+  if (binMajor !== undefined && binMajor !== dataMajor) {
+    throw new PatroniError(
+      'PG_DATA_DIR',
+      `data directory ${ctx.paths.dataDir} was initialized by PostgreSQL ${dataMajor}, but ${ctx.bins.path('postgres')} is version ${binMajor} (check postgresql.bin_dir)`,
+    );
+  }
+}
+
 async function launch(ctx: PgContext): Promise<void> {
   const args = postmasterArgs(ctx.paths.dataDir, ctx.paths.conf, ctx.files.serverParameters());
   const fd = openSync(ctx.paths.postmasterLog, 'a', 0o600);
+  logOffsets.set(ctx, fstatSync(fd).size);
   try {
     const owner = ctx.options.owner;
     if (owner !== null && owner !== undefined) fchownSync(fd, owner.uid, owner.gid);
@@ -131,11 +150,16 @@ async function waitForStart(ctx: PgContext, timeoutMs: number): Promise<StartOut
   }
 }
 
-/** The FATAL/ERROR lines the postmaster wrote, or the last lines of its output. */
+/** Where this launch's output starts in the (appended) postmaster log. */
+const logOffsets = new WeakMap<PgContext, number>();
+
+/** The FATAL/ERROR lines the postmaster wrote in this launch, or its last lines. */
 export async function logTail(ctx: PgContext): Promise<string> {
-  const text = await readFile(ctx.paths.postmasterLog, 'utf8').catch(() => '');
+  const all = await readFile(ctx.paths.postmasterLog).catch(() => Buffer.alloc(0));
+  const text = all.subarray(logOffsets.get(ctx) ?? 0).toString('utf8');
   const lines = text.trimEnd().split('\n').slice(-20);
-  const important = lines.filter((l) => /\b(FATAL|ERROR|PANIC)\b/.test(l));
-  const chosen = important.length > 0 ? important : lines.slice(-3);
+  const first = lines.findIndex((l) => /\b(FATAL|PANIC)\b/.test(l));
+  // The lines just before the FATAL usually say why (e.g. the invalid parameter value).
+  const chosen = first < 0 ? lines.slice(-3) : lines.slice(Math.max(0, first - 2), first + 1);
   return chosen.join(' | ') || 'no output';
 }

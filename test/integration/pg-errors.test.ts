@@ -94,5 +94,21 @@ describe('clear errors that leave the data directory as it was', { timeout: 300_
     });
     assert.deepEqual(await snapshot(n.options.dataDir), before);
     assert.equal((await n.pg.observe()).postmasterRunning, false);
+    server.close();
+    server = null;
+  });
+
+  it("a postmaster that dies while starting reports PostgreSQL's own error", async () => {
+    const n = nodes[nodes.length - 1]!;
+    await n.pg.updateOptions({
+      ...n.options,
+      parameters: { ...n.options.parameters, shared_buffers: 'lots' },
+    });
+    await assert.rejects(n.pg.start(), (err: unknown) => {
+      assert.ok(isPatroniError(err, 'PG_START_FAILED'));
+      assert.match(err.message, /postmaster exited during start: .*shared_buffers/);
+      return true;
+    });
+    assert.equal(n.pg.state, 'start failed');
   });
 });

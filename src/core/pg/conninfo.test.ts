@@ -106,6 +106,28 @@ describe('buildRecoveryParams', () => {
     }
   });
 
+  it('standby leader toward a remote source: its slot, read-write, standby_cluster settings', () => {
+    const plan = buildRecoveryParams(input, {
+      name: 'remote_member:x',
+      connUrl: 'postgres://10.1.0.1:5432/postgres',
+      remote: true,
+      primarySlotName: 'Standby-DC2',
+      restoreCommand: 'fetch %f %p',
+      recoveryMinApplyDelay: '5min',
+    });
+    assert.equal(plan.params['primary_slot_name'], 'standby_dc2');
+    assert.equal(plan.params['restore_command'], 'fetch %f %p');
+    assert.equal(plan.params['recovery_min_apply_delay'], '5min');
+    assert.match(String(plan.params['primary_conninfo']), / target_session_attrs=read-write$/);
+    const noSlot = buildRecoveryParams(input, {
+      name: 'r',
+      connUrl: 'postgres://h:1/postgres',
+      remote: true,
+    });
+    assert.equal(noSlot.params['primary_slot_name'], undefined);
+    assert.doesNotMatch(String(noSlot.params['primary_conninfo']), /target_session_attrs/);
+  });
+
   it('no slot when use_slots is off', () => {
     const plan = buildRecoveryParams(
       { ...input, useSlots: false },

@@ -7,6 +7,16 @@ import { slotNameFromMemberName } from './slot-name.js';
 export interface FollowTarget {
   readonly name: string;
   readonly connUrl: string | null;
+  /**
+   * A standby cluster's remote source (`standby_cluster`): its slot is `primarySlotName` (none
+   * when absent) and `recovery_min_apply_delay` applies.
+   */
+  readonly remote?: boolean | undefined;
+  readonly primarySlotName?: string | undefined;
+  /** Standby-cluster settings that override `postgresql.recovery_conf`. */
+  readonly restoreCommand?: string | undefined;
+  readonly archiveCleanupCommand?: string | undefined;
+  readonly recoveryMinApplyDelay?: string | number | undefined;
 }
 
 export interface RecoveryInput {
@@ -51,13 +61,38 @@ export function buildRecoveryParams(
     params[name] = value;
   }
   Object.assign(params, PG12_TARGET_RESETS, { recovery_target_timeline: 'latest' });
+  addStandbyClusterSettings(params, target);
   const conn = primaryConninfo(input, target);
-  if (conn === null) return { params, pgpass: null };
-  params['primary_conninfo'] = conn.conninfo;
-  if (input.useSlots && target !== null) {
-    params['primary_slot_name'] = slotNameFromMemberName(input.selfName);
+  if (conn === null || target === null) return { params, pgpass: null };
+  const slot = target.remote === true ? target.primarySlotName : input.selfName;
+  if (input.useSlots && slot !== undefined && slot !== '') {
+    params['primary_slot_name'] = slotNameFromMemberName(slot);
   }
+  // A standby leader using a slot must reach the remote primary, not one of its replicas.
+  const sessionAttrs = target.remote === true && params['primary_slot_name'] !== undefined;
+  params['primary_conninfo'] = sessionAttrs
+    ? `${conn.conninfo} target_session_attrs=read-write`
+    : conn.conninfo;
   return { params, pgpass: conn.pgpass };
+}
+
+function addStandbyClusterSettings(
+  params: Record<string, PgParamValue>,
+  target: FollowTarget | null,
+): void {
+  if (target === null) return;
+  if (nonEmpty(target.restoreCommand)) params['restore_command'] = target.restoreCommand;
+  if (nonEmpty(target.archiveCleanupCommand)) {
+    params['archive_cleanup_command'] = target.archiveCleanupCommand;
+  }
+  const delay = target.recoveryMinApplyDelay;
+  if (target.remote === true && delay !== undefined && delay !== '' && delay !== 0) {
+    params['recovery_min_apply_delay'] = delay;
+  }
+}
+
+function nonEmpty(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
 }
 
 /**
