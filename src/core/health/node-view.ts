@@ -25,7 +25,10 @@ export interface NodeView {
   readonly role: MemberRole;
   /** This node holds the leader lock and it has not expired (`ha.is_leader()`). */
   readonly isLeader: boolean;
-  /** The last cluster read from the DCS; null when the DCS is unreachable (no cached view). */
+  /**
+   * The cached cluster (Patroni's `dcs.cluster`: the last read while younger than `ttl`, i.e.
+   * `Dcs.cachedCluster()`); null once the DCS has been unreachable that long.
+   */
   readonly cluster: ClusterSnapshot | null;
   /** Maintenance mode, from the last known dynamic configuration. */
   readonly paused: boolean;
