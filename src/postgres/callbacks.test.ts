@@ -46,8 +46,9 @@ describe('CallbackRunner', () => {
     cb.call('on_role_change', 'master');
     cb.call('on_start', 'replica'); // not configured: nothing runs
     assert.equal(specs.length, 1);
-    assert.equal(specs[0]?.command, '/usr/bin/cb');
-    assert.deepEqual(specs[0]?.args, ['--opt', 'a b', 'on_role_change', 'master', 'batman']);
+    const spec = specs[0];
+    assert.equal(spec?.command, '/usr/bin/cb');
+    assert.deepEqual(spec.args, ['--opt', 'a b', 'on_role_change', 'master', 'batman']);
   });
 
   it('a new callback kills a still-running previous one; on_reload has its own slot', async () => {
