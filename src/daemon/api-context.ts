@@ -1,0 +1,160 @@
+import type { ApiContext, FailoverValue, RestartOutcome } from '../api/context.js';
+import type { NodeView } from '../core/health/node-view.js';
+import type { RestartRequest } from '../core/health/restart-request.js';
+import type { FailsafePing, SelfIdentity } from '../core/ha/input.js';
+import { parsePeerStatus } from '../core/ha/peer-status.js';
+import type { ClusterSnapshot } from '../core/model/cluster.js';
+import type { Member } from '../core/model/member.js';
+import type { Dcs } from '../dcs/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { AsyncSlot } from './async-slot.js';
+import type { Executor } from './executor.js';
+import { buildNodeView } from './node-view.js';
+import type { PeerClient } from './peer-client.js';
+import type { NodeRuntime } from './runtime.js';
+import { restartConditionsMet } from './restart-conditions.js';
+
+export interface DaemonApiDeps {
+  readonly dcs: Dcs;
+  readonly runtime: NodeRuntime;
+  readonly slot: AsyncSlot;
+  readonly executor: Executor;
+  readonly peers: PeerClient;
+  readonly clock: Clock;
+  readonly self: SelfIdentity;
+  readonly scope: string;
+}
+
+/** The daemon's side of the REST API: reads from the runtime, commands through the loop. */
+export class DaemonApi implements ApiContext {
+  /** The last failsafe ping from a primary cut off from the DCS (§9.4). */
+  failsafePing: FailsafePing | null = null;
+
+  constructor(private readonly d: DaemonApiDeps) {}
+
+  view(): NodeView {
+    return buildNodeView(this.d.runtime, this.d.self, this.d.scope, this.d.clock.now());
+  }
+
+  getCluster(): Promise<ClusterSnapshot> {
+    return this.d.dcs.getCluster();
+  }
+
+  async setConfigValue(
+    config: Readonly<Record<string, unknown>>,
+    index?: number,
+  ): Promise<boolean> {
+    const ok = await this.d.dcs.setConfigValue(config, index);
+    if (ok) this.d.dcs.wakeup();
+    return ok;
+  }
+
+  async setFailoverValue(value: FailoverValue, index?: number): Promise<boolean> {
+    const ok = await this.d.dcs.setFailoverValue(
+      { leader: value.leader, candidate: value.candidate, scheduledAt: value.scheduledAt },
+      index,
+    );
+    if (ok) this.d.dcs.wakeup();
+    return ok;
+  }
+
+  async anyHealthyCandidate(members: readonly Member[]): Promise<boolean> {
+    const statuses = await Promise.all(
+      members
+        .filter((m) => m.apiUrl !== null)
+        .map(async (m) => parsePeerStatus(await this.d.peers.getStatus(m.apiUrl ?? ''))),
+    );
+    return statuses.some((s) => s !== null && !s.nofailover && !s.watchdogFailed);
+  }
+
+  async restart(request: RestartRequest): Promise<RestartOutcome> {
+    const { runtime, slot, executor } = this.d;
+    if (!restartConditionsMet(request, runtime)) {
+      return { ok: false, message: 'restart conditions are not satisfied' };
+    }
+    const running = slot.current();
+    if (running !== null) return { ok: false, message: `${running.action} already in progress` };
+    await executor.execute([
+      { type: 'restartPostgres', task: 'restart', timeoutSeconds: request.timeout ?? null },
+    ]);
+    await slot.idle(100);
+    const finished = slot.takeFinished();
+    this.d.dcs.wakeup();
+    return finished?.ok === true && finished.result !== false
+      ? { ok: true, message: 'restarted successfully' }
+      : { ok: false, message: 'restart failed' };
+  }
+
+  scheduleRestart(request: RestartRequest & { readonly schedule: string }): boolean {
+    const { runtime } = this.d;
+    if (runtime.scheduledRestart !== null) return false;
+    runtime.scheduledRestart = {
+      schedule: request.schedule,
+      ...(runtime.pg.postmasterStartTime === null
+        ? {}
+        : { postmasterStartTime: runtime.pg.postmasterStartTime }),
+      ...(request.role === undefined
+        ? {}
+        : { role: request.role === 'replica' ? 'replica' : 'primary' }),
+      ...(request.postgresVersion === undefined
+        ? {}
+        : { postgresVersion: request.postgresVersion }),
+      ...(request.restartPending === undefined ? {} : { restartPending: request.restartPending }),
+      ...(request.timeout === undefined ? {} : { timeout: request.timeout }),
+    };
+    this.d.dcs.wakeup();
+    return true;
+  }
+
+  deleteScheduledRestart(): boolean {
+    const had = this.d.runtime.scheduledRestart !== null;
+    this.d.runtime.scheduledRestart = null;
+    return had;
+  }
+
+  reload(): void {
+    this.d.runtime.reloadRequested = true;
+    this.d.dcs.wakeup();
+  }
+
+  async reinitialize(force: boolean): Promise<string | null> {
+    const { runtime, slot, executor, self } = this.d;
+    const cluster = runtime.cluster;
+    const leader = cluster?.leader ?? null;
+    if (leader === null) return 'Cluster has no leader, can not reinitialize';
+    if (leader.name === self.name) return 'I am the leader, can not reinitialize';
+    const running = slot.current();
+    if (running !== null) {
+      if (!force) return `${running.action} already in progress`;
+      slot.cancel();
+      await slot.idle(100);
+      slot.takeFinished();
+    }
+    const m = leader.member;
+    await executor.execute([
+      {
+        type: 'reinitialize',
+        from: { name: m.name, connUrl: m.connUrl, apiUrl: m.apiUrl },
+        task: 'reinitialize',
+      },
+    ]);
+    return null;
+  }
+
+  updateFailsafe(body: Readonly<Record<string, unknown>>): string | null {
+    const { runtime, clock } = this.d;
+    if (runtime.memory.leaderUntil > clock.now()) return 'Running as a leader';
+    const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+    this.failsafePing = {
+      name: str(body['name']) ?? '',
+      connUrl: str(body['conn_url']),
+      apiUrl: str(body['api_url']),
+      receivedAt: clock.now(),
+    };
+    return null;
+  }
+
+  wakeup(): void {
+    this.d.dcs.wakeup();
+  }
+}

@@ -1,0 +1,147 @@
+import { decide } from '../core/ha/decide.js';
+import type { Decision } from '../core/ha/decision.js';
+import type {
+  DcsView,
+  FailsafePing,
+  FinishedAction,
+  HaInput,
+  LocalFacts,
+  QueryAnswers,
+  SelfIdentity,
+} from '../core/ha/input.js';
+import type { LocalPgState } from '../core/model/local-pg.js';
+import { errorMessage, isPatroniError } from '../shared/errors.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/log/logger.js';
+import type { AsyncSlot } from './async-slot.js';
+import type { Executor } from './executor.js';
+import { answerQuery, type QueryDeps } from './queries.js';
+import type { NodeRuntime } from './runtime.js';
+import { syncReplicationSlots } from './slots.js';
+
+export interface CycleDeps extends QueryDeps {
+  readonly slot: AsyncSlot;
+  readonly executor: Executor;
+  readonly runtime: NodeRuntime;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly local: () => LocalFacts;
+  readonly failsafePing: () => FailsafePing | null;
+}
+
+/** A query loop that never ends would stall the lock refresh; the core asks a few at most. */
+const MAX_ROUNDS = 10;
+
+/**
+ * One HA cycle (spec/core.md §5): read one snapshot, observe PostgreSQL, decide (answering the
+ * core's questions), then carry out the plan. DCS and PostgreSQL failures become input, never
+ * exceptions, so every failure mode is a row of the decision table.
+ */
+export class HaCycle {
+  private unreachableSince: number | null = null;
+
+  constructor(private readonly d: CycleDeps) {}
+
+  async run(): Promise<Decision> {
+    const { runtime, logger } = this.d;
+    const finished = this.finished();
+    let view = await this.readCluster();
+    runtime.pg = await this.observe();
+    let answers: QueryAnswers = {};
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const decision = decide(this.input(view, answers, finished));
+      if (decision.query === undefined) {
+        for (const line of decision.log) logger[line.level](line.message);
+        logger.info(decision.info);
+        runtime.memory = decision.memory;
+        runtime.lastInfo = decision.info;
+        await this.d.executor.execute(decision.actions);
+        if (this.d.slot.current() === null && runtime.pg.state === 'running') {
+          const { name, tags } = this.d.self;
+          await syncReplicationSlots(
+            this.d.pg,
+            runtime,
+            { name, nofailover: tags.nofailover },
+            logger,
+          );
+        }
+        return decision;
+      }
+      try {
+        answers = await answerQuery(decision.query, answers, this.d);
+      } catch (err) {
+        if (!isPatroniError(err, 'DCS_UNREACHABLE')) throw err;
+        logger.error('Error communicating with DCS');
+        view = this.unreachable();
+        answers = {};
+      }
+    }
+    throw new Error('the HA core kept asking questions; giving up this cycle');
+  }
+
+  /** A finished task counts as failed when it returned false (e.g. pre_promote refused). */
+  private finished(): FinishedAction | null {
+    const f = this.d.slot.takeFinished();
+    return f === null ? null : { action: f.action, ok: f.ok && f.result !== false };
+  }
+
+  private async readCluster(): Promise<DcsView> {
+    const { dcs, runtime, clock, logger } = this.d;
+    try {
+      const cluster = await dcs.getCluster();
+      runtime.cluster = cluster;
+      runtime.dcsLastSeenMs = clock.wallNow();
+      this.unreachableSince = null;
+      return { reachable: true, cluster };
+    } catch (err) {
+      if (!isPatroniError(err, 'DCS_UNREACHABLE')) throw err;
+      logger.error('Error communicating with DCS');
+      logger.debug(errorMessage(err));
+      return this.unreachable();
+    }
+  }
+
+  private unreachable(): DcsView {
+    this.d.runtime.cluster = null;
+    this.unreachableSince ??= this.d.clock.now();
+    return { reachable: false, sinceMs: this.unreachableSince };
+  }
+
+  private async observe(): Promise<LocalPgState> {
+    const { pg, runtime, logger } = this.d;
+    try {
+      const observed = await pg.observe();
+      return { ...observed, checkpointTimeline: runtime.checkpointTimeline };
+    } catch (err) {
+      logger.error(
+        `Error communicating with PostgreSQL. Will try again later: ${errorMessage(err)}`,
+      );
+      return runtime.pg;
+    }
+  }
+
+  private input(view: DcsView, answers: QueryAnswers, finished: FinishedAction | null): HaInput {
+    const { runtime, clock, slot } = this.d;
+    const running = slot.current();
+    return {
+      now: clock.now(),
+      wallNow: clock.wallNow(),
+      self: this.d.self,
+      dcs: view,
+      pg: runtime.pg,
+      settings: runtime.effective.ha,
+      local: this.d.local(),
+      memory: runtime.memory,
+      inFlight:
+        running === null
+          ? null
+          : { action: running.action, startedAt: running.startedAt, cancellable: false },
+      finished,
+      failsafePing: this.d.failsafePing(),
+      scheduledRestart: runtime.scheduledRestart,
+      answers,
+    };
+  }
+}
+
+export type { SelfIdentity };

@@ -1,0 +1,251 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { parseRestApiOptions } from '../api/options.js';
+import { RestApiServer, apiUrl } from '../api/server.js';
+import type { ConfigSource } from '../config/load.js';
+import type { PatroniConfig } from '../config/schema.js';
+import type { LocalFacts } from '../core/ha/input.js';
+import { initialMemory } from '../core/ha/memory.js';
+import type { LocalPgState } from '../core/model/local-pg.js';
+import type { MemberRole } from '../core/model/member.js';
+import { createDcs, type Dcs, type DcsConfig } from '../dcs/index.js';
+import { Postgresql } from '../postgres/postgresql.js';
+import { NodeCommandRunner } from '../process/runner.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { errorMessage } from '../shared/errors.js';
+import type { PatroniLogger } from '../shared/log/patroni-logger.js';
+import { DaemonApi } from './api-context.js';
+import { AsyncSlot } from './async-slot.js';
+import { HaCycle } from './cycle.js';
+import { dynamicFrom, effectiveFrom, waitForCluster } from './dynamic-config.js';
+import { Executor, FatalExit } from './executor.js';
+import { PeerClient } from './peer-client.js';
+import { NodeRuntime } from './runtime.js';
+import { LoopScheduler } from './scheduler.js';
+import { shutdown } from './shutdown.js';
+import { selfIdentity } from './wiring/identity.js';
+import {
+  hasLeaderlessReplicaMethod,
+  toBootstrapOptions,
+  toPostgresOptions,
+} from './wiring/pg-options.js';
+import { resolvePgOwner } from './wiring/os-user.js';
+
+/** Patroni's role of a data directory found at start-up (spec/core.md §4.0 step 4). */
+function initialRole(pg: LocalPgState): MemberRole {
+  if (pg.dataDirEmpty) return 'uninitialized';
+  if (pg.accepting) return pg.inRecovery === true ? 'replica' : 'primary';
+  return pg.clusterState === 'in production' ? 'demoted' : 'replica';
+}
+
+/** How often the (costly) pg_rewind capability probe runs. */
+const REWIND_PROBE_INTERVAL_MS = 30_000;
+
+/**
+ * The composition root: builds the DCS client, the PostgreSQL controller, the REST API and the
+ * HA loop from patroni.yml, runs the loop until SIGTERM, then shuts down like Patroni.
+ */
+export class Daemon {
+  private stopping = false;
+  private readonly clock: Clock = systemClock;
+  private canRewind = { value: false, at: -Infinity };
+
+  constructor(
+    private config: PatroniConfig,
+    private readonly source: ConfigSource,
+    private readonly logger: PatroniLogger,
+  ) {}
+
+  async run(): Promise<number> {
+    const { config, logger, clock } = this;
+    const dcs = await createDcs(config as unknown as DcsConfig, logger.child('dcs'));
+    process.once('SIGTERM', () => {
+      this.stop(dcs);
+    });
+    process.once('SIGINT', () => {
+      this.stop(dcs);
+    });
+    try {
+      const cluster = await waitForCluster(
+        dcs,
+        logger,
+        (ms) => clock.sleep(ms),
+        () => this.stopping,
+      );
+      if (cluster === null) return 0;
+      return await this.runWith(dcs, dynamicFrom(cluster, config));
+    } finally {
+      await dcs.close();
+    }
+  }
+
+  private isStopping(): boolean {
+    return this.stopping;
+  }
+
+  private stop(dcs: Dcs): void {
+    this.stopping = true;
+    dcs.wakeup();
+  }
+
+  private async runWith(dcs: Dcs, dynamic: Readonly<Record<string, unknown>>): Promise<number> {
+    const { config, logger, clock } = this;
+    const effective = effectiveFrom(config, dynamic, logger);
+    dcs.setTiming(effective.ha);
+    const owner = resolvePgOwner(config.postgresql.data_dir);
+    const pgOptions = toPostgresOptions(config, effective, owner, owner?.home ?? homedir());
+    const pg = new Postgresql(pgOptions, { runner: new NodeCommandRunner(), logger, clock });
+    const observed = await pg.observe();
+    const runtime = new NodeRuntime(
+      initialMemory(initialRole(observed)),
+      effective,
+      dynamic,
+      observed,
+    );
+    const slot = new AsyncSlot(
+      logger,
+      () => clock.now(),
+      () => {
+        dcs.wakeup();
+      },
+    );
+    const restOptions = parseRestApiOptions(config.restapi);
+    const self = selfIdentity(config, apiUrl(restOptions));
+    const auth = restOptions.authentication;
+    const peers = new PeerClient(
+      {
+        timeoutMs: 2000,
+        ...(auth === undefined ? {} : { username: auth.username, password: auth.password }),
+      },
+      (p) => readFileSync(p),
+    );
+    const executor = new Executor({
+      dcs,
+      pg,
+      slot,
+      runtime,
+      logger,
+      name: config.name,
+      bootstrap: toBootstrapOptions(config),
+      sleep: (ms) => clock.sleep(ms),
+    });
+    const api = new DaemonApi({
+      dcs,
+      runtime,
+      slot,
+      executor,
+      peers,
+      clock,
+      self,
+      scope: config.scope,
+    });
+    const cycle = new HaCycle({
+      dcs,
+      pg,
+      peers,
+      self,
+      slot,
+      executor,
+      runtime,
+      clock,
+      logger,
+      local: () => this.localFacts(pg, config),
+      failsafePing: () => api.failsafePing,
+    });
+    const server = new RestApiServer({
+      options: restOptions,
+      context: api,
+      log: logger.child('restapi'),
+    });
+    await server.start();
+    process.on('SIGHUP', () => {
+      runtime.reloadRequested = true;
+      dcs.wakeup();
+    });
+    try {
+      return await this.loop(dcs, cycle, runtime);
+    } finally {
+      await shutdown({ dcs, pg, slot, runtime, clock, logger });
+      await server.stop();
+      await pg.close();
+    }
+  }
+
+  private localFacts(pg: Postgresql, config: PatroniConfig): LocalFacts {
+    const now = this.clock.now();
+    if (now - this.canRewind.at > REWIND_PROBE_INTERVAL_MS) {
+      this.canRewind.at = now;
+      void pg.canRewind().then(
+        (v) => (this.canRewind.value = v),
+        () => undefined,
+      );
+    }
+    return {
+      bootstrapConfigured: config.bootstrap !== undefined,
+      replicaMethodWithoutLeader: hasLeaderlessReplicaMethod(pg.options),
+      canRewind: this.canRewind.value,
+      standbyCluster: null,
+    };
+  }
+
+  private async loop(dcs: Dcs, cycle: HaCycle, runtime: NodeRuntime): Promise<number> {
+    const { logger, clock } = this;
+    const scheduler = new LoopScheduler(clock, logger);
+    while (!this.stopping) {
+      if (runtime.reloadRequested) await this.reload(runtime);
+      try {
+        await cycle.run();
+      } catch (err) {
+        if (err instanceof FatalExit) {
+          logger.error(err.message);
+          return err.exitCode;
+        }
+        logger.error(
+          `Unexpected exception raised, please report it as a BUG: ${errorMessage(err)}`,
+        );
+      }
+      this.applyDynamicConfig(dcs, runtime);
+      // SIGTERM may have arrived during the cycle (the handler flips the flag asynchronously).
+      if (this.isStopping()) break;
+      const loopWait = runtime.effective.ha.loopWait;
+      runtime.nextRunAtMs = clock.wallNow() + loopWait * 1000;
+      await scheduler.waitForNextCycle(loopWait, (ms) =>
+        dcs.watch(this.watchIndex(runtime, cycle), ms),
+      );
+    }
+    return 0;
+  }
+
+  /** Watch the leader key only as a follower with nothing in flight (spec/core.md §4.1). */
+  private watchIndex(runtime: NodeRuntime, _cycle: HaCycle): number | null {
+    const leader = runtime.cluster?.leader ?? null;
+    if (leader === null || leader.name === this.config.name) return null;
+    return leader.index;
+  }
+
+  /** A changed DCS `config` key changes our timing and settings (parameters: on reload). */
+  private applyDynamicConfig(dcs: Dcs, runtime: NodeRuntime): void {
+    const cfg = runtime.cluster?.config;
+    if (cfg == null || cfg.index === 0 || cfg.data === runtime.dynamicConfig) return;
+    if (JSON.stringify(cfg.data) === JSON.stringify(runtime.dynamicConfig)) return;
+    runtime.dynamicConfig = cfg.data;
+    runtime.effective = effectiveFrom(this.config, cfg.data, this.logger);
+    dcs.setTiming(runtime.effective.ha);
+  }
+
+  private async reload(runtime: NodeRuntime): Promise<void> {
+    runtime.reloadRequested = false;
+    try {
+      const loaded = await this.source.load();
+      this.config = loaded.config;
+      for (const w of loaded.warnings) this.logger.warning(w);
+      runtime.effective = effectiveFrom(this.config, runtime.dynamicConfig, this.logger);
+      this.logger.info('Reloading configuration');
+    } catch (err) {
+      // A bad file never takes down a running node: keep the old configuration.
+      this.logger.error(
+        `Configuration reload failed, keeping the running one: ${errorMessage(err)}`,
+      );
+    }
+  }
+}

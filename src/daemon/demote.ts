@@ -1,0 +1,59 @@
+import type { Action } from '../core/ha/decision.js';
+import { parseLsn, type Lsn } from '../core/model/lsn.js';
+import { orFalse } from '../dcs/index.js';
+import { controlData } from '../postgres/controldata.js';
+import { errorMessage } from '../shared/errors.js';
+import type { ExecutorDeps } from './executor.js';
+
+type Demote = Extract<Action, { type: 'demote' }>;
+type RunTask = (task: string, work: (signal: AbortSignal) => Promise<boolean>) => void;
+
+async function latestCheckpoint(d: ExecutorDeps): Promise<Lsn | null> {
+  try {
+    return parseLsn((await controlData(d.pg.ctx))['Latest checkpoint location'] ?? '');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `Ha.demote(mode)` (spec/core.md §7.1): stop PostgreSQL in the mode's way, release the leader
+ * key in the release modes (graceful with the shutdown checkpoint as `/status.optime`, so the
+ * candidate knows how far it must have replayed), then start again as a replica.
+ */
+export async function runDemotion(d: ExecutorDeps, a: Demote, runTask: RunTask): Promise<void> {
+  const { pg, dcs, logger } = d;
+  logger.info(`Demoting self (${a.mode})`);
+  const releases = a.mode === 'graceful' || a.mode === 'immediate';
+  const stopMode = a.mode === 'offline' || a.mode === 'graceful' ? 'fast' : 'immediate';
+
+  const stopAndRelease = async (): Promise<void> => {
+    if (a.mode === 'graceful') {
+      // A checkpoint before the shutdown makes the shutdown checkpoint itself short.
+      await pg.checkpoint().catch((e: unknown) => {
+        logger.warning(`CHECKPOINT before demotion failed: ${errorMessage(e)}`);
+      });
+    }
+    await pg.stop({ mode: stopMode });
+    if (!releases) return;
+    const lastLsn = a.mode === 'graceful' ? await latestCheckpoint(d) : null;
+    if (await orFalse(dcs.deleteLeader(lastLsn))) logger.info('Leader key released');
+  };
+  const startAsReplica = async (): Promise<boolean> => {
+    const target = a.followAfter;
+    const outcome = await pg.follow(
+      target === null ? null : { name: target.name, connUrl: target.connUrl },
+    );
+    return outcome === 'running';
+  };
+
+  if (a.task !== null) {
+    runTask(a.task, async () => {
+      await stopAndRelease();
+      return startAsReplica();
+    });
+    return;
+  }
+  await stopAndRelease();
+  runTask('starting after demotion', startAsReplica);
+}

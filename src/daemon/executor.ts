@@ -1,0 +1,254 @@
+import type { Action } from '../core/ha/decision.js';
+import type { FollowTarget } from '../core/ha/input.js';
+import type { BootstrapOptions } from '../core/pg/options.js';
+import { orFalse, type Dcs } from '../dcs/index.js';
+import type { Postgresql } from '../postgres/postgresql.js';
+import { PatroniError, assertNever, errorMessage } from '../shared/errors.js';
+import type { Logger } from '../shared/log/logger.js';
+import type { AsyncSlot } from './async-slot.js';
+import { runDemotion } from './demote.js';
+import { buildHistory } from './history.js';
+import type { NodeRuntime } from './runtime.js';
+
+/** Thrown to end the daemon: a decision said exit (sysid mismatch, failed bootstrap). */
+export class FatalExit extends PatroniError {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super('INTERNAL', message);
+  }
+}
+
+export interface ExecutorDeps {
+  readonly dcs: Dcs;
+  readonly pg: Postgresql;
+  readonly slot: AsyncSlot;
+  readonly runtime: NodeRuntime;
+  readonly bootstrap: BootstrapOptions;
+  readonly logger: Logger;
+  readonly name: string;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** The replication source as the PostgreSQL layer needs it (null: no upstream). */
+function source(target: FollowTarget | null): { name: string; connUrl: string | null } | null {
+  return target === null ? null : { name: target.name, connUrl: target.connUrl };
+}
+
+/**
+ * Carries out a Decision's actions in order: quick ones inline, long ones in the async slot
+ * under Patroni's task name. A DCS write that cannot reach the DCS is logged and skipped, as
+ * Patroni swallows them; the next cycle sees the truth.
+ */
+export class Executor {
+  constructor(private readonly d: ExecutorDeps) {}
+
+  async execute(actions: readonly Action[]): Promise<void> {
+    for (const action of actions) await this.one(action);
+  }
+
+  /** Runs `work` in the slot; a refusal (another action running) is logged, not thrown. */
+  private runTask(task: string, work: (signal: AbortSignal) => Promise<boolean>): void {
+    const refused = this.d.slot.tryRun(task, work);
+    if (refused !== null) this.d.logger.warning(refused);
+  }
+
+  private async one(a: Action): Promise<void> {
+    const { dcs, pg, runtime, logger } = this.d;
+    switch (a.type) {
+      case 'touchMember':
+        await orFalse(dcs.touchMember(a.member));
+        return;
+      case 'takeLeader':
+        await orFalse(dcs.takeLeader());
+        return;
+      case 'releaseLeaderLock':
+        if (await orFalse(dcs.deleteLeader(a.lastLsn))) logger.info('Leader key released');
+        return;
+      case 'setInitialize':
+        await orFalse(dcs.initialize(a.createNew, a.sysid));
+        return;
+      case 'writeDynamicConfig':
+        await orFalse(dcs.setConfigValue(runtime.dynamicConfig));
+        return;
+      case 'clearFailoverKey':
+        await orFalse(dcs.setFailoverValue({}, a.index));
+        return;
+      case 'rewriteFailoverKey':
+        await orFalse(
+          dcs.setFailoverValue({ candidate: a.candidate, scheduledAt: a.scheduledAt }, a.index),
+        );
+        return;
+      case 'writeHistory':
+        return this.writeHistory(a.timeline);
+      case 'bootstrapNewCluster':
+        this.runTask(a.task, async () => {
+          await pg.bootstrap(this.d.bootstrap);
+          return true;
+        });
+        return;
+      case 'postBootstrap':
+        this.runTask(a.task, async () => {
+          await pg.postBootstrap(this.d.bootstrap);
+          return true;
+        });
+        return;
+      case 'cancelBootstrap':
+        return this.cancelBootstrap();
+      case 'cloneFrom':
+        this.runTask(a.task, (signal) => this.clone(a.source, a.followAfter, signal));
+        return;
+      case 'followLeader':
+        return this.follow(a);
+      case 'stopPostgres':
+        await pg.stop({
+          mode: a.mode,
+          ...(a.timeoutSeconds === null ? {} : { timeoutMs: a.timeoutSeconds * 1000 }),
+        });
+        return;
+      case 'promote':
+        this.runTask(a.task, async () => {
+          await pg.promote({ wait: true });
+          return true;
+        });
+        return;
+      case 'demote':
+        return runDemotion(this.d, a, (task, work) => {
+          this.runTask(task, work);
+        });
+      case 'rewind':
+        this.runTask(a.task, async (signal) => {
+          if (a.from.connUrl === null) return false;
+          return pg.rewind({ name: a.from.name, connUrl: a.from.connUrl }, signal);
+        });
+        return;
+      case 'crashRecovery':
+        // Single-user crash recovery is not implemented: report failure so the core moves on
+        // (it then starts PostgreSQL normally, which also runs crash recovery).
+        this.runTask(a.task, () => Promise.resolve(false));
+        return;
+      case 'reinitialize':
+        this.runTask(a.task, async (signal) => {
+          await pg.stop({ mode: 'immediate' });
+          await pg.removeDataDirectory();
+          return this.clone(a.from, a.from, signal);
+        });
+        return;
+      case 'restartPostgres':
+        this.runTask(a.task, async () => {
+          const outcome = await pg.restart(
+            a.timeoutSeconds === null ? {} : { timeoutMs: a.timeoutSeconds * 1000 },
+          );
+          return outcome === 'running';
+        });
+        return;
+      case 'setSynchronousStandbyNames':
+        await this.setSyncNames(a.value);
+        return;
+      case 'deleteSyncState':
+        await orFalse(dcs.deleteSyncState(a.index));
+        return;
+      case 'cancelInFlight':
+        this.d.slot.cancel();
+        return;
+      case 'checkpoint':
+        void this.checkpoint();
+        return;
+      case 'resumeWalReplay':
+        logger.info('Resuming paused WAL replay for PostgreSQL 14+');
+        await pg.ctx.conn.query('SELECT pg_catalog.pg_wal_replay_resume()').catch(() => []);
+        return;
+      case 'clearScheduledRestart':
+        runtime.scheduledRestart = null;
+        return;
+      case 'callback':
+        pg.callback(a.name, a.role === 'primary' ? 'master' : (a.role as 'replica'));
+        return;
+      case 'exit':
+        throw new FatalExit(a.code, a.message);
+      default:
+        assertNever(a, 'action');
+    }
+  }
+
+  private async clone(
+    from: FollowTarget | null,
+    followAfter: FollowTarget | null,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const { pg, logger } = this.d;
+    const what = from === null ? '(without leader)' : `from '${from.name}'`;
+    const result = await this.d.pg.createReplica(source(from), signal);
+    if (!result.ok) {
+      logger.error(`failed to bootstrap ${what}`);
+      await pg.removeDataDirectory().catch(() => undefined);
+      return false;
+    }
+    logger.info(`bootstrapped ${what}`);
+    const outcome = await pg.follow(source(followAfter));
+    return outcome === 'running';
+  }
+
+  private async follow(a: Extract<Action, { type: 'followLeader' }>): Promise<void> {
+    const work = async (): Promise<boolean> => {
+      const outcome = await this.d.pg.follow(
+        source(a.target),
+        a.startTimeout === null ? {} : { timeoutMs: a.startTimeout * 1000 },
+      );
+      return outcome === 'running';
+    };
+    if (a.task !== null) {
+      this.runTask(a.task, work);
+      return;
+    }
+    await work();
+  }
+
+  private async writeHistory(timeline: number): Promise<void> {
+    const { pg, dcs, runtime, name } = this.d;
+    const file = timeline <= 1 ? null : await pg.readTimelineHistory(timeline);
+    await orFalse(dcs.setHistoryValue(buildHistory(file, timeline, runtime.cluster, name)));
+  }
+
+  private async checkpoint(): Promise<void> {
+    const { pg, runtime, logger } = this.d;
+    try {
+      await pg.checkpoint();
+      const rows = await pg.ctx.conn.query<{ tl: number }>(
+        'SELECT timeline_id AS tl FROM pg_catalog.pg_control_checkpoint()',
+      );
+      runtime.checkpointTimeline = rows[0]?.tl ?? null;
+      this.d.dcs.wakeup();
+    } catch (err) {
+      logger.warning(`post-promote CHECKPOINT failed: ${errorMessage(err)}`);
+    }
+  }
+
+  /**
+   * Interim: through ALTER SYSTEM (postgresql.auto.conf) until the PostgreSQL layer can render
+   * one parameter override into postgresql.conf, where Patroni keeps it.
+   */
+  private async setSyncNames(value: string | null): Promise<void> {
+    const { pg, logger } = this.d;
+    const sql =
+      value === null
+        ? 'ALTER SYSTEM RESET synchronous_standby_names'
+        : `ALTER SYSTEM SET synchronous_standby_names = '${value.replace(/'/g, "''")}'`;
+    try {
+      await pg.ctx.conn.query(sql);
+      await pg.ctx.conn.query('SELECT pg_catalog.pg_reload_conf()');
+    } catch (err) {
+      logger.warning(`could not set synchronous_standby_names: ${errorMessage(err)}`);
+    }
+  }
+
+  private async cancelBootstrap(): Promise<never> {
+    const { dcs, pg, logger } = this.d;
+    logger.info('removing initialize key after failed attempt to bootstrap the cluster');
+    await orFalse(dcs.cancelInitialization());
+    await pg.stop({ mode: 'immediate' }).catch(() => false);
+    await pg.moveDataDirectoryAside().catch(() => '');
+    throw new FatalExit(1, 'Failed to bootstrap cluster');
+  }
+}

@@ -1,0 +1,43 @@
+import type { NodeView } from '../core/health/node-view.js';
+import type { SelfIdentity } from '../core/ha/input.js';
+import { isPaused } from '../core/model/cluster.js';
+import { encodeTags } from '../dcs/codec/tags.js';
+import type { NodeRuntime } from './runtime.js';
+
+/**
+ * The REST API's picture of this node, rebuilt from what the loop last saw. Cheap enough to call
+ * per request: no I/O, a few field copies.
+ */
+export function buildNodeView(
+  runtime: NodeRuntime,
+  self: SelfIdentity,
+  scope: string,
+  now: number,
+): NodeView {
+  const { effective, memory, cluster } = runtime;
+  const tags = encodeTags(self.tags);
+  return {
+    scope,
+    name: self.name,
+    version: self.version,
+    pg: runtime.pg,
+    replayedTimestamp: null,
+    role: memory.role,
+    isLeader: memory.leaderUntil > now,
+    cluster,
+    paused: cluster === null ? effective.pause : isPaused(cluster),
+    standbyCluster: effective.standbyCluster !== null,
+    synchronousMode: effective.ha.synchronousMode,
+    failsafeMode: effective.ha.failsafeMode,
+    failsafeActive: memory.failsafeActiveSince !== null,
+    tags,
+    effectiveTags: tags,
+    dcsLastSeen: Math.floor(runtime.dcsLastSeenMs / 1000),
+    nextRunAt: runtime.nextRunAtMs,
+    ttl: effective.ha.ttl,
+    loopWait: effective.ha.loopWait,
+    maximumLagOnFailover: effective.ha.maximumLagOnFailover,
+    scheduledRestart: runtime.scheduledRestart,
+    watchdogHealthy: true,
+  };
+}

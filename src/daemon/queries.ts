@@ -1,0 +1,74 @@
+import type { Query } from '../core/ha/decision.js';
+import type { QueryAnswers, SelfIdentity } from '../core/ha/input.js';
+import { parsePeerStatus, type PeerStatus } from '../core/ha/peer-status.js';
+import type { Dcs } from '../dcs/index.js';
+import { assertNever } from '../shared/errors.js';
+import type { Postgresql } from '../postgres/postgresql.js';
+import type { PeerClient } from './peer-client.js';
+
+export interface QueryDeps {
+  readonly dcs: Dcs;
+  readonly pg: Postgresql;
+  readonly peers: PeerClient;
+  readonly self: SelfIdentity;
+}
+
+/**
+ * Answers one question of the core. DCS errors propagate: the cycle turns them into
+ * `dcs.reachable = false` and decides again, exactly as Patroni's DCSError path does.
+ */
+export async function answerQuery(
+  q: Query,
+  answers: QueryAnswers,
+  d: QueryDeps,
+): Promise<QueryAnswers> {
+  switch (q.kind) {
+    case 'peerStatus': {
+      const results = await Promise.all(
+        q.members.map(
+          async (m) => [m.name, parsePeerStatus(await d.peers.getStatus(m.apiUrl))] as const,
+        ),
+      );
+      const peers: Record<string, PeerStatus | null> = { ...answers.peers };
+      for (const [name, status] of results) peers[name] = status;
+      return { ...answers, peers };
+    }
+    case 'acquireLock':
+      return { ...answers, lockAcquired: await d.dcs.attemptToAcquireLeader() };
+    case 'refreshLock':
+      return {
+        ...answers,
+        lockRefreshed: await d.dcs.updateLeader(q.lastLsn, null, q.failsafe),
+      };
+    case 'raceInitialize':
+      return { ...answers, initializeWon: await d.dcs.initialize(true, '') };
+    case 'checkDivergence': {
+      if (q.leader.connUrl === null) return { ...answers, divergence: 'unknown' };
+      const result = await d.pg.checkDivergence({ name: q.leader.name, connUrl: q.leader.connUrl });
+      const divergence =
+        result.verdict === 'need' ? 'need' : result.verdict === 'not_need' ? 'notNeed' : 'unknown';
+      return { ...answers, divergence };
+    }
+    case 'failsafePing': {
+      const body = { name: d.self.name, conn_url: d.self.connUrl, api_url: d.self.apiUrl };
+      const accepted = await Promise.all(
+        q.members.map(async (m) => {
+          // Patroni retries a failsafe ping once: one lost packet must not demote a primary.
+          for (let attempt = 0; attempt < 2; attempt++) {
+            const res = await d.peers.post(m.apiUrl, 'failsafe', body);
+            if (res !== null) return res.status === 200 && res.body.trim() === 'Accepted';
+          }
+          return false;
+        }),
+      );
+      return { ...answers, failsafeAccepted: accepted.every(Boolean) };
+    }
+    case 'writeSyncState': {
+      const value = { leader: q.leader, syncStandbys: q.syncStandbys };
+      const written = await d.dcs.setSyncStateValue(value, q.index);
+      return { ...answers, syncStateWritten: written !== false };
+    }
+    default:
+      return assertNever(q, 'query');
+  }
+}
