@@ -93,4 +93,26 @@ describe('etcd3 adapter with etcd authentication', () => {
       await dcs.close();
     }
   });
+
+  it('a hung etcd (SIGSTOP) during the token exchange still fails within retry_timeout', async () => {
+    const dcs = await open(PASSWORD, new MemoryLogger());
+    etcd.pause();
+    try {
+      const t0 = performance.now();
+      await assert.rejects(dcs.getCluster(), (e: unknown) => isPatroniError(e, 'DCS_UNREACHABLE'));
+      const ms = performance.now() - t0;
+      assert.ok(ms < 3500, `took ${ms.toFixed(0)} ms`);
+    } finally {
+      etcd.resume();
+    }
+    const deadline = Date.now() + 15_000;
+    let ok = false;
+    while (!ok && Date.now() < deadline)
+      ok = await dcs.getCluster().then(
+        () => true,
+        () => false,
+      );
+    assert.ok(ok, 'works once etcd runs again');
+    await dcs.close();
+  });
 });

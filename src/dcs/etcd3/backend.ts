@@ -112,13 +112,21 @@ export class Etcd3Backend implements KvBackend {
     clock: Clock = systemClock,
   ): Promise<Etcd3Backend> {
     const credentials = await credentialsOf(options);
+    const authTimeoutMs = Math.max(1000, (options.retryTimeout * 1000) / 3);
     const clients = options.hosts.map(
       (host) =>
         new Etcd3({
           hosts: `${options.protocol}://${host}`,
           ...(credentials === undefined ? {} : { credentials }),
           ...(options.username !== undefined && options.password !== undefined
-            ? { auth: { username: options.username, password: options.password } }
+            ? {
+                auth: {
+                  username: options.username,
+                  password: options.password,
+                  // The token exchange has no deadline by default: a hung etcd would hang it.
+                  callOptions: () => ({ deadline: new Date(Date.now() + authTimeoutMs) }),
+                },
+              }
             : {}),
           faultHandling: {
             host: () => passThrough,

@@ -1,4 +1,4 @@
-import type { KVClient } from 'etcd3';
+import { GRPCDeadlineExceededError, type KVClient } from 'etcd3';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { errorMessage } from '../../shared/errors.js';
@@ -11,6 +11,11 @@ export type CallOptions = NonNullable<Parameters<KVClient['range']>[1]>;
 const MIN_ATTEMPT_MS = 1000;
 const FIRST_PAUSE_MS = 100;
 const MAX_PAUSE_MS = 1000;
+/**
+ * An attempt still pending this long after its gRPC deadline is abandoned: the library awaits
+ * some steps without a deadline of ours (e.g. fetching an auth token), and no call may hang.
+ */
+const HARD_TIMEOUT_GRACE_MS = 250;
 /** Below this much budget left, another attempt is not worth it. */
 const LAST_TRY_MS = 100;
 
@@ -65,7 +70,11 @@ export class Retrying<C> {
       const remaining = end - this.clock.now();
       const timeout = Math.max(1, Math.min(this.attemptMs(), remaining));
       try {
-        return await call(this.client, { deadline: new Date(Date.now() + timeout) });
+        return await withHardTimeout(
+          call(this.client, { deadline: new Date(Date.now() + timeout) }),
+          timeout + HARD_TIMEOUT_GRACE_MS,
+          what,
+        );
       } catch (error) {
         const kind = classify(error);
         if (kind === 'lease-not-found') throw error;
@@ -80,5 +89,20 @@ export class Retrying<C> {
         }
       }
     }
+  }
+}
+
+/** Rejects with a retryable gRPC-like timeout when `call` has not settled after `ms`. */
+async function withHardTimeout<T>(call: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new GRPCDeadlineExceededError(`${what}: no answer within ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
