@@ -7,7 +7,9 @@ import { httpError, json, statusLine, type Reply } from './reply.js';
 import type { Route, RouteDeps } from './route.js';
 
 /** Request target split like Python's `urlparse`: path and parsed query. */
-export function splitTarget(target: string): { path: string; search: string } {
+export function splitTarget(rawTarget: string): { path: string; search: string } {
+  // Absolute-form targets (`GET http://host:8008/patroni`), as urlparse takes them.
+  const target = rawTarget.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
   const search = q < 0 ? '' : target.slice(q + 1);
