@@ -253,3 +253,21 @@ describe('checkConfig: keys that are not typos', () => {
     assert.deepEqual(check.warnings, ['Unknown configuration key bootstrap.dcs.bogus is ignored']);
   });
 });
+
+describe('checkConfig: an empty config', () => {
+  it('lists every required key for --validate-config', () => {
+    assert.deepEqual(checkConfig({}, { listMissingWhenEmpty: true }).problems, [
+      'name  is not defined.',
+      'scope  is not defined.',
+      'restapi  is not defined.',
+      'consul  is not defined.',
+      'etcd  is not defined.',
+      'etcd3  is not defined.',
+      'exhibitor  is not defined.',
+      'kubernetes  is not defined.',
+      'raft  is not defined.',
+      'zookeeper  is not defined.',
+      'postgresql  is not defined.',
+    ]);
+  });
+});

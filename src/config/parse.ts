@@ -22,12 +22,21 @@ export interface ConfigCheck {
   readonly warnings: readonly string[];
 }
 
+export interface CheckOptions {
+  /**
+   * `--validate-config` runs the schema even on an empty config, so every required key is
+   * reported as not defined; the daemon says `Config is empty.` instead (both as Patroni).
+   */
+  readonly listMissingWhenEmpty?: boolean;
+}
+
 /** Never throws: for `--validate-config`, which reports everything it finds. */
-export function checkConfig(raw: unknown): ConfigCheck {
-  if (!isRecord(raw) || Object.keys(raw).length === 0) {
+export function checkConfig(raw: unknown, options: CheckOptions = {}): ConfigCheck {
+  const empty = !isRecord(raw) || Object.keys(raw).length === 0;
+  if (empty && options.listMissingWhenEmpty !== true) {
     return { config: null, problems: ['Config is empty.'], warnings: [] };
   }
-  const upgraded = upgradeLegacyLayout(raw);
+  const upgraded = upgradeLegacyLayout(isRecord(raw) ? raw : {});
   const result = patroniConfigSchema.safeParse(upgraded);
   const warnings = unknownKeys(patroniConfigSchema, upgraded, quietKeys(upgraded)).map(
     (path) => `Unknown configuration key ${path} is ignored`,

@@ -17,7 +17,7 @@ export async function validateConfig(
   raw: unknown,
   options: LiveCheckOptions = {},
 ): Promise<ValidationReport> {
-  const check = checkConfig(raw);
+  const check = checkConfig(raw, { listMissingWhenEmpty: true });
   if (!isRecord(raw) || Object.keys(raw).length === 0) return check;
   const live = await liveChecks(raw, options);
   // A value that failed the schema is reported once, by the schema.

@@ -39,11 +39,13 @@ function runPatroni(
       [...args],
       { env: { ...base, ...env }, timeout: 60_000 },
       (err, stdout, stderr) => {
-        done({
-          code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1,
-          stdout,
-          stderr,
-        });
+        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+        // A spawn failure or a signal has no exit code: keep its story for the assertion message.
+        const why =
+          err !== null && code === -1
+            ? `[${String(err.code)} ${String(err.signal)}] ${err.message}\n`
+            : '';
+        done({ code, stdout, stderr: why + stderr });
       },
     );
   });

@@ -40,7 +40,12 @@ function runPatroni(
       { env: { ...cleanEnv, ...env }, timeout: 60_000 },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-        done({ code, stdout, stderr });
+        // A spawn failure or a signal has no exit code: keep its story for the assertion message.
+        const why =
+          err !== null && code === -1
+            ? `[${String(err.code)} ${String(err.signal)}] ${err.message}\n`
+            : '';
+        done({ code, stdout, stderr: why + stderr });
       },
     );
   });
