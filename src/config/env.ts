@@ -4,135 +4,13 @@
  * never touches process.env, so tests pass their own and the caller decides what to scrub.
  */
 import { parseBool, parseIntValue } from '../core/config/values.js';
-import { AUTH_KEYS } from './schema-postgresql.js';
+import { DCS_SUFFIX_KINDS, KEY_KINDS, SECTION_KEYS, type Kind } from './env-tables.js';
+import { AUTH_KEYS, PG_PROGRAMS } from './schema-postgresql.js';
 import { parseYamlValue } from './yaml.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const PREFIX = 'PATRONI_';
-
-const SECTION_KEYS: Readonly<Record<string, readonly string[]>> = {
-  log: [
-    'type',
-    'level',
-    'traceback_level',
-    'format',
-    'dateformat',
-    'static_fields',
-    'max_queue_size',
-    'dir',
-    'mode',
-    'file_size',
-    'file_num',
-    'loggers',
-    'deduplicate_heartbeat_logs',
-  ],
-  restapi: [
-    'listen',
-    'connect_address',
-    'certfile',
-    'keyfile',
-    'keyfile_password',
-    'cafile',
-    'ciphers',
-    'verify_client',
-    'http_extra_headers',
-    'https_extra_headers',
-    'allowlist',
-    'allowlist_include_members',
-    'request_queue_size',
-    'server_tokens',
-    'thread_pool_size',
-  ],
-  ctl: ['insecure', 'cacert', 'certfile', 'keyfile', 'keyfile_password'],
-  postgresql: [
-    'listen',
-    'connect_address',
-    'proxy_address',
-    'config_dir',
-    'data_dir',
-    'pgpass',
-    'bin_dir',
-  ],
-  raft: ['data_dir', 'self_addr', 'partner_addrs', 'password', 'bind_addr'],
-};
-
-type Kind = 'bool' | 'int' | 'list' | 'dict';
-
-/** Conversions of section keys; everything else stays a string. */
-const KEY_KINDS: Readonly<Record<string, Kind>> = {
-  'log.max_queue_size': 'int',
-  'log.file_size': 'int',
-  'log.file_num': 'int',
-  'log.mode': 'int',
-  'log.static_fields': 'dict',
-  'log.loggers': 'dict',
-  'log.deduplicate_heartbeat_logs': 'bool',
-  'restapi.allowlist': 'list',
-  'restapi.allowlist_include_members': 'bool',
-  'restapi.http_extra_headers': 'dict',
-  'restapi.https_extra_headers': 'dict',
-  'restapi.request_queue_size': 'int',
-  'restapi.thread_pool_size': 'int',
-  'ctl.insecure': 'bool',
-  'raft.partner_addrs': 'list',
-};
-
-/** `PATRONI_<SECTION>_<SUFFIX>` for any section name (etcd3, consul, kubernetes, ...). */
-const DCS_SUFFIX_KINDS: Readonly<Record<string, Kind | 'str'>> = {
-  HOST: 'str',
-  HOSTS: 'list',
-  PORT: 'int',
-  USE_PROXIES: 'bool',
-  PROTOCOL: 'str',
-  SRV: 'str',
-  SRV_SUFFIX: 'str',
-  URL: 'str',
-  PROXY: 'str',
-  CACERT: 'str',
-  CERT: 'str',
-  KEY: 'str',
-  VERIFY: 'bool',
-  TOKEN: 'str',
-  CHECKS: 'list',
-  DC: 'str',
-  CONSISTENCY: 'str',
-  REGISTER_SERVICE: 'bool',
-  SERVICE_CHECK_INTERVAL: 'str',
-  SERVICE_CHECK_TLS_SERVER_NAME: 'str',
-  SERVICE_TAGS: 'list',
-  NAMESPACE: 'str',
-  CONTEXT: 'str',
-  USE_ENDPOINTS: 'bool',
-  SCOPE_LABEL: 'str',
-  ROLE_LABEL: 'str',
-  POD_IP: 'str',
-  PORTS: 'list',
-  LABELS: 'dict',
-  BYPASS_API_SERVICE: 'bool',
-  RETRIABLE_HTTP_CODES: 'list',
-  KEY_PASSWORD: 'str',
-  USE_SSL: 'bool',
-  SET_ACLS: 'dict',
-  GROUP: 'int',
-  DATABASE: 'str',
-  LEADER_LABEL_VALUE: 'str',
-  FOLLOWER_LABEL_VALUE: 'str',
-  STANDBY_LEADER_LABEL_VALUE: 'str',
-  TMP_ROLE_LABEL: 'str',
-  AUTH_DATA: 'dict',
-  BOOTSTRAP_LABELS: 'dict',
-};
-
-const PG_PROGRAMS = [
-  'pg_ctl',
-  'initdb',
-  'pg_controldata',
-  'pg_basebackup',
-  'postgres',
-  'pg_isready',
-  'pg_rewind',
-];
 
 /** YAML flow text, wrapped the way Patroni wraps it; undefined when it does not parse. */
 function parseList(value: string): unknown[] | undefined {
