@@ -3,9 +3,10 @@ import type { Member } from '../model/member.js';
 import { isPaused } from '../model/cluster.js';
 import type { Lsn } from '../model/lsn.js';
 import type { Action, LogLevel, LogLine, Query } from './decision.js';
-import type { DivergenceVerdict, HaInput } from './input.js';
+import type { DivergenceVerdict, FollowTarget, HaInput } from './input.js';
 import type { HaMemory } from './memory.js';
 import type { PeerRef, PeerStatus } from './peer-status.js';
+import { parseStandbyCluster, type StandbyClusterConfig } from './standby.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -70,6 +71,18 @@ export class Plan {
     return Math.max(pg.receiveLsn ?? 0, pg.replayLsn ?? 0);
   }
 
+  /**
+   * The standby-cluster settings in force (§17): from the snapshot's valid `config` key, else from
+   * the local cache; null for a normal cluster.
+   */
+  get standby(): StandbyClusterConfig | null {
+    const dcs = this.input.dcs;
+    if (dcs.reachable && dcs.cluster.config !== null && dcs.cluster.config.index > 0) {
+      return parseStandbyCluster(dcs.cluster.config.data['standby_cluster']);
+    }
+    return this.input.local.standbyCluster;
+  }
+
   /** `set_is_leader(True)`: REST may call us leader for one TTL. */
   setLeader(): void {
     this.memory.leaderUntil = this.now + this.ttlMs;
@@ -88,10 +101,14 @@ export class Plan {
     return new Map(members.map((m) => [m.name, known[m.name] ?? null]));
   }
 
+  /** We took the leader lock in this decision (the snapshot predates it). */
+  acquired = false;
+
   acquireLock(): boolean {
     const got = this.input.answers.lockAcquired;
     if (got === undefined) throw new NeedAnswer({ kind: 'acquireLock' });
     if (got) this.setLeader();
+    this.acquired = got;
     return got;
   }
 
@@ -126,7 +143,7 @@ export class Cycle extends Plan {
   }
 
   get hasLock(): boolean {
-    return this.cluster.leader?.name === this.me;
+    return this.acquired || this.cluster.leader?.name === this.me;
   }
 
   get nofailover(): boolean {
@@ -167,14 +184,9 @@ export class Cycle extends Plan {
     return this.cluster.members.find((m) => m.name === name);
   }
 
-  divergence(leader: Member): DivergenceVerdict {
+  divergence(leader: FollowTarget): DivergenceVerdict {
     const verdict = this.input.answers.divergence;
-    if (verdict === undefined) {
-      throw new NeedAnswer({
-        kind: 'checkDivergence',
-        leader: { name: leader.name, connUrl: leader.connUrl, apiUrl: leader.apiUrl },
-      });
-    }
+    if (verdict === undefined) throw new NeedAnswer({ kind: 'checkDivergence', leader });
     return verdict;
   }
 }

@@ -52,6 +52,7 @@ const snapshot: fc.Arbitrary<ClusterSnapshot> = fc
     initialize: fc.constantFrom<string | null>(SYSID, '', null, '9999999999999'),
     paused: fc.boolean(),
     noConfig: fc.boolean(),
+    standby: mostly(false, fc.constant(true)),
     lastLsn: fc.integer({ min: 0, max: 3_000_000 }),
     fo: fc.option(
       fc.record({
@@ -75,7 +76,15 @@ const snapshot: fc.Arbitrary<ClusterSnapshot> = fc
       leaderName: g.leader,
       initialize: g.initialize,
       lastLsn: g.lastLsn,
-      config: g.noConfig ? null : { data: { pause: g.paused }, index: 5 },
+      config: g.noConfig
+        ? null
+        : {
+            data: {
+              pause: g.paused,
+              ...(g.standby ? { standby_cluster: { host: 'remote' } } : {}),
+            },
+            index: 5,
+          },
       failover: g.fo === null ? null : failover(g.fo),
     });
   });
@@ -265,6 +274,18 @@ describe('decide: properties over generated inputs', () => {
         const tasks = final.actions.map(taskOf).filter((t) => t !== null);
         assert.ok(tasks.length <= 1, JSON.stringify(tasks));
         if (inp.inFlight !== null) assert.deepEqual(tasks, [], final.info);
+      }),
+      RUNS,
+    );
+  });
+
+  it('nobody promotes in a standby cluster', () => {
+    fc.assert(
+      fc.property(haInput, world, (inp, w) => {
+        if (!inp.dcs.reachable || inp.dcs.cluster.config?.data['standby_cluster'] === undefined)
+          return;
+        const { final } = rounds(inp, w);
+        assert.ok(!final.actions.some((a) => a.type === 'promote'), final.info);
       }),
       RUNS,
     );

@@ -72,6 +72,19 @@ export const INFO = {
   initializedNewCluster: 'initialized a new cluster',
 
   manualFailoverDemoting: 'manual failover: demoting myself',
+
+  standbyNotPrimaryLocked: 'cannot be a real primary in standby cluster',
+  standbyNotPrimary: 'cannot be a real primary in a standby cluster',
+  standbyLeader: (me: string) => `no action. I am (${me}), the standby leader with the lock`,
+  standbyReplica: (me: string, leader: string) =>
+    `no action. I am (${me}), a secondary, and following a standby leader (${leader})`,
+  standbyPromotedHadLock: 'promoted self to a standby leader because i had the session lock',
+  standbyPromotedAcquired: 'promoted self to a standby leader by acquiring session lock',
+  standbyOldLeader: 'continue following the old known standby leader',
+  standbyStartingLeader: 'starting as a standby leader because i had the session lock',
+  standbyFollowRemote: 'trying to follow a remote member because standby cluster is unhealthy',
+  tryingBootstrapStandby: 'trying to bootstrap a new standby leader',
+  waitingStandbyLeaderBootstrap: 'waiting for standby_leader to bootstrap',
   rewindFrom: (leader: string) => `running pg_rewind from ${leader}`,
   crashRecovery: 'doing crash recovery in a single user mode',
   reinitDiverged: 'reinitializing due to diverged timelines',
@@ -86,6 +99,7 @@ export const TASK = {
   bootstrap: 'bootstrap',
   postBootstrap: 'post_bootstrap',
   bootstrapWithoutLeader: 'bootstrap (without leader)',
+  bootstrapStandby: 'bootstrap_standby_leader',
   manualDemote: 'manual failover: demote',
   startingAfterDemotion: 'starting after demotion',
   changingConninfo: 'changing primary_conninfo and restarting',

@@ -5,6 +5,7 @@ import type { HaSettings } from '../model/settings.js';
 import type { Tags } from '../model/tags.js';
 import type { HaMemory } from './memory.js';
 import type { PeerStatus } from './peer-status.js';
+import type { StandbyClusterConfig } from './standby.js';
 
 /** Who we are: fixed for the life of the process (tags may change on SIGHUP). */
 export interface SelfIdentity {
@@ -33,8 +34,11 @@ export interface LocalFacts {
   readonly replicaMethodWithoutLeader: boolean;
   /** `use_pg_rewind` and pg_rewind runs and wal_log_hints/checksums are on (§11.1). */
   readonly canRewind: boolean;
-  /** Standby-cluster settings (§17): a later issue; null means a normal cluster. */
-  readonly standbyCluster: null;
+  /**
+   * `standby_cluster` of the locally cached dynamic configuration (§17), used when the DCS has no
+   * valid `config` key; null means a normal cluster. Parse it with `parseStandbyCluster`.
+   */
+  readonly standbyCluster: StandbyClusterConfig | null;
 }
 
 /** The long action running in the async slot (spec/core.md §4.4), if any. */
@@ -119,6 +123,11 @@ export interface FollowTarget {
   readonly name: string;
   readonly connUrl: string | null;
   readonly apiUrl: string | null;
+  /**
+   * Present on the remote primary of a standby cluster (§17): the recovery configuration takes
+   * primary_slot_name, restore_command, archive_cleanup_command, recovery_min_apply_delay from it.
+   */
+  readonly standby?: StandbyClusterConfig;
 }
 
 export function followTargetOf(member: Member): FollowTarget {

@@ -2,6 +2,7 @@ import type { Member } from '../../model/member.js';
 import type { Cycle } from '../context.js';
 import { INFO, TASK } from '../info.js';
 import { followTargetOf } from '../input.js';
+import { remoteTarget } from '../standby.js';
 import { nodeToFollow } from './following.js';
 import { ensureCheckpointAfterPromote } from './holding-lock.js';
 
@@ -34,7 +35,7 @@ function bootstrap(c: Cycle): string {
     c.add({
       type: 'cloneFrom',
       source: followTargetOf(source),
-      followAfter: after === null ? null : followTargetOf(after),
+      followAfter: after,
       task: TASK.bootstrapFrom(kind, source.name),
     });
     return INFO.tryingBootstrapFrom(kind, source.name);
@@ -42,6 +43,18 @@ function bootstrap(c: Cycle): string {
   if (c.cluster.initialize === null && !c.nofailover && c.input.local.bootstrapConfigured) {
     if (!c.raceInitialize()) return INFO.failedInitializeLock;
     c.memory.bootstrapping = true;
+    if (c.standby !== null) {
+      // A standby cluster's first member clones the remote primary and follows it (§17).
+      const remote = remoteTarget(c.standby);
+      c.memory.upstream = { connUrl: remote.connUrl };
+      c.add({
+        type: 'cloneFrom',
+        source: remote,
+        followAfter: remote,
+        task: TASK.bootstrapStandby,
+      });
+      return INFO.tryingBootstrapStandby;
+    }
     c.add({ type: 'bootstrapNewCluster', task: 'bootstrap' });
     return INFO.tryingBootstrapNew;
   }
@@ -55,7 +68,7 @@ function bootstrap(c: Cycle): string {
     });
     return INFO.tryingBootstrapWithoutLeader;
   }
-  return INFO.waitingLeaderBootstrap;
+  return c.standby !== null ? INFO.waitingStandbyLeaderBootstrap : INFO.waitingLeaderBootstrap;
 }
 
 /** Row 10 of §5.1: the data directory is empty or cannot be read. */
@@ -125,23 +138,24 @@ export function checkSystemId(c: Cycle): string | null {
 /** `Ha.post_bootstrap()` (§10.3): cycles after we won the initialize race. */
 export function postBootstrap(c: Cycle): string {
   const done = c.input.finished;
-  const failed =
-    done !== null &&
-    !done.ok &&
-    (done.action === TASK.bootstrap || done.action === TASK.postBootstrap);
+  const ours: readonly string[] = [TASK.bootstrap, TASK.postBootstrap, TASK.bootstrapStandby];
+  const failed = done !== null && !done.ok && ours.includes(done.action);
+  // A standby leader has no post_bootstrap: its clone is the whole bootstrap (§17).
+  const standbyDone = done?.action === TASK.bootstrapStandby;
   if (!c.pgRunning || failed) {
     c.say('info', 'removing initialize key after failed attempt to bootstrap the cluster');
     c.memory.bootstrapping = false;
     c.add({ type: 'cancelBootstrap' });
     return 'Failed to bootstrap cluster';
   }
-  if (done?.action !== TASK.postBootstrap) {
+  if (done?.action !== TASK.postBootstrap && !standbyDone) {
     if (!c.pgPrimary) return INFO.waitingEndOfRecovery;
     c.memory.role = 'primary';
     c.add({ type: 'postBootstrap', task: 'post_bootstrap' });
     return INFO.runningPostBootstrap;
   }
   c.memory.bootstrapping = false;
+  if (standbyDone) c.memory.role = 'standby_leader';
   const sysid = c.input.pg.systemIdentifier ?? '';
   c.add(
     { type: 'setInitialize', sysid, createNew: c.cluster.initialize === null },

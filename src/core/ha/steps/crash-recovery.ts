@@ -1,6 +1,7 @@
 import type { Cycle } from '../context.js';
 import { INFO, TASK } from '../info.js';
-import { followTargetOf } from '../input.js';
+import type { FollowTarget } from '../input.js';
+import { remoteTarget } from '../standby.js';
 import { demote, triggerRewindCheck } from './demote.js';
 import { nodeToFollow, rewindOrReinitialize } from './following.js';
 import { isFailoverPossible, manualFailoverFromLeader } from './manual-failover.js';
@@ -79,18 +80,27 @@ export function recover(c: Cycle): string {
     return INFO.crashRecovery;
   }
   let msg: string = INFO.startingReadonly;
-  let target = null;
-  if (!c.hasLock) {
+  let target: FollowTarget | null = null;
+  let role: 'replica' | 'standby_leader' = 'replica';
+  const standby = c.standby;
+  if (standby !== null || !c.hasLock) {
     if (c.memory.rewind !== 'success' && c.memory.rewind !== 'failed') triggerRewindCheck(c);
     const rewound = rewindOrReinitialize(c);
     if (rewound !== null) return rewound;
-    const node = nodeToFollow(c);
-    target = node === null ? null : followTargetOf(node);
-    msg = INFO.startingSecondary;
+    target = nodeToFollow(c);
+    if (c.hasLock) {
+      role = 'standby_leader';
+      msg = INFO.standbyStartingLeader;
+    } else if (standby !== null && c.cluster.leader === null) {
+      target = remoteTarget(standby);
+      msg = INFO.standbyFollowRemote;
+    } else {
+      msg = INFO.startingSecondary;
+    }
     resetSyncStandbyNames(c, false);
   }
   // 3.0.2 restarts even a crashed primary in recovery and promotes it next cycle (§5.7 note).
-  c.memory.role = 'replica';
+  c.memory.role = role;
   c.memory.recovering = true;
   c.memory.upstream = { connUrl: target?.connUrl ?? null };
   c.add({

@@ -1,21 +1,39 @@
-import type { Member } from '../../model/member.js';
 import type { Cycle } from '../context.js';
 import { INFO, TASK } from '../info.js';
 import { followTargetOf, type FollowTarget } from '../input.js';
+import { remoteTarget } from '../standby.js';
 import { demote, triggerRewindCheck } from './demote.js';
 
 /**
- * `_get_node_to_follow` (§5.5 step 3): the `replicatefrom` member when it exists, else the
- * leader; never ourselves.
+ * `_get_node_to_follow` (§5.5 step 3): in a standby cluster the lock holder (or anyone while
+ * nobody holds it) follows the remote primary; else the `replicatefrom` member when it exists,
+ * else the leader; never ourselves.
  */
-export function nodeToFollow(c: Cycle): Member | null {
+export function nodeToFollow(c: Cycle): FollowTarget | null {
+  const standby = c.standby;
+  if (standby !== null && (c.cluster.leader === null || c.hasLock)) return remoteTarget(standby);
   const wanted = c.input.self.tags.replicatefrom;
   if (wanted !== undefined && wanted !== c.me) {
     const m = c.member(wanted);
-    if (m !== undefined) return m;
+    if (m !== undefined) return followTargetOf(m);
   }
   const leader = c.cluster.leader;
-  return leader === null || leader.name === c.me ? null : leader.member;
+  return leader === null || leader.name === c.me ? null : followTargetOf(leader.member);
+}
+
+/**
+ * Whom a diverged node would rewind from, and whether it can be checked yet: the leader only
+ * once it publishes the primary role (it may not have promoted yet); the remote primary of a
+ * standby cluster always.
+ */
+function rewindSource(c: Cycle): { target: FollowTarget; checkable: boolean } | null {
+  if (c.standby !== null) {
+    const remote = remoteTarget(c.standby);
+    return remote.connUrl === null ? null : { target: remote, checkable: true };
+  }
+  const leader = c.cluster.leader;
+  if (leader === null || leader.name === c.me || leader.member.connUrl === null) return null;
+  return { target: followTargetOf(leader.member), checkable: leader.member.role === 'primary' };
 }
 
 /**
@@ -23,11 +41,11 @@ export function nodeToFollow(c: Cycle): Member | null {
  * re-clone was planned instead of following, else null.
  */
 export function rewindOrReinitialize(c: Cycle): string | null {
-  const leader = c.cluster.leader;
-  if (leader === null || leader.name === c.me || leader.member.connUrl === null) return null;
-  const target = followTargetOf(leader.member);
-  if (c.memory.rewind === 'check' && isPrimaryRole(leader.member.role)) {
-    const verdict = c.divergence(leader.member);
+  const source = rewindSource(c);
+  if (source === null) return null;
+  const target = source.target;
+  if (c.memory.rewind === 'check' && source.checkable) {
+    const verdict = c.divergence(target);
     if (verdict === 'need') c.memory.rewind = 'need';
     else if (verdict === 'notNeed') c.memory.rewind = 'notNeed';
   }
@@ -39,19 +57,15 @@ export function rewindOrReinitialize(c: Cycle): string | null {
       c.add({ type: 'crashRecovery', task: TASK.crashRecovery });
       return INFO.crashRecovery;
     }
-    c.add({ type: 'rewind', from: target, task: TASK.rewindFrom(leader.name) });
-    return INFO.rewindFrom(leader.name);
+    c.add({ type: 'rewind', from: target, task: TASK.rewindFrom(target.name) });
+    return INFO.rewindFrom(target.name);
   }
-  if (c.input.settings.removeDataDirectoryOnDivergedTimelines) {
+  if (c.input.settings.removeDataDirectoryOnDivergedTimelines && c.standby === null) {
     c.add({ type: 'reinitialize', from: target, task: TASK.reinitDiverged });
     c.memory.rewind = 'initial';
     return INFO.reinitDiverged;
   }
   return null;
-}
-
-function isPrimaryRole(role: string | null): boolean {
-  return role === 'primary';
 }
 
 function sameUpstream(c: Cycle, target: FollowTarget | null): boolean {
@@ -78,8 +92,7 @@ function repoint(c: Cycle, target: FollowTarget | null): void {
 
 /** `Ha.follow(demote_reason, follow_reason)` (§5.5). */
 export function follow(c: Cycle, demoteReason: string, followReason: string): string {
-  const node = nodeToFollow(c);
-  const target = node === null ? null : followTargetOf(node);
+  const target = nodeToFollow(c);
   const rewindPending = c.memory.rewind === 'need' && c.input.local.canRewind;
   if (c.paused) {
     if (!rewindPending || c.cluster.leader === null) {
@@ -87,7 +100,7 @@ export function follow(c: Cycle, demoteReason: string, followReason: string): st
         c.memory.role = 'primary';
         return INFO.continuePrimaryNoLock;
       }
-      c.memory.role = 'replica';
+      if (c.memory.role !== 'standby_leader') c.memory.role = 'replica';
       if (target === null) return INFO.noActionPaused(c.me);
     }
   } else if (c.pgPrimary) {
@@ -102,7 +115,15 @@ export function follow(c: Cycle, demoteReason: string, followReason: string): st
     c.say('info', 'Resuming paused WAL replay for PostgreSQL 14+');
     c.add({ type: 'resumeWalReplay' });
   }
-  c.memory.role = 'replica';
+  const role = target?.standby !== undefined && c.hasLock ? 'standby_leader' : 'replica';
+  if (c.standby !== null && role === 'replica' && (target === null || target.connUrl === null)) {
+    return INFO.standbyOldLeader;
+  }
+  const before = c.memory.role;
+  c.memory.role = role;
   repoint(c, target);
+  if (role === 'standby_leader' && before !== role) {
+    c.add({ type: 'callback', name: 'on_role_change', role });
+  }
   return followReason;
 }

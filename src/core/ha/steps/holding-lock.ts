@@ -74,16 +74,28 @@ export function enforcePrimaryRole(c: Cycle, message: string, promoteMessage: st
 export function processHealthyCluster(c: Cycle): string {
   const leader = c.cluster.leader?.name ?? 'None';
   c.say('info', `Lock owner: ${leader}; I am ${c.me}`);
-  if (!c.hasLock) return follow(c, INFO.demotingNoLock, INFO.healthyReplica(c.me, leader));
+  if (!c.hasLock) {
+    if (c.standby !== null) {
+      return follow(c, INFO.standbyNotPrimary, INFO.standbyReplica(c.me, leader));
+    }
+    return follow(c, INFO.demotingNoLock, INFO.healthyReplica(c.me, leader));
+  }
   if (c.paused && !c.pgPrimary) {
     if (c.cluster.failover?.candidate === c.me) return INFO.waitingPromote;
-    c.add({ type: 'releaseLeaderLock', lastLsn: null });
-    c.clearLeader();
-    return INFO.removedLockNotPrimary;
+    if (c.standby === null) {
+      c.add({ type: 'releaseLeaderLock', lastLsn: null });
+      c.clearLeader();
+      return INFO.removedLockNotPrimary;
+    }
   }
   if (c.refreshLock()) {
     const msg = manualFailoverFromLeader(c);
     if (msg !== null) return msg;
+    if (c.standby !== null) {
+      const ok =
+        c.memory.role === 'standby_leader' ? INFO.standbyLeader(c.me) : INFO.standbyPromotedHadLock;
+      return follow(c, INFO.standbyNotPrimaryLocked, ok);
+    }
     return enforcePrimaryRole(c, INFO.healthyLeader(c.me), INFO.promotedHadLock);
   }
   c.say('error', INFO.failedToUpdateLockLog);

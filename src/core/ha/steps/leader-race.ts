@@ -25,7 +25,8 @@ export function isHealthiest(c: Cycle, members: readonly KnownMember[], checkLag
   }
   const clusterTl = clusterTimeline(c.cluster);
   const myTl = c.input.pg.timeline;
-  if (c.input.settings.checkTimeline && myTl !== null && myTl < clusterTl) {
+  const checkTl = c.input.settings.checkTimeline && c.standby === null;
+  if (checkTl && myTl !== null && myTl < clusterTl) {
     c.say('info', `My timeline ${myTl} is behind last known cluster timeline ${clusterTl}`);
     return false;
   }
@@ -122,6 +123,9 @@ export function processUnhealthyCluster(c: Cycle): string {
           c.say('info', 'Cleaning up failover key after acquiring leader lock...');
           c.add({ type: 'clearFailoverKey', index: f.index });
         }
+      }
+      if (c.standby !== null) {
+        return follow(c, INFO.standbyPromotedAcquired, INFO.standbyPromotedAcquired);
       }
       return enforcePrimaryRole(c, INFO.acquiredLock, INFO.promotedAcquired);
     }

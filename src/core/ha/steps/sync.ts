@@ -5,7 +5,8 @@ import { parseSyncStandbyNames, renderSyncStandbyNames } from '../sync-names.js'
 
 /** `synchronous_mode` is on (§8.1). */
 export function syncMode(p: Plan): boolean {
-  return p.input.settings.synchronousMode;
+  // Meaningless in a standby cluster: 3.0.2 applies it anyway, a bug fixed in 3.2.0 (§17).
+  return p.input.settings.synchronousMode && p.standby === null;
 }
 
 /** 3.0.2 `SyncState.matches`: the `/sync` leader or one of its standbys (case-sensitive). */
