@@ -52,6 +52,7 @@ async function run(path: string | undefined): Promise<number> {
   if (loaded.warnings.length > 0) {
     const logger = PatroniLogger.create(loaded.config.log ?? {});
     for (const warning of loaded.warnings) logger.warning(warning);
+    logger.close();
   }
   return runDaemon(loaded.config, source);
 }
