@@ -11,3 +11,6 @@ export { compareCandidates, type Candidate, type Yardstick } from './candidates.
 export { reinitializeRefusal, restartMismatch, versionNumber } from './steps/restart.js';
 export { parseSyncStandbyNames, renderSyncStandbyNames } from './sync-names.js';
 export { INFO, TASK, PAUSE_PREFIX } from './info.js';
+export { parseStandbyCluster, remoteTarget, REMOTE_MEMBER } from './standby.js';
+export type { StandbyClusterConfig } from './standby.js';
+export { taskOf } from './decision.js';
