@@ -245,6 +245,7 @@ describe('checkConfig: keys that are not typos', () => {
   it('does not warn about loosely checked DCS sections or local keys in bootstrap.dcs.postgresql', () => {
     const raw = base();
     raw['zookeeper'] = { hosts: ['z1:2181'], some_future_key: 1 };
+    raw['tags'] = { nofailover: false, weight: 2, dc: 'east' };
     raw['bootstrap'] = {
       dcs: { postgresql: { create_replica_methods: ['basebackup'] }, bogus: 1 },
     };

@@ -77,7 +77,16 @@ function withDcsLines(problems: string[], raw: Readonly<Record<string, unknown>>
 }
 
 /** Sections we only type-check loosely: their other keys are Patroni's, not typos. */
-const LOOSE_SECTIONS = new Set(['consul', 'zookeeper', 'kubernetes', 'exhibitor', 'raft', 'citus']);
+const LOOSE_SECTIONS = new Set([
+  'consul',
+  'zookeeper',
+  'kubernetes',
+  'exhibitor',
+  'raft',
+  'citus',
+  // Any other tag is a custom tag, published as is.
+  'tags',
+]);
 
 /**
  * Keys not to warn about: custom bootstrap and replica method sections (operator-chosen names),
