@@ -123,10 +123,13 @@ export interface Dcs {
   deleteCluster(): Promise<boolean>;
 
   /**
-   * Waits up to `timeoutMs`. Resolves true early when the leader key changes after revision
-   * `leaderIndex` (deleted, or now holding another value: a refresh by the same holder does not
-   * count), or when `wakeup()` is called; false at the timeout. With `leaderIndex` null it waits
-   * only for `wakeup()`. Never throws: a broken watch just waits out the time.
+   * Waits up to `timeoutMs`; true when woken early, false at the timeout. Never throws: a broken
+   * watch just waits out the time. Wakes, as Patroni's etcd3 KV cache does, when after the last
+   * `getCluster` read: the `leader` value changes (created, deleted, another holder; a refresh
+   * by the same holder does not count), `status`/`optime/leader` gets a new value while I am not
+   * the leader, `config` changes from one value to another, or `wakeup()` is called.
+   * `leaderIndex` (the leader key's revision) is the start point only when there is no last
+   * read (it failed); with neither, only `wakeup()` ends the wait early.
    */
   watch(leaderIndex: number | null, timeoutMs: number): Promise<boolean>;
 

@@ -74,4 +74,48 @@ export function watchContract(make: HarnessFactory): void {
       await h.cleanup();
     }
   });
+
+  void it("a replica wakes when the leader's status or the config changes, not on rewrites", async () => {
+    const h = await make(uniqueScope('watch-status'));
+    try {
+      const [a, b] = [await h.client('node1', FAST), await h.client('node2', FAST)];
+      assert.equal(await a.attemptToAcquireLeader(), true);
+      assert.equal(await a.updateLeader(100), true);
+      assert.equal(await a.setConfigValue({ ttl: 3 }), true);
+      const index = (await b.getCluster()).leader?.index ?? null;
+      const same = b.watch(index, 1500);
+      await h.advance(300);
+      assert.equal(await a.updateLeader(100), true, 'same optime: status rewritten unchanged');
+      await h.advance(1500);
+      assert.equal(await same, false);
+      await b.getCluster();
+      const moved = b.watch(index, 20_000);
+      await h.advance(300);
+      assert.equal(await a.updateLeader(200), true);
+      assert.equal(await moved, true, 'new optime wakes the replica');
+      await b.getCluster();
+      const config = b.watch(index, 20_000);
+      await h.advance(300);
+      assert.equal(await a.setConfigValue({ ttl: 4 }), true);
+      assert.equal(await config, true, 'config change wakes');
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  void it('the leader is not woken by its own status', async () => {
+    const h = await make(uniqueScope('watch-self'));
+    try {
+      const a = await h.client('node1', FAST);
+      assert.equal(await a.attemptToAcquireLeader(), true);
+      await a.getCluster();
+      const waiting = a.watch(null, 1500);
+      await h.advance(300);
+      assert.equal(await a.updateLeader(300), true);
+      await h.advance(1500);
+      assert.equal(await waiting, false);
+    } finally {
+      await h.cleanup();
+    }
+  });
 }

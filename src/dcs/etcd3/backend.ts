@@ -13,7 +13,7 @@ import type {
 import { classify } from './errors.js';
 import type { Etcd3Options } from './options.js';
 import { Retrying, type CallOptions } from './retrying.js';
-import { watchKey } from './watch.js';
+import { watchPrefix } from './watch.js';
 
 type FaultHandling = NonNullable<IOptions['faultHandling']>;
 type Policy = NonNullable<FaultHandling['global']>;
@@ -253,13 +253,13 @@ export class Etcd3Backend implements KvBackend {
     }
   }
 
-  watchKey(
-    key: string,
+  watchPrefix(
+    prefix: string,
     fromRevision: number,
     onEvent: (e: KvEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
-    return watchKey(this.retrying.client, key, fromRevision, onEvent, signal);
+    return watchPrefix(this.retrying.client, prefix, fromRevision, onEvent, signal);
   }
 
   setRetryTimeout(seconds: number): void {

@@ -39,6 +39,8 @@ export interface KvEvent {
    * changes may have been missed; the watcher should re-read.
    */
   readonly type: 'put' | 'delete' | 'lost';
+  /** Absolute key ('' for `lost`). */
+  readonly key: string;
   /** The new value of a put; null otherwise. */
   readonly value: string | null;
   readonly revision: number;
@@ -63,11 +65,12 @@ export interface KvBackend {
   /** One keep-alive; false when the lease no longer exists (expired or revoked). */
   keepAlive(lease: string): Promise<boolean>;
   /**
-   * Starts watching `key` from `fromRevision` (inclusive); `onEvent` is called for each change
-   * until `signal` aborts. Resolves once the watch is established; rejects when it cannot be.
+   * Starts watching every key under `prefix` from `fromRevision` (inclusive); `onEvent` is
+   * called for each change until `signal` aborts. Resolves once the watch is established;
+   * rejects when it cannot be.
    */
-  watchKey(
-    key: string,
+  watchPrefix(
+    prefix: string,
     fromRevision: number,
     onEvent: (event: KvEvent) => void,
     signal: AbortSignal,

@@ -21,7 +21,7 @@ import {
 import type { Dcs, DcsTiming } from '../port.js';
 import type { Guard, KvBackend, PutOptions, WriteOutcome } from './backend.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import { LeaderWatch } from './leader-watch.js';
+import { ClusterWatch, type WatchStart } from './cluster-watch.js';
 
 export interface KvDcsOptions {
   readonly name: string;
@@ -36,6 +36,8 @@ export interface KvDcsOptions {
 
 interface ReadCache {
   readonly cluster: ClusterSnapshot;
+  /** Store revision of the read: a watch starts right after it. */
+  readonly revision: number;
   readonly raw: ReadonlyMap<string, RawEntry>;
   readonly at: number;
 }
@@ -49,7 +51,7 @@ export class KvDcs implements Dcs {
   readonly basePath: string;
   private timing: DcsTiming;
   private readonly lease: LeaseKeeper;
-  private readonly watcher: LeaderWatch;
+  private readonly watcher: ClusterWatch;
   private readonly primaryRoleName: PrimaryRoleName;
   private cache: ReadCache | null = null;
   private lastFailsafe: string | null = null;
@@ -64,7 +66,7 @@ export class KvDcs implements Dcs {
     this.timing = options.timing;
     this.primaryRoleName = options.primaryRoleName ?? 'master';
     this.lease = new LeaseKeeper(backend, options.clock, this.timing.ttl, this.timing.loopWait);
-    this.watcher = new LeaderWatch(backend, options.clock, options.logger);
+    this.watcher = new ClusterWatch(backend, options.clock, options.logger);
     backend.setRetryTimeout(this.timing.retryTimeout);
   }
 
@@ -75,7 +77,7 @@ export class KvDcs implements Dcs {
   async getCluster(): Promise<ClusterSnapshot> {
     const prefix = scopePrefix(this.basePath);
     try {
-      const { entries } = await this.backend.range(prefix);
+      const { revision, entries } = await this.backend.range(prefix);
       const raw = new Map<string, RawEntry>();
       for (const e of entries) {
         const relative = e.key.slice(prefix.length);
@@ -87,7 +89,7 @@ export class KvDcs implements Dcs {
         });
       }
       const cluster = buildSnapshot([...raw.values()]);
-      this.cache = { cluster, raw, at: this.options.clock.now() };
+      this.cache = { cluster, revision, raw, at: this.options.clock.now() };
       const failsafe = raw.get(KEYS.failsafe);
       if (failsafe !== undefined) this.lastFailsafe = failsafe.value;
       return cluster;
@@ -218,11 +220,22 @@ export class KvDcs implements Dcs {
 
   watch(leaderIndex: number | null, timeoutMs: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
-    const leader = this.cache?.cluster.leader;
-    const known =
-      leader !== undefined && leader !== null && leader.index === leaderIndex ? leader.name : null;
-    const key = leaderIndex === null ? null : this.key(KEYS.leader);
-    return this.watcher.wait(key, leaderIndex, known, timeoutMs);
+    return this.watcher.wait(this.watchStart(leaderIndex), timeoutMs);
+  }
+
+  /**
+   * Watch from just after the last read, comparing with what it saw. Without a read (it
+   * failed), fall back to the caller's leader revision, with nothing known.
+   */
+  private watchStart(leaderIndex: number | null): WatchStart | null {
+    const prefix = scopePrefix(this.basePath);
+    const c = this.cache;
+    if (c !== null) {
+      const values = new Map([...c.raw].map(([key, entry]) => [key, entry.value]));
+      return { prefix, fromRevision: c.revision + 1, values, me: this.name };
+    }
+    if (leaderIndex === null) return null;
+    return { prefix, fromRevision: leaderIndex + 1, values: new Map(), me: this.name };
   }
 
   wakeup(): void {

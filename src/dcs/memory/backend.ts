@@ -57,15 +57,15 @@ export class MemoryBackend implements KvBackend {
     return this.run(() => this.store.keepAlive(lease));
   }
 
-  watchKey(
-    key: string,
+  watchPrefix(
+    prefix: string,
     fromRevision: number,
     onEvent: (event: KvEvent) => void,
     signal: AbortSignal,
   ): Promise<void> {
     return this.run(() => {
       if (signal.aborted) return;
-      const stop = this.store.watch(this.client, key, fromRevision, onEvent);
+      const stop = this.store.watch(this.client, prefix, fromRevision, onEvent);
       signal.addEventListener('abort', stop, { once: true });
     });
   }

@@ -17,7 +17,7 @@ interface StoredLease {
 }
 
 interface Watcher {
-  readonly key: string;
+  readonly prefix: string;
   readonly client: string;
   readonly onEvent: (event: KvEvent) => void;
 }
@@ -36,7 +36,7 @@ export class KvStore {
   private nextLease = 7_000_000;
   private readonly keys = new Map<string, StoredKey>();
   private readonly leases = new Map<string, StoredLease>();
-  private readonly log: { key: string; event: KvEvent }[] = [];
+  private readonly log: KvEvent[] = [];
   private readonly watchers = new Set<Watcher>();
   private readonly unreachable = new Set<string>();
 
@@ -85,7 +85,7 @@ export class KvStore {
       lease,
     });
     if (lease !== null) this.leases.get(lease)?.keys.add(key);
-    this.emit(key, { type: 'put', value, revision });
+    this.emit({ type: 'put', key, value, revision });
     return { ok: true, revision };
   }
 
@@ -135,15 +135,15 @@ export class KvStore {
   /** Replays logged events from `fromRevision`, then delivers live ones until unsubscribed. */
   watch(
     client: string,
-    key: string,
+    prefix: string,
     fromRevision: number,
     onEvent: (e: KvEvent) => void,
   ): () => void {
     this.sweep();
-    const watcher: Watcher = { key, client, onEvent };
+    const watcher: Watcher = { prefix, client, onEvent };
     this.watchers.add(watcher);
-    for (const entry of this.log) {
-      if (entry.key === key && entry.event.revision >= fromRevision) onEvent(entry.event);
+    for (const event of this.log) {
+      if (event.key.startsWith(prefix) && event.revision >= fromRevision) onEvent(event);
     }
     return () => this.watchers.delete(watcher);
   }
@@ -188,15 +188,15 @@ export class KvStore {
     if (old?.lease != null) this.leases.get(old.lease)?.keys.delete(key);
     this.keys.delete(key);
     const revision = ++this.revision;
-    this.emit(key, { type: 'delete', value: null, revision });
+    this.emit({ type: 'delete', key, value: null, revision });
     return revision;
   }
 
-  private emit(key: string, event: KvEvent): void {
-    this.log.push({ key, event });
+  private emit(event: KvEvent): void {
+    this.log.push(event);
     if (this.log.length > EVENT_LOG_LIMIT) this.log.shift();
     for (const w of [...this.watchers]) {
-      if (w.key === key && this.isReachable(w.client)) w.onEvent(event);
+      if (event.key.startsWith(w.prefix) && this.isReachable(w.client)) w.onEvent(event);
     }
   }
 }
