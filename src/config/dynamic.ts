@@ -7,11 +7,13 @@ import { z } from 'zod';
 import { isRecord } from '../core/config/values.js';
 import type { DynamicConfig } from '../core/config/types.js';
 import { PatroniError } from '../shared/errors.js';
-import { anyDict, bool, dict, int, list, scalar, section, str, stringOrList } from './fields.js';
+import { anyDict, bool, dict, int, list, scalar, section, str } from './fields.js';
 import { formatIssues } from './issues.js';
 
 const standbyClusterSchema = section({
-  host: stringOrList().optional(),
+  // Kept as written (a comma list string or a list): this object is published in the DCS and
+  // Python Patroni peers read it back.
+  host: z.union([str(), list(str())]).optional(),
   port: int({ min: 1, max: 65535 }).optional(),
   primary_slot_name: str().optional(),
   create_replica_methods: list(str()).optional(),

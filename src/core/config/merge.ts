@@ -155,8 +155,11 @@ function standbyCluster(
   value: StandbyClusterConfig | null | undefined,
 ): StandbyClusterConfig | null {
   if (value === null || value === undefined) return null;
+  const host = value.host;
+  const hasHost =
+    typeof host === 'string' ? host.trim() !== '' : host !== undefined && host.length > 0;
   const hasSource =
-    (value.host !== undefined && value.host.length > 0) ||
+    hasHost ||
     value.port !== undefined ||
     (value.restore_command !== undefined && value.restore_command !== '');
   return hasSource ? value : null;

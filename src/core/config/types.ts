@@ -7,7 +7,8 @@
 export type PgParamValue = string | number | boolean;
 
 export interface StandbyClusterConfig {
-  readonly host?: readonly string[] | undefined;
+  /** A host, a comma-separated list of hosts, or a list. */
+  readonly host?: string | readonly string[] | undefined;
   readonly port?: number | undefined;
   readonly primary_slot_name?: string | undefined;
   readonly create_replica_methods?: readonly string[] | undefined;
