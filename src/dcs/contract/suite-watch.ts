@@ -118,4 +118,20 @@ export function watchContract(make: HarnessFactory): void {
       await h.cleanup();
     }
   });
+
+  void it('a node is not woken by its own writes', async () => {
+    const h = await make(uniqueScope('watch-own'));
+    try {
+      const a = await h.client('node1', FAST);
+      await a.getCluster();
+      assert.equal(await a.attemptToAcquireLeader(), true);
+      assert.equal(await a.setConfigValue({ ttl: 3 }), true);
+      assert.equal(await a.setConfigValue({ ttl: 4 }), true);
+      const waiting = a.watch(null, 1500);
+      await h.advance(1600);
+      assert.equal(await waiting, false);
+    } finally {
+      await h.cleanup();
+    }
+  });
 }

@@ -13,6 +13,8 @@ export interface WatchStart {
   readonly values: ReadonlyMap<string, string>;
   /** My member name: my own status writes do not wake me. */
   readonly me: string;
+  /** Revisions written by this client: they update `values` but never wake. */
+  readonly mine: { has(revision: number): boolean };
 }
 
 /**
@@ -67,7 +69,8 @@ export class ClusterWatch {
     const values = new Map(start.values);
     const onEvent = (event: KvEvent): void => {
       const relative = event.key.slice(start.prefix.length);
-      if (wakes(event, relative, values, start.me)) finish(true);
+      const woken = wakes(event, relative, values, start.me);
+      if (woken && !(event.type !== 'lost' && start.mine.has(event.revision))) finish(true);
     };
     this.backend
       .watchPrefix(start.prefix, start.fromRevision, onEvent, signal)

@@ -22,6 +22,7 @@ import type { Dcs, DcsTiming } from '../port.js';
 import type { Guard, KvBackend, PutOptions, WriteOutcome } from './backend.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { ClusterWatch, type WatchStart } from './cluster-watch.js';
+import { OwnWrites } from './own-writes.js';
 
 export interface KvDcsOptions {
   readonly name: string;
@@ -57,16 +58,19 @@ export class KvDcs implements Dcs {
   private lastFailsafe: string | null = null;
   private closed = false;
 
+  private readonly backend: OwnWrites;
+
   constructor(
-    private readonly backend: KvBackend,
+    backend: KvBackend,
     private readonly options: KvDcsOptions,
   ) {
+    this.backend = new OwnWrites(backend);
     this.name = options.name;
     this.basePath = options.basePath;
     this.timing = options.timing;
     this.primaryRoleName = options.primaryRoleName ?? 'master';
     this.lease = new LeaseKeeper(backend, options.clock, this.timing.ttl, this.timing.loopWait);
-    this.watcher = new ClusterWatch(backend, options.clock, options.logger);
+    this.watcher = new ClusterWatch(this.backend, options.clock, options.logger);
     backend.setRetryTimeout(this.timing.retryTimeout);
   }
 
@@ -90,6 +94,7 @@ export class KvDcs implements Dcs {
       }
       const cluster = buildSnapshot([...raw.values()]);
       this.cache = { cluster, revision, raw, at: this.options.clock.now() };
+      this.backend.forgetUpTo(revision);
       const failsafe = raw.get(KEYS.failsafe);
       if (failsafe !== undefined) this.lastFailsafe = failsafe.value;
       return cluster;
@@ -232,10 +237,16 @@ export class KvDcs implements Dcs {
     const c = this.cache;
     if (c !== null) {
       const values = new Map([...c.raw].map(([key, entry]) => [key, entry.value]));
-      return { prefix, fromRevision: c.revision + 1, values, me: this.name };
+      return { prefix, fromRevision: c.revision + 1, values, me: this.name, mine: this.backend };
     }
     if (leaderIndex === null) return null;
-    return { prefix, fromRevision: leaderIndex + 1, values: new Map(), me: this.name };
+    return {
+      prefix,
+      fromRevision: leaderIndex + 1,
+      values: new Map(),
+      me: this.name,
+      mine: this.backend,
+    };
   }
 
   wakeup(): void {
