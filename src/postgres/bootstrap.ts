@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatConninfo } from '../core/pg/conninfo.js';
 import { customBootstrapArgs, initdbArgs } from '../core/pg/program-args.js';
+import { parseHostPort, parseListen } from '../core/pg/options.js';
 import type { BootstrapOptions } from '../core/pg/options.js';
 import { bootstrapRecoveryParams } from '../core/pg/recovery.js';
 import { describeExit } from '../process/runner.js';
@@ -84,6 +85,7 @@ export async function runCustomBootstrap(
   if (!parsed.ok)
     throw new PatroniError('CONFIG_INVALID', `bootstrap.${name}.command: ${parsed.error}`);
   await assertEmptyDataDir(ctx);
+  ctx.files.setBootstrapTrust(trustAddresses(ctx));
   ctx.lifecycle.transition('running custom bootstrap script');
   try {
     await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
@@ -99,10 +101,23 @@ export async function runCustomBootstrap(
       await ctx.files.removeRecovery();
     }
   } catch (err) {
+    ctx.files.setBootstrapTrust(null);
     ctx.lifecycle.transition('custom bootstrap failed');
     throw err;
   }
   ctx.lifecycle.transition('stopped');
+}
+
+/** Loopback plus the IPv4 hosts we listen on and publish, as /32 trust entries. */
+function trustAddresses(ctx: PgContext): string[] {
+  const hosts = new Set(['127.0.0.1']);
+  for (const h of [
+    ...parseListen(ctx.options.listen).hosts,
+    parseHostPort(ctx.options.connectAddress).host,
+  ]) {
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(h) && h !== '0.0.0.0') hosts.add(h);
+  }
+  return [...hosts].map((h) => `${h}/32`);
 }
 
 /** `bootstrap.method` other than initdb with a command → custom; otherwise initdb. */

@@ -11,6 +11,8 @@ import { pathExists, writeFileAtomic } from './files.js';
 import { hasCustomHbaFile, hasCustomIdentFile } from './paths.js';
 import type { PgPaths } from './paths.js';
 
+const ORIGINAL_SUFFIX = '.patroni-original';
+
 /**
  * The files Patroni owns in config_dir and the data directory (spec/core.md §14.1, §14.4, §14.5).
  * Content comes from the pure renderers in core/pg; this class only decides when and where to
@@ -27,6 +29,21 @@ export class PgConfigFiles {
     private paths: PgPaths,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * While a custom bootstrap runs, the superuser password may be unknown (a restored backup), so
+   * pg_hba.conf is replaced by trust rules for the superuser and replication user, from the
+   * socket and the given addresses, until post_bootstrap has set the passwords (Patroni's way).
+   */
+  private trustAddresses: readonly string[] | null = null;
+
+  setBootstrapTrust(addresses: readonly string[] | null): void {
+    this.trustAddresses = addresses;
+  }
+
+  get bootstrapTrust(): boolean {
+    return this.trustAddresses !== null;
+  }
 
   /** A new effective configuration (dynamic config changed, SIGHUP). */
   update(options: PostgresOptions, paths: PgPaths): void {
@@ -52,6 +69,7 @@ export class PgConfigFiles {
     out['cluster_name'] = this.options.scope;
     if (typeof out['hba_file'] === 'string') out['hba_file'] = this.paths.hba;
     for (const [k, v] of this.overrides) out[k] = v;
+    if (this.trustAddresses !== null) out['hba_file'] = this.trustHbaPath();
     return out;
   }
 
@@ -75,8 +93,37 @@ export class PgConfigFiles {
     return this.writeIfChanged(this.paths.conf, content);
   }
 
+  /** Where the trust rules go: our pg_hba.conf (its original kept aside and put back after). */
+  trustHbaPath(): string {
+    return join(this.paths.configDir, 'pg_hba.conf');
+  }
+
+  /** Ends the trust period: the original pg_hba.conf comes back (then replaceHba may apply). */
+  async leaveBootstrapTrust(): Promise<void> {
+    this.trustAddresses = null;
+    const path = this.trustHbaPath();
+    const original = `${path}${ORIGINAL_SUFFIX}`;
+    if (await pathExists(original)) await rename(original, path);
+  }
+
+  private trustLines(addresses: readonly string[]): string[] {
+    const repl = this.options.authentication.replication.username;
+    const su = this.options.authentication.superuser.username;
+    const out = [`local\treplication\t${repl}\t\ttrust`, `local\tall\t${su}\t\ttrust`];
+    for (const a of addresses) {
+      out.push(`host\treplication\t${repl}\t${a}\ttrust`, `host\tall\t${su}\t${a}\ttrust`);
+    }
+    return out;
+  }
+
   /** `postgresql.pg_hba` → pg_hba.conf, unless the user runs their own hba_file; true if changed. */
   async replaceHba(): Promise<boolean> {
+    if (this.trustAddresses !== null) {
+      const path = this.trustHbaPath();
+      const original = `${path}${ORIGINAL_SUFFIX}`;
+      if ((await pathExists(path)) && !(await pathExists(original))) await copyFile(path, original);
+      return this.writeIfChanged(path, renderLinesFile(this.trustLines(this.trustAddresses)));
+    }
     const lines = this.options.pgHba;
     if (hasCustomHbaFile(this.options) || lines === undefined || lines.length === 0) return false;
     return this.writeIfChanged(this.paths.hba, renderLinesFile(lines));

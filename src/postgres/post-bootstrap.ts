@@ -4,6 +4,8 @@ import { shlexSplit } from '../core/pg/shlex.js';
 import { PatroniError } from '../shared/errors.js';
 import { runPostBootstrapScript } from './bootstrap.js';
 import type { PgContext } from './context.js';
+import { reloadPostgres, restartPostgres } from './control.js';
+import { hasCustomHbaFile } from './paths.js';
 import { createOrAlterRole, grantRewind, userOptions } from './roles.js';
 
 /**
@@ -39,4 +41,19 @@ export async function postBootstrap(ctx: PgContext, bootstrap: BootstrapOptions)
     if (reserved.has(name)) continue;
     await createOrAlterRole(ctx.conn, name, user.password, userOptions(user.options));
   }
+  if (ctx.files.bootstrapTrust) await leaveBootstrapTrust(ctx);
+}
+
+/**
+ * Passwords are set: back to the original pg_hba (or postgresql.pg_hba). A custom hba_file was
+ * overridden on the command line of this start, so only a restart gives it back.
+ */
+async function leaveBootstrapTrust(ctx: PgContext): Promise<void> {
+  await ctx.files.leaveBootstrapTrust();
+  await ctx.files.removeRecovery();
+  if (hasCustomHbaFile(ctx.options)) {
+    await restartPostgres(ctx);
+    return;
+  }
+  await reloadPostgres(ctx, { rewriteFiles: true, blockCallbacks: true });
 }

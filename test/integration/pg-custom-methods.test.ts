@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, chown, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { postgresOwner } from '../support/os-user.js';
 import { freePort } from '../support/ports.js';
@@ -10,6 +10,7 @@ import {
   killPostmaster,
   makePgOptions,
   makeTestPostgresql,
+  sql,
   waitFor,
 } from '../support/postgres.js';
 import type { TestPg } from '../support/postgres.js';
@@ -56,7 +57,6 @@ describe('custom bootstrap and replica methods, callbacks', { timeout: 300_000 }
     const base = makePgOptions(dir, port);
     node = makeTestPostgresql(
       makePgOptions(dir, port, {
-        pgHba: ['local all all trust', 'host all all 127.0.0.1/32 trust'],
         callbacks: { on_start: cb, on_stop: cb, on_restart: cb, on_reload: cb, on_role_change: cb },
         parameters: base.parameters,
       }),
@@ -70,6 +70,44 @@ describe('custom bootstrap and replica methods, callbacks', { timeout: 300_000 }
       `--from last night --scope=batman --datadir=${node.options.dataDir}`,
     ]);
     assert.equal((await node.pg.observe()).inRecovery, false);
+  });
+
+  it('serves trust rules in pg_hba.conf until post_bootstrap has set the passwords', async () => {
+    const hba = join(node.options.dataDir, 'pg_hba.conf');
+    assert.match(await readFile(hba, 'utf8'), /host\tall\tpostgres\t127\.0\.0\.1\/32\ttrust/);
+    await node.pg.postBootstrap({ method: 'restore' });
+    await assert.rejects(stat(`${hba}.patroni-original`), /ENOENT/);
+    assert.ok((await readFile(hba, 'utf8')).includes('host all all 127.0.0.1/32 md5\n'));
+    await waitFor('md5 in force', async () => {
+      try {
+        await sql(
+          {
+            ...node.options,
+            authentication: {
+              ...node.options.authentication,
+              superuser: { username: 'postgres', password: 'wrong' },
+            },
+          },
+          'SELECT 1',
+        );
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    await assert.rejects(
+      sql(
+        {
+          ...node.options,
+          authentication: {
+            ...node.options.authentication,
+            superuser: { username: 'postgres', password: 'wrong' },
+          },
+        },
+        'SELECT 1',
+      ),
+      /password authentication failed/,
+    );
   });
 
   it('calls callbacks as <script> <action> <role> <scope>, without waiting for them', async () => {

@@ -80,7 +80,7 @@ export function makeTestPostgresql(options: PostgresOptions): TestPg {
   return { pg: pgsql, logger, options };
 }
 
-/** Runs SQL as the superuser over TCP (a fresh connection each time). */
+/** Runs SQL as the options' superuser over TCP (a fresh connection each time). */
 export async function sql<R extends pg.QueryResultRow = pg.QueryResultRow>(
   options: PostgresOptions,
   text: string,
@@ -90,8 +90,10 @@ export async function sql<R extends pg.QueryResultRow = pg.QueryResultRow>(
   const client = new pg.Client({
     host: '127.0.0.1',
     port,
-    user: SUPERUSER.username,
-    password: SUPERUSER.password,
+    user: options.authentication.superuser.username,
+    ...(options.authentication.superuser.password === undefined
+      ? {}
+      : { password: options.authentication.superuser.password }),
     database: 'postgres',
     connectionTimeoutMillis: 5000,
   });
