@@ -74,6 +74,14 @@ describe('KvDcs over the memory store', () => {
     await a.getCluster();
     await a.writeFailsafe({ a: 'http://a/patroni' });
     assert.equal(store.get(`${BASE}/failsafe`)?.value, '{"a":"http://a/patroni"}');
+    store.deleteRaw(`${BASE}/failsafe`);
+    await a.getCluster();
+    await a.writeFailsafe({ a: 'http://a/patroni' });
+    assert.equal(
+      store.get(`${BASE}/failsafe`)?.value,
+      '{"a":"http://a/patroni"}',
+      'rewritten once gone',
+    );
   });
 
   it('a node cut off from the store gets DCS_UNREACHABLE, others go on; watches just time out', async () => {

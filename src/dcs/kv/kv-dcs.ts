@@ -95,8 +95,8 @@ export class KvDcs implements Dcs {
       const cluster = buildSnapshot([...raw.values()]);
       this.cache = { cluster, revision, raw, at: this.options.clock.now() };
       this.backend.forgetUpTo(revision);
-      const failsafe = raw.get(KEYS.failsafe);
-      if (failsafe !== undefined) this.lastFailsafe = failsafe.value;
+      // What the DCS holds now decides whether the next writeFailsafe must write.
+      this.lastFailsafe = raw.get(KEYS.failsafe)?.value ?? null;
       return cluster;
     } catch (error) {
       this.cache = null;
