@@ -32,8 +32,19 @@ export function lastLeaderRefresh(sim: ClusterSim, name: string): number {
   return last.at;
 }
 
+/** Each node's last sentence and PostgreSQL state, for failure messages. */
+export function describeSim(sim: ClusterSim): string {
+  const lines = [...sim.nodes.values()].map((n) => {
+    const pg = n.pg;
+    const state = `${pg.running ? (pg.inRecovery ? 'replica' : 'PRIMARY') : 'stopped'} tl${pg.timeline} up=${pg.upstream ?? '-'}`;
+    return `${n.name}${n.alive ? '' : ' (dead)'}: ${state} | ${n.decisions.at(-1)?.info ?? ''}`;
+  });
+  return `leader key=${sim.leaderKey() ?? 'none'}\n${lines.join('\n')}`;
+}
+
 /** One writable primary holding the leader key, every other live node streaming from it. */
-export function assertConverged(sim: ClusterSim, context: string): string {
+export function assertConverged(sim: ClusterSim, rawContext: string): string {
+  const context = `${rawContext}\n${describeSim(sim)}`;
   const primaries = sim.primaries();
   assert.equal(primaries.length, 1, `${context}: primaries ${JSON.stringify(primaries)}`);
   const leader = primaries[0] ?? '';
