@@ -6,6 +6,7 @@ import { parsePeerStatus } from '../core/ha/peer-status.js';
 import type { ClusterSnapshot } from '../core/model/cluster.js';
 import type { Member } from '../core/model/member.js';
 import type { Dcs } from '../dcs/index.js';
+import type { Postgresql } from '../postgres/postgresql.js';
 import type { Clock } from '../shared/clock.js';
 import type { AsyncSlot } from './async-slot.js';
 import type { Executor } from './executor.js';
@@ -19,6 +20,7 @@ export interface DaemonApiDeps {
   readonly runtime: NodeRuntime;
   readonly slot: AsyncSlot;
   readonly executor: Executor;
+  readonly pg: Postgresql;
   readonly peers: PeerClient;
   readonly clock: Clock;
   readonly self: SelfIdentity;
@@ -68,19 +70,18 @@ export class DaemonApi implements ApiContext {
   }
 
   async restart(request: RestartRequest): Promise<RestartOutcome> {
-    const { runtime, slot, executor } = this.d;
+    const { runtime, slot, pg } = this.d;
     if (!restartConditionsMet(request, runtime)) {
       return { ok: false, message: 'restart conditions are not satisfied' };
     }
-    const running = slot.current();
-    if (running !== null) return { ok: false, message: `${running.action} already in progress` };
-    await executor.execute([
-      { type: 'restartPostgres', task: 'restart', timeoutSeconds: request.timeout ?? null },
-    ]);
-    await slot.idle(100);
-    const finished = slot.takeFinished();
+    const timeoutMs = request.timeout === undefined ? {} : { timeoutMs: request.timeout * 1000 };
+    const started = slot.tryStart('restart', async () => {
+      return (await pg.restart(timeoutMs)) === 'running';
+    });
+    if (typeof started === 'string') return { ok: false, message: started };
     this.d.dcs.wakeup();
-    return finished?.ok === true && finished.result !== false
+    const finished = await started;
+    return finished.ok && finished.result
       ? { ok: true, message: 'restarted successfully' }
       : { ok: false, message: 'restart failed' };
   }

@@ -69,3 +69,19 @@ describe('AsyncSlot', () => {
     assert.equal(aborted, true);
   });
 });
+
+describe('AsyncSlot.tryStart', () => {
+  it('gives the caller its own outcome even when the loop takes the finished record first', async () => {
+    const slot = new AsyncSlot(
+      new MemoryLogger(),
+      () => 0,
+      () => undefined,
+    );
+    const started = slot.tryStart('restart', () => Promise.resolve(true));
+    assert.notEqual(typeof started, 'string');
+    await slot.idle(1);
+    assert.equal(slot.takeFinished()?.action, 'restart'); // the HA loop's copy
+    const outcome = await (started as Promise<{ ok: boolean; result?: boolean }>);
+    assert.deepEqual(outcome, { action: 'restart', ok: true, result: true });
+  });
+});

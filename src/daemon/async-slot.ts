@@ -46,13 +46,24 @@ export class AsyncSlot {
 
   /** Returns null when started, else Patroni's refusal sentence. */
   tryRun<T>(action: string, work: (signal: AbortSignal) => Promise<T>): string | null {
+    const started = this.tryStart(action, work);
+    return typeof started === 'string' ? started : null;
+  }
+
+  /**
+   * Like tryRun, but hands the caller its own promise of the outcome (a REST request that waits
+   * for its restart), independent of the record the HA loop takes with takeFinished().
+   */
+  tryStart<T>(
+    action: string,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): string | Promise<FinishedAction<T>> {
     if (this.running !== null) {
       return `Failed to run ${action}, ${this.running.action} is already in progress`;
     }
     const controller = new AbortController();
     this.running = { action, startedAt: this.now(), controller };
-    void this.execute(action, controller, work);
-    return null;
+    return this.execute(action, controller, work);
   }
 
   /** Asks the running action to stop; it decides how fast it can. */
@@ -69,16 +80,17 @@ export class AsyncSlot {
     action: string,
     controller: AbortController,
     work: (signal: AbortSignal) => Promise<T>,
-  ): Promise<void> {
+  ): Promise<FinishedAction<T>> {
+    let outcome: FinishedAction<T>;
     try {
-      const result = await work(controller.signal);
-      this.finished = { action, ok: true, result };
+      outcome = { action, ok: true, result: await work(controller.signal) };
     } catch (err) {
       this.logger.error(`${action} failed: ${errorMessage(err)}`);
-      this.finished = { action, ok: false, error: errorMessage(err) };
-    } finally {
-      this.running = null;
-      this.onFinish();
+      outcome = { action, ok: false, error: errorMessage(err) };
     }
+    this.finished = outcome;
+    this.running = null;
+    this.onFinish();
+    return outcome;
   }
 }

@@ -131,6 +131,7 @@ export class Daemon {
     });
     const api = new DaemonApi({
       dcs,
+      pg,
       runtime,
       slot,
       executor,
@@ -209,15 +210,27 @@ export class Daemon {
       if (this.isStopping()) break;
       const loopWait = runtime.effective.ha.loopWait;
       runtime.nextRunAtMs = clock.wallNow() + loopWait * 1000;
-      await scheduler.waitForNextCycle(loopWait, (ms) =>
-        dcs.watch(this.watchIndex(runtime, cycle), ms),
-      );
+      await scheduler.waitForNextCycle(loopWait, (ms) => this.wait(dcs, runtime, ms));
     }
     return 0;
   }
 
+  /**
+   * Sleeps until the next cycle or an early wake-up. A broken watch must never end the daemon:
+   * it degrades to a plain sleep of the remaining time.
+   */
+  private async wait(dcs: Dcs, runtime: NodeRuntime, ms: number): Promise<boolean> {
+    try {
+      return await dcs.watch(this.watchIndex(runtime), ms);
+    } catch (err) {
+      this.logger.warning(`watch failed, sleeping instead: ${errorMessage(err)}`);
+      await this.clock.sleep(ms);
+      return false;
+    }
+  }
+
   /** Watch the leader key only as a follower with nothing in flight (spec/core.md §4.1). */
-  private watchIndex(runtime: NodeRuntime, _cycle: HaCycle): number | null {
+  private watchIndex(runtime: NodeRuntime): number | null {
     const leader = runtime.cluster?.leader ?? null;
     if (leader === null || leader.name === this.config.name) return null;
     return leader.index;

@@ -1,0 +1,307 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { mkdir, readFile, writeFile, chown } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { stringify } from 'yaml';
+import { canRead } from '../../src/demo/processes.js';
+import { startEtcd, type EtcdHandle } from './etcd.js';
+import { postgresOwner } from './os-user.js';
+import { freePorts } from './ports.js';
+import { PG_BIN_DIR, killPostmaster, waitFor } from './postgres.js';
+import { makeTempDir, removeTempDir } from './tmpdir.js';
+
+const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
+const ENTRY = join(REPO, 'dist', 'cli', 'patroni.js');
+export const SUPERUSER_PASSWORD = 'su-secret';
+
+export interface NodeSpec {
+  readonly name: string;
+  readonly tags?: Readonly<Record<string, unknown>>;
+}
+
+export interface ClusterOptions {
+  readonly nodes?: readonly NodeSpec[];
+  /** bootstrap.dcs; defaults to the fastest timing Patroni allows (ttl 20, loop_wait 2). */
+  readonly dcs?: Readonly<Record<string, unknown>>;
+  readonly scope?: string;
+  /** Extra top-level keys for every node (e.g. restapi authentication). */
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
+export class TestNode {
+  private child: ChildProcess | null = null;
+  readonly dir: string;
+  readonly dataDir: string;
+  readonly configPath: string;
+  readonly logPath: string;
+
+  constructor(
+    readonly name: string,
+    root: string,
+    readonly pgPort: number,
+    readonly restPort: number,
+  ) {
+    this.dir = join(root, name);
+    this.dataDir = join(this.dir, 'data');
+    this.configPath = join(this.dir, 'patroni.yml');
+    this.logPath = join(this.dir, 'patroni.log');
+  }
+
+  get apiBase(): string {
+    return `http://127.0.0.1:${this.restPort}`;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  start(): void {
+    const owner = postgresOwner();
+    // As root, run the daemon as postgres when it can read the build; else as root (it then
+    // drops privileges for PostgreSQL itself).
+    const runAs = owner !== null && canRead(ENTRY, owner) ? owner : null;
+    const out = openLog(this.logPath);
+    this.child = spawn(process.execPath, [ENTRY, this.configPath], {
+      stdio: ['ignore', out, out],
+      ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
+    });
+    live.add(this.child);
+  }
+
+  /** Sends a signal to the daemon and waits for it to exit (SIGKILL after timeoutMs). */
+  async stopDaemon(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 60_000): Promise<void> {
+    const child = this.child;
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+    live.delete(child);
+  }
+
+  /** kill -9 of the daemon and of its postmaster: a node dying hard. */
+  async kill9(): Promise<void> {
+    await this.stopDaemon('SIGKILL');
+    const pid = await this.postmasterPid();
+    if (pid !== null) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  async postmasterPid(): Promise<number | null> {
+    const text = await readFile(join(this.dataDir, 'postmaster.pid'), 'utf8').catch(() => null);
+    const pid = Number(text?.split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  }
+
+  async status(): Promise<Record<string, unknown> | null> {
+    try {
+      const res = await fetch(`${this.apiBase}/patroni`, { signal: AbortSignal.timeout(2000) });
+      return (await res.json()) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+  }
+
+  async httpStatus(path: string, init: RequestInit = {}): Promise<number> {
+    try {
+      const res = await fetch(`${this.apiBase}${path}`, {
+        ...init,
+        signal: AbortSignal.timeout(5000),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    } catch {
+      return 0;
+    }
+  }
+
+  async sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string): Promise<R[]> {
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: this.pgPort,
+      user: 'postgres',
+      password: SUPERUSER_PASSWORD,
+      database: 'postgres',
+      connectionTimeoutMillis: 3000,
+    });
+    await client.connect();
+    try {
+      return (await client.query<R>(text)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  async log(): Promise<string> {
+    return readFile(this.logPath, 'utf8').catch(() => '');
+  }
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+function openLog(path: string): number {
+  // Appending keeps the log of a node across restarts.
+  return openSync(path, 'a');
+}
+
+/** A real cluster: one etcd and N patroni-ts daemons from empty data directories. */
+export class TestCluster {
+  private constructor(
+    readonly dir: string,
+    readonly etcd: EtcdHandle,
+    readonly nodes: readonly TestNode[],
+    readonly scope: string,
+  ) {}
+
+  static async start(options: ClusterOptions = {}): Promise<TestCluster> {
+    const specs = options.nodes ?? [{ name: 'node1' }, { name: 'node2' }, { name: 'node3' }];
+    const dir = await makeTempDir('patroni-ts-cluster-');
+    const etcd = await startEtcd();
+    const ports = await freePorts(specs.length * 2);
+    const scope = options.scope ?? 'batman';
+    const nodes = specs.map(
+      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0),
+    );
+    const cluster = new TestCluster(dir, etcd, nodes, scope);
+    for (const [i, node] of nodes.entries()) {
+      await mkdir(node.dir, { recursive: true, mode: 0o700 });
+      await writeFile(node.configPath, nodeConfig(cluster, node, specs[i] ?? s0, options), {
+        mode: 0o600,
+      });
+      const owner = postgresOwner();
+      if (owner !== null) {
+        await chown(node.dir, owner.uid, owner.gid);
+        await chown(node.configPath, owner.uid, owner.gid);
+      }
+    }
+    for (const node of nodes) node.start();
+    return cluster;
+  }
+
+  node(name: string): TestNode {
+    const n = this.nodes.find((x) => x.name === name);
+    if (n === undefined) throw new Error(`no node ${name}`);
+    return n;
+  }
+
+  /** The node whose REST API says it is the primary holding the lock. */
+  async leader(): Promise<TestNode | null> {
+    for (const n of this.nodes) if ((await n.httpStatus('/primary')) === 200) return n;
+    return null;
+  }
+
+  async waitForLeader(timeoutMs = 120_000, except?: string): Promise<TestNode> {
+    return waitFor(
+      'a leader',
+      async () => {
+        const l = await this.leader();
+        return l !== null && l.name !== except ? l : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** The leader's walsenders, by application_name, in state streaming. */
+  async streamingFrom(leader: TestNode): Promise<string[]> {
+    const rows = await leader
+      .sql<{ application_name: string }>(
+        "SELECT application_name FROM pg_stat_replication WHERE state = 'streaming'",
+      )
+      .catch(() => []);
+    return rows.map((r) => r.application_name).sort();
+  }
+
+  /** One leader and every other running node streaming from it. */
+  async waitForHealthy(timeoutMs = 180_000): Promise<TestNode> {
+    return waitFor(
+      'one leader and all replicas streaming',
+      async () => {
+        const leader = await this.leader();
+        if (leader === null) return undefined;
+        const want = this.nodes
+          .filter((n) => n !== leader && n.running)
+          .map((n) => n.name)
+          .sort();
+        const have = await this.streamingFrom(leader);
+        return want.every((w) => have.includes(w)) ? leader : undefined;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** The raw value of a key under the scope, straight from etcd (v3 JSON gateway). */
+  async dcsValue(key: string): Promise<string | null> {
+    const k = Buffer.from(`/service/${this.scope}/${key}`).toString('base64');
+    const res = await fetch(`${this.etcd.endpoint}/v3/kv/range`, {
+      method: 'POST',
+      body: JSON.stringify({ key: k }),
+      signal: AbortSignal.timeout(3000),
+    });
+    const body = (await res.json()) as { kvs?: { value?: string }[] };
+    const v = body.kvs?.[0]?.value;
+    return v === undefined ? null : Buffer.from(v, 'base64').toString('utf8');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stopDaemon('SIGTERM', 30_000)));
+    await Promise.all(this.nodes.map((n) => killPostmaster(n.dataDir)));
+    await this.etcd.destroy();
+    if (process.env['KEEP_TEST_DIRS'] === undefined) await removeTempDir(this.dir);
+  }
+}
+
+const s0: NodeSpec = { name: 'node' };
+
+function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOptions): string {
+  const doc = {
+    scope: c.scope,
+    name: node.name,
+    restapi: {
+      listen: `127.0.0.1:${node.restPort}`,
+      connect_address: `127.0.0.1:${node.restPort}`,
+    },
+    etcd3: { hosts: c.etcd.hostPort },
+    bootstrap: {
+      dcs: {
+        ttl: 20,
+        loop_wait: 2,
+        retry_timeout: 5,
+        postgresql: {
+          use_pg_rewind: true,
+          parameters: { wal_log_hints: 'on', max_connections: 30, shared_buffers: '16MB' },
+        },
+        ...o.dcs,
+      },
+      initdb: [{ encoding: 'UTF8' }],
+      pg_hba: ['host replication replicator 127.0.0.1/32 md5', 'host all all 127.0.0.1/32 md5'],
+    },
+    postgresql: {
+      listen: `127.0.0.1:${node.pgPort}`,
+      connect_address: `127.0.0.1:${node.pgPort}`,
+      data_dir: node.dataDir,
+      bin_dir: PG_BIN_DIR,
+      pgpass: join(node.dir, 'pgpass'),
+      authentication: {
+        superuser: { username: 'postgres', password: SUPERUSER_PASSWORD },
+        replication: { username: 'replicator', password: 'rep-secret' },
+        rewind: { username: 'rewind_user', password: 'rewind-secret' },
+      },
+      parameters: { unix_socket_directories: node.dir, fsync: 'off' },
+    },
+    ...(spec.tags === undefined ? {} : { tags: spec.tags }),
+    ...o.extra,
+  };
+  return stringify(doc);
+}
