@@ -137,7 +137,9 @@ export class Etcd3Backend implements KvBackend {
           grpcOptions: {
             'grpc.initial_reconnect_backoff_ms': 100,
             'grpc.max_reconnect_backoff_ms': 1000,
-            'grpc.keepalive_time_ms': Math.max(1000, options.loopWait * 1000),
+            // HTTP/2 pings find a dead connection under an idle watch stream. Not more often
+            // than every 10 s: etcd answers pings closer than 5 s apart with GOAWAY.
+            'grpc.keepalive_time_ms': Math.max(10_000, options.loopWait * 1000),
             'grpc.keepalive_timeout_ms': Math.max(1000, options.retryTimeout * 500),
           },
         }),
