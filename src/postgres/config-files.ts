@@ -78,6 +78,7 @@ export class PgConfigFiles {
    * the content changed (so a reload can be skipped when nothing did).
    */
   async writePostgresqlConf(): Promise<boolean> {
+    await this.adoptRecoveryFromDisk();
     const custom = this.options.customConf !== undefined && this.options.customConf !== '';
     if (!custom && !(await pathExists(this.paths.baseConf))) {
       if (await pathExists(this.paths.conf)) await rename(this.paths.conf, this.paths.baseConf);
@@ -173,6 +174,24 @@ export class PgConfigFiles {
     }
   }
 
+  private adopted = false;
+
+  /**
+   * A daemon restarted next to a replica does not know its recovery settings yet; rather than
+   * write a postgresql.conf without them (a standby without primary_conninfo), it keeps the block
+   * it finds in the file until follow() sets new ones.
+   */
+  private async adoptRecoveryFromDisk(): Promise<void> {
+    if (this.adopted || this.recovery !== null) return;
+    this.adopted = true;
+    const signal =
+      (await pathExists(this.paths.standbySignal)) || (await pathExists(this.paths.recoverySignal));
+    if (!signal) return;
+    const text = await readFile(this.paths.conf, 'utf8').catch(() => '');
+    const block = parseRecoveryBlock(text);
+    if (Object.keys(block).length > 0) this.recovery = block;
+  }
+
   /**
    * After a promote: PostgreSQL removes standby.signal itself (removing it under its feet makes
    * the startup process fail), so only our recovery block is dropped, at the next conf write.
@@ -244,4 +263,18 @@ export class PgConfigFiles {
   private write(path: string, content: string): Promise<void> {
     return writeFileAtomic(path, content, { mode: 0o600, owner: this.options.owner });
   }
+}
+
+/** The `name = 'value'` lines after `# recovery.conf` in a postgresql.conf we wrote. */
+export function parseRecoveryBlock(text: string): Record<string, PgParamValue> {
+  const out: Record<string, PgParamValue> = {};
+  const start = text.indexOf('\n# recovery.conf\n');
+  if (start < 0) return out;
+  for (const line of text.slice(start).split('\n')) {
+    const m = /^([a-z_]+) = '((?:[^']|'')*)'$/.exec(line);
+    if (m?.[1] !== undefined && m[2] !== undefined) {
+      out[m[1]] = m[2].replace(/''/g, "'").replace(/\\\\/g, '\\');
+    }
+  }
+  return out;
 }

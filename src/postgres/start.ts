@@ -46,12 +46,19 @@ export async function startPostgres(
     throw err;
   }
   const outcome = await waitForStart(ctx, opts.timeoutMs ?? pgCtlTimeoutMs(ctx.options));
-  if (opts.role !== undefined) ctx.role = opts.role;
+  ctx.role = opts.role ?? (await roleFromFiles(ctx));
   if (outcome === 'running') {
     await ctx.files.saveBackups().catch(() => undefined);
     if (opts.blockCallbacks !== true) ctx.callbacks.call('on_start', ctx.role);
   }
   return outcome;
+}
+
+/** Patroni's rule when the caller does not say: a signal file means replica. */
+async function roleFromFiles(ctx: PgContext): Promise<CallbackRole> {
+  const standby =
+    (await pathExists(ctx.paths.standbySignal)) || (await pathExists(ctx.paths.recoverySignal));
+  return standby ? 'replica' : 'master';
 }
 
 async function assertStartable(ctx: PgContext): Promise<void> {

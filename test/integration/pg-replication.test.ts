@@ -119,6 +119,17 @@ describe(
       );
     });
 
+    it('a restarted daemon (fresh object) restarts the replica without losing its recovery settings', async () => {
+      const fresh = makeTestPostgresql(b.options);
+      try {
+        assert.equal(await fresh.pg.restart(), 'running');
+        await waitFor('node-b streaming again', () => streamingTo(a, 'node-b'));
+        assert.equal((await fresh.pg.observe()).inRecovery, true);
+      } finally {
+        await fresh.pg.close();
+      }
+    });
+
     it('promotes the replica, which then accepts writes', async () => {
       await syncSlots(b, ['node-a', 'node-b']);
       await b.pg.promote({ wait: true });
