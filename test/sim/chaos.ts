@@ -10,7 +10,8 @@ export type Fault =
   | { kind: 'crash'; node: string }
   | { kind: 'restart'; node: string }
   | { kind: 'switchover'; candidate: string }
-  | { kind: 'kill'; node: string };
+  | { kind: 'kill'; node: string }
+  | { kind: 'pause'; forMs: number };
 
 const node = fc.constantFrom(...NODES);
 const fault: fc.Arbitrary<Fault> = fc.oneof(
@@ -23,7 +24,21 @@ const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({ kind: fc.constant('restart' as const), node }),
   fc.record({ kind: fc.constant('switchover' as const), candidate: node }),
   fc.record({ kind: fc.constant('kill' as const), node }),
+  fc.record({
+    kind: fc.constant('pause' as const),
+    forMs: fc.integer({ min: 1_000, max: 60_000 }),
+  }),
 );
+
+const PAUSE = '#pause';
+const CONFIG_KEY = '/service/batman/config';
+
+/** `patronictl pause` / `resume`: flips `pause` in the config key as an operator would. */
+function setPause(sim: ClusterSim, paused: boolean): void {
+  const raw = sim.store.get(CONFIG_KEY)?.value ?? '{}';
+  const data = JSON.parse(raw) as Record<string, unknown>;
+  sim.store.putRaw(CONFIG_KEY, JSON.stringify({ ...data, pause: paused }));
+}
 export const schedule = fc.array(fc.tuple(fc.integer({ min: 0, max: 40_000 }), fault), {
   maxLength: 6,
 });
@@ -49,6 +64,7 @@ async function apply(
       // As the REST API would accept it (§6.5): a current leader, a live member as candidate,
       // and in synchronous mode a candidate listed in /sync.
       const writer = NODES.find((n) => sim.node(n).alive && !heals.has(n));
+      if (heals.has(PAUSE)) return;
       if (writer === undefined) return;
       const cluster = await sim.node(writer).dcs.getCluster();
       const leader = cluster.leader?.name ?? null;
@@ -59,6 +75,10 @@ async function apply(
       await sim.node(writer).dcs.setFailoverValue({ leader, candidate: f.candidate });
       return;
     }
+    case 'pause':
+      setPause(sim, true);
+      heals.set(PAUSE, sim.clock.now() + f.forMs);
+      return;
     case 'kill':
       // At most one machine dies for good: two of three must remain to elect a leader.
       if (killed.size === 0) {
@@ -72,7 +92,8 @@ async function apply(
 function healDue(sim: ClusterSim, heals: Map<string, number>, all = false): void {
   for (const [name, at] of [...heals]) {
     if (all || at <= sim.clock.now()) {
-      sim.store.setReachable(name, true);
+      if (name === PAUSE) setPause(sim, false);
+      else sim.store.setReachable(name, true);
       heals.delete(name);
     }
   }
