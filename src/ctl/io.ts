@@ -66,10 +66,8 @@ export async function clickPrompt(
   for (;;) {
     write(shown);
     const line = await readLine();
-    if (line === null) {
-      write('\n');
-      throw aborted();
-    }
+    // click writes no newline when input ends: the next output follows the prompt.
+    if (line === null) throw aborted();
     if (line !== '') return line;
     if (defaultValue !== undefined) return defaultValue;
   }
@@ -83,10 +81,7 @@ export async function clickConfirm(
   for (;;) {
     write(`${text} [y/N]: `);
     const line = await readLine();
-    if (line === null) {
-      write('\n');
-      throw aborted();
-    }
+    if (line === null) throw aborted();
     const answer = line.trim().toLowerCase();
     if (answer === 'y' || answer === 'yes') return true;
     if (answer === 'n' || answer === 'no' || answer === '') return false;

@@ -70,7 +70,12 @@ function noCitus(o: Opts): void {
 }
 
 /** Builds the command tree; `ctx()` loads the configuration on first use. */
-function buildProgram(rt: CtlRuntime, track: (dcs: CtlDcs) => void): Command {
+/** `failed` names the subcommand whose arguments commander rejected (click's usage lines). */
+function buildProgram(
+  rt: CtlRuntime,
+  track: (dcs: CtlDcs) => void,
+): { program: Command; failed: () => string | null } {
+  let failedCommand: string | null = null;
   const program = new Command('patronictl');
   let context: CtlContext | null = null;
   const ctx = (): CtlContext => {
@@ -121,8 +126,13 @@ function buildProgram(rt: CtlRuntime, track: (dcs: CtlDcs) => void): Command {
   registerReadCommands(program, ctx);
   registerActionCommands(program, ctx);
   registerConfigCommands(program, ctx);
-  for (const c of program.commands) c.exitOverride();
-  return program;
+  for (const c of program.commands) {
+    c.exitOverride((error) => {
+      failedCommand = c.name();
+      throw error;
+    });
+  }
+  return { program, failed: () => failedCommand };
 }
 
 const roleOption = (dflt: RoleChoice | null, help: string): Option => {
@@ -441,7 +451,7 @@ function registerConfigCommands(program: Command, ctx: () => CtlContext): void {
 /** Runs patronictl with `argv` (without `node` and the script) and returns the exit code. */
 export async function runCtl(argv: readonly string[], rt: CtlRuntime): Promise<number> {
   const clients: CtlDcs[] = [];
-  const program = buildProgram(rt, (dcs) => clients.push(dcs));
+  const { program, failed } = buildProgram(rt, (dcs) => clients.push(dcs));
   try {
     if (argv.length === 0) {
       rt.io.out(program.helpInformation().replace(/\n$/, ''));
@@ -452,7 +462,7 @@ export async function runCtl(argv: readonly string[], rt: CtlRuntime): Promise<n
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      rt.io.err(usageMessage(error));
+      rt.io.err(usageMessage(error, failed()));
       return 2;
     }
     const verdict = exitVerdict(error);

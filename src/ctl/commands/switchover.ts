@@ -17,13 +17,6 @@ export interface SwitchoverOptions {
   readonly force: boolean;
 }
 
-function isStandbyClusterConfig(cluster: ClusterSnapshot): boolean {
-  const sc = cluster.config?.data['standby_cluster'];
-  if (typeof sc !== 'object' || sc === null || Array.isArray(sc)) return false;
-  const r = sc as Record<string, unknown>;
-  return Boolean(r['host']) || Boolean(r['port']) || Boolean(r['restore_command']);
-}
-
 function title(action: ManualAction): string {
   return action === 'switchover' ? 'Switchover' : 'Failover';
 }
@@ -44,8 +37,8 @@ async function resolveRequest(
     if (force || action === 'failover') {
       leader = cluster.leader?.name ?? null;
     } else {
-      const prompt = isStandbyClusterConfig(cluster) ? 'Standby Leader' : 'Primary';
-      leader = await ctx.io.prompt(prompt, cluster.leader?.member.name ?? '');
+      // 3.0.2 asks for the 'Standby Leader' only in name: its check never sees the config dict.
+      leader = await ctx.io.prompt('Primary', cluster.leader?.member.name ?? '');
     }
   }
   if (leader !== null && cluster.leader !== null && cluster.leader.member.name !== leader) {
