@@ -31,7 +31,8 @@ describe('a three-node cluster from empty data directories', { timeout: 600_000 
     assert.equal(member['role'], 'master');
     assert.equal(member['api_url'], `${leader.apiBase}/patroni`);
     for (const r of others) {
-      assert.equal(await r.httpStatus('/replica'), 200);
+      // The health view is refreshed by the node's own cycle, which may trail streaming.
+      await waitFor(`${r.name} /replica 200`, async () => (await r.httpStatus('/replica')) === 200);
       assert.equal(await r.httpStatus('/primary'), 503);
     }
   });
@@ -48,8 +49,11 @@ describe('a three-node cluster from empty data directories', { timeout: 600_000 
       async () => (await cluster.streamingFrom(next)).includes(survivor.name),
       120_000,
     );
-    const status = await next.status();
-    assert.equal(Number(status?.['timeline']), oldTimeline + 1);
+    await waitFor(
+      'the new leader on the next timeline',
+      async () => Number((await next.status())?.['timeline']) === oldTimeline + 1,
+      60_000,
+    );
     assert.deepEqual(await next.sql('SELECT id FROM t'), [{ id: 1 }]);
 
     leader.start();
@@ -58,9 +62,14 @@ describe('a three-node cluster from empty data directories', { timeout: 600_000 
       async () => (await cluster.streamingFrom(next)).includes(leader.name),
       120_000,
     );
-    const rejoined = await leader.status();
-    assert.equal(rejoined?.['role'], 'replica');
-    assert.equal(Number(rejoined?.['timeline']), oldTimeline + 1);
+    await waitFor(
+      'the old leader to report replica on the new timeline',
+      async () => {
+        const s = await leader.status();
+        return s?.['role'] === 'replica' && Number(s['timeline']) === oldTimeline + 1;
+      },
+      60_000,
+    );
     leader = next;
   });
 
