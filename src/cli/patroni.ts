@@ -31,7 +31,10 @@ function fail(message: string): number {
 
 async function validate(path: string | undefined, o: Options): Promise<number> {
   const raw = await configSource(path, env).readRaw();
-  const report = await validateConfig(raw, { ignoreListenPort: o.ignoreListenPort === true });
+  const report = await validateConfig(raw, {
+    ignoreListenPort: o.ignoreListenPort === true,
+    path: env['PATH'] ?? '',
+  });
   for (const warning of report.warnings) process.stderr.write(`WARNING: ${warning}\n`);
   for (const problem of report.problems) process.stderr.write(`${problem}\n`);
   if (report.problems.length > 0) return 1;

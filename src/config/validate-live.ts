@@ -16,7 +16,7 @@ export interface LiveCheckOptions {
   readonly ignoreListenPort?: boolean;
   /** TCP connect timeout for reachability checks, ms (default 3000). */
   readonly connectTimeoutMs?: number;
-  /** PATH to search executables in when bin_dir is empty. */
+  /** PATH to search executables in when bin_dir is empty (the caller's environment). */
   readonly path?: string;
 }
 
@@ -158,16 +158,22 @@ async function which(program: string, dirs: readonly string[]): Promise<boolean>
   return false;
 }
 
-async function checkBinDir(binDir: string, o: LiveCheckOptions): Promise<string[]> {
+async function checkBinDir(
+  binDir: string,
+  binNames: Readonly<Record<string, unknown>>,
+  o: LiveCheckOptions,
+): Promise<string[]> {
   const path = 'postgresql.bin_dir';
   if (binDir !== '') {
     const info = await stat(binDir).catch(() => null);
     if (info === null) return [`${path}  Directory '${binDir}' does not exist.`];
     if (!info.isDirectory()) return [`${path}  '${binDir}' is not a directory.`];
   }
-  const dirs = binDir !== '' ? [binDir] : (o.path ?? process.env['PATH'] ?? '').split(delimiter);
+  const dirs = binDir !== '' ? [binDir] : (o.path ?? '').split(delimiter);
   const out: string[] = [];
-  for (const program of BINARIES) {
+  for (const binary of BINARIES) {
+    const renamed = binNames[binary];
+    const program = typeof renamed === 'string' && renamed !== '' ? renamed : binary;
     if (!(await which(program, dirs))) {
       out.push(`${path}  does not contain '${program}' in '${binDir === '' ? '$PATH' : binDir}'`);
     }
@@ -175,8 +181,8 @@ async function checkBinDir(binDir: string, o: LiveCheckOptions): Promise<string[
   return out;
 }
 
-function postgresMajor(binDir: string): Promise<string | null> {
-  const binary = binDir === '' ? 'postgres' : join(binDir, 'postgres');
+function postgresMajor(binDir: string, name: string): Promise<string | null> {
+  const binary = binDir === '' ? name : join(binDir, name);
   return new Promise((resolve) => {
     execFile(binary, ['--version'], { timeout: 10_000 }, (err, stdout) => {
       const m = err === null ? /^\S+ \S+ (\d+)(?:\.(\d+))?/.exec(stdout) : null;
@@ -190,7 +196,7 @@ function postgresMajor(binDir: string): Promise<string | null> {
   });
 }
 
-async function checkDataDir(value: unknown, binDir: string): Promise<string[]> {
+async function checkDataDir(value: unknown, binDir: string, postgres: string): Promise<string[]> {
   const path = 'postgresql.data_dir';
   if (typeof value !== 'string') return [];
   if (value === '') return [line(path, value, 'is an empty string')];
@@ -219,7 +225,7 @@ async function checkDataDir(value: unknown, binDir: string): Promise<string[]> {
       ),
     ];
   }
-  const major = await postgresMajor(binDir);
+  const major = await postgresMajor(binDir, postgres);
   if (major !== null && major !== pgVersion) {
     return [
       line(
@@ -240,6 +246,8 @@ export async function liveChecks(
   const restapi = isRecord(raw['restapi']) ? raw['restapi'] : {};
   const pg = isRecord(raw['postgresql']) ? raw['postgresql'] : {};
   const binDir = typeof pg['bin_dir'] === 'string' ? pg['bin_dir'] : '';
+  const binNames = isRecord(pg['bin_name']) ? pg['bin_name'] : {};
+  const postgresName = typeof binNames['postgres'] === 'string' ? binNames['postgres'] : 'postgres';
   return [
     ...(await checkListen('restapi.listen', restapi['listen'], false, options)),
     ...checkConnectAddress('restapi.connect_address', restapi['connect_address']),
@@ -247,9 +255,9 @@ export async function liveChecks(
     ...(await checkListen('postgresql.listen', pg['listen'], true, options)),
     ...checkConnectAddress('postgresql.connect_address', pg['connect_address']),
     ...checkConnectAddress('postgresql.proxy_address', pg['proxy_address']),
-    ...(await checkDataDir(pg['data_dir'], binDir)),
+    ...(await checkDataDir(pg['data_dir'], binDir, postgresName)),
     ...(typeof pg['bin_dir'] === 'string' || pg['bin_dir'] === undefined
-      ? await checkBinDir(binDir, options)
+      ? await checkBinDir(binDir, binNames, options)
       : []),
   ];
 }
