@@ -2,6 +2,8 @@ import type { Route } from '../route.js';
 import { clusterRoutes } from './cluster.js';
 import { configRoutes } from './config.js';
 import { failsafeRoutes } from './failsafe.js';
+import { maintenanceRoutes } from './maintenance.js';
+import { miscRoutes } from './misc.js';
 import { restartRoutes } from './restart.js';
 import { statusRoutes } from './status.js';
 import { switchoverRoutes } from './switchover.js';
@@ -13,6 +15,8 @@ export const ALL_ROUTES: readonly Route[] = [
   ...configRoutes,
   ...switchoverRoutes,
   ...restartRoutes,
+  ...maintenanceRoutes,
+  ...miscRoutes,
   ...failsafeRoutes,
 ];
 

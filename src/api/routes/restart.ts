@@ -4,13 +4,6 @@ import { errorMessage } from '../../shared/errors.js';
 import { text } from '../reply.js';
 import type { Route } from '../route.js';
 
-/** Python's `parse_bool`. */
-export function parseBool(value: unknown): boolean {
-  if (value === true || value === 1) return true;
-  if (typeof value !== 'string') return false;
-  return ['true', 'yes', 'on', '1', 'y'].includes(value.toLowerCase());
-}
-
 export const restartRoutes: readonly Route[] = [
   {
     method: 'POST',
@@ -48,28 +41,5 @@ export const restartRoutes: readonly Route[] = [
       ctx.deleteScheduledRestart()
         ? text(200, 'scheduled restart deleted')
         : text(404, 'no restarts are scheduled'),
-  },
-  {
-    method: 'POST',
-    segment: 'reload',
-    unsafe: true,
-    body: 'none',
-    handle: (_req, { ctx }) => {
-      ctx.reload();
-      return text(202, 'reload scheduled');
-    },
-  },
-  {
-    method: 'POST',
-    segment: 'reinitialize',
-    unsafe: true,
-    body: 'optional',
-    handle: async (req, { ctx, log }) => {
-      if (Object.keys(req.body).length > 0) {
-        log.debug(`received reinitialize request: ${JSON.stringify(req.body)}`);
-      }
-      const refusal = await ctx.reinitialize(parseBool(req.body['force']));
-      return refusal === null ? text(200, 'reinitialize started') : text(503, refusal);
-    },
   },
 ];

@@ -1,7 +1,7 @@
 import { liveness, readiness } from '../../core/health/endpoints.js';
 import { renderMetrics } from '../../core/health/metrics.js';
 import { statusDocument } from '../../core/health/status.js';
-import { json, statusLine, text } from '../reply.js';
+import { json, statusLine } from '../reply.js';
 import type { Route } from '../route.js';
 
 /** `/patroni`, `/metrics`, `/liveness`, `/readiness`: answered from the node view only. */
@@ -38,21 +38,5 @@ export const statusRoutes: readonly Route[] = [
     unsafe: false,
     body: 'none',
     handle: (_req, { ctx }) => statusLine(readiness(ctx.view())),
-  },
-  {
-    // Only on Windows under behave in Patroni; everywhere else it just answers.
-    method: 'POST',
-    segment: 'sigterm',
-    unsafe: true,
-    body: 'none',
-    handle: () => text(202, 'shutdown scheduled'),
-  },
-  {
-    // Citus is not implemented: accept and ignore the event, as a non-coordinator does.
-    method: 'POST',
-    segment: 'citus',
-    unsafe: true,
-    body: 'required',
-    handle: () => text(200, 'OK'),
   },
 ];
