@@ -1,10 +1,12 @@
 import { closeSync, fchownSync, fstatSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { postmasterArgs } from '../core/pg/cmdline.js';
+import { CONTROLDATA_MINIMUMS, replicaMinimums } from '../core/pg/replica-minimums.js';
 import { parseListen, pgCtlTimeoutMs } from '../core/pg/options.js';
 import { PatroniError } from '../shared/errors.js';
 import type { CallbackRole } from './callbacks.js';
 import { localConnectParams, programSpec } from './context.js';
+import { controlData } from './controldata.js';
 import type { PgContext } from './context.js';
 import { isDirectoryEmpty, pathExists } from './files.js';
 import { livePostmaster } from './postmaster-pid.js';
@@ -37,6 +39,7 @@ export async function startPostgres(
   ctx.lifecycle.transition('starting');
   try {
     await ctx.conn.close();
+    await applyReplicaMinimums(ctx);
     await ctx.files.writePostgresqlConf();
     await ctx.files.replaceHba();
     await ctx.files.replaceIdent();
@@ -52,6 +55,22 @@ export async function startPostgres(
     if (opts.blockCallbacks !== true) ctx.callbacks.call('on_start', ctx.role);
   }
   return outcome;
+}
+
+/**
+ * A replica may not start below the primary's recorded shared-memory settings (spec/core.md
+ * §14.7): the larger pg_control value is used until the configuration catches up.
+ */
+async function applyReplicaMinimums(ctx: PgContext): Promise<void> {
+  for (const name of CONTROLDATA_MINIMUMS) ctx.files.setOverride(name, null);
+  if ((await roleFromFiles(ctx)) !== 'replica') return;
+  const cd = await controlData(ctx).catch(() => null);
+  if (cd === null) return;
+  const raised = replicaMinimums(ctx.options.parameters, cd);
+  for (const [name, value] of Object.entries(raised)) {
+    ctx.logger.warning(`${name} is lower than the value in pg_controldata, using ${value}`);
+    ctx.files.setOverride(name, value);
+  }
 }
 
 /** Patroni's rule when the caller does not say: a signal file means replica. */

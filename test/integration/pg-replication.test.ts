@@ -120,11 +120,23 @@ describe(
     });
 
     it('a restarted daemon (fresh object) restarts the replica without losing its recovery settings', async () => {
-      const fresh = makeTestPostgresql(b.options);
+      // Also: a replica configured below the primary's recorded max_connections starts anyway.
+      const fresh = makeTestPostgresql({
+        ...b.options,
+        parameters: { ...b.options.parameters, max_connections: 15 },
+      });
       try {
         assert.equal(await fresh.pg.restart(), 'running');
         await waitFor('node-b streaming again', () => streamingTo(a, 'node-b'));
         assert.equal((await fresh.pg.observe()).inRecovery, true);
+        const mc = await sql<{ v: string }>(
+          b.options,
+          "SELECT current_setting('max_connections') AS v",
+        );
+        assert.equal(mc[0]?.v, '20');
+        assert.ok(
+          fresh.logger.lines.some((l) => l.message.startsWith('max_connections is lower than')),
+        );
       } finally {
         await fresh.pg.close();
       }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { renderLinesFile, renderPostgresqlConf } from './conf.js';
 import { postmasterArgs } from './cmdline.js';
 import { renderPgpass } from './pgpass.js';
+import { replicaMinimums } from './replica-minimums.js';
 
 describe('renderPostgresqlConf', () => {
   it('writes header, include, sorted quoted parameters, hba/ident and the recovery block', () => {
@@ -105,5 +106,22 @@ describe('renderPgpass', () => {
       'h1:5432:*:rep:a\\:b\\\\c\nh2:5432:*:rep:a\\:b\\\\c\n',
     );
     assert.equal(renderPgpass([]), '');
+  });
+});
+
+describe('replicaMinimums', () => {
+  it('raises what pg_control recorded higher, and only that', () => {
+    assert.deepEqual(
+      replicaMinimums(
+        { max_connections: 50, max_wal_senders: 10, max_locks_per_transaction: '64' },
+        {
+          'max_connections setting': '100',
+          'max_wal_senders setting': '5',
+          'max_locks_per_transaction setting': '64',
+          'max_prepared_transactions setting': '0',
+        },
+      ),
+      { max_connections: 100 },
+    );
   });
 });
