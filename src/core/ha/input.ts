@@ -5,7 +5,17 @@ import type { HaSettings } from '../model/settings.js';
 import type { Tags } from '../model/tags.js';
 import type { HaMemory } from './memory.js';
 import type { PeerStatus } from './peer-status.js';
-import type { StandbyClusterConfig } from './standby.js';
+
+/** The `standby_cluster` section of the dynamic configuration (spec/core.md §17). */
+export interface StandbyClusterConfig {
+  readonly host: string | null;
+  readonly port: number | null;
+  readonly primarySlotName: string | null;
+  readonly createReplicaMethods: readonly string[];
+  readonly restoreCommand: string | null;
+  readonly archiveCleanupCommand: string | null;
+  readonly recoveryMinApplyDelay: string | null;
+}
 
 /** Who we are: fixed for the life of the process (tags may change on SIGHUP). */
 export interface SelfIdentity {

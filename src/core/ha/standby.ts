@@ -1,15 +1,6 @@
-import type { FollowTarget } from './input.js';
+import type { FollowTarget, StandbyClusterConfig } from './input.js';
 
-/** The `standby_cluster` section of the dynamic configuration (spec/core.md §17). */
-export interface StandbyClusterConfig {
-  readonly host: string | null;
-  readonly port: number | null;
-  readonly primarySlotName: string | null;
-  readonly createReplicaMethods: readonly string[];
-  readonly restoreCommand: string | null;
-  readonly archiveCleanupCommand: string | null;
-  readonly recoveryMinApplyDelay: string | null;
-}
+export type { StandbyClusterConfig };
 
 function text(value: unknown): string | null {
   if (typeof value === 'string') return value === '' ? null : value;

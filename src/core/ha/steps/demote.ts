@@ -3,7 +3,7 @@ import type { Cycle, Plan } from '../context.js';
 import { followTargetOf, type FollowTarget } from '../input.js';
 import { TASK } from '../info.js';
 import type { PeerRef } from '../peer-status.js';
-import { resetSyncStandbyNames } from './sync.js';
+import { resetSyncStandbyNames, syncMatches, syncMode } from './sync.js';
 
 /**
  * `trigger_check_diverged_lsn()` (§11.2): after any demotion or lost race we may be ahead of the
@@ -15,11 +15,15 @@ export function triggerRewindCheck(p: Plan): void {
   if (allowed && p.memory.rewind !== 'need') p.memory.rewind = 'check';
 }
 
-/** Members that could take over: asked before a graceful demotion releases the key early. */
+/**
+ * Members that could take over: asked before a graceful demotion releases the key early
+ * (`is_failover_possible(cluster_lsn=…)`, §7.1 step 3); in synchronous mode only `/sync` ones.
+ */
 export function failoverPeers(c: Cycle): PeerRef[] {
   const out: PeerRef[] = [];
   for (const m of c.cluster.members) {
     if (m.name === c.me || m.apiUrl === null || m.tags.nofailover) continue;
+    if (syncMode(c) && !syncMatches(c, m.name)) continue;
     out.push({ name: m.name, apiUrl: m.apiUrl });
   }
   return out;
