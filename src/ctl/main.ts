@@ -44,6 +44,7 @@ type Opts = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const bool = (v: unknown): boolean => v === true;
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+const nonEmpty = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function watchSeconds(o: Opts): number | null {
@@ -82,8 +83,9 @@ function buildProgram(
     if (context !== null) return context;
     const g = program.opts<GlobalOptions>();
     const config = loadCtlConfig({
-      configFile: g.configFile ?? rt.env['PATRONICTL_CONFIG_FILE'] ?? null,
-      dcsUrl: g.dcsUrl ?? g.dcs ?? rt.env['DCS_URL'] ?? null,
+      // click ignores environment variables set to an empty string.
+      configFile: g.configFile ?? nonEmpty(rt.env['PATRONICTL_CONFIG_FILE']),
+      dcsUrl: g.dcsUrl ?? g.dcs ?? nonEmpty(rt.env['DCS_URL']),
       insecure: g.insecure === true,
       env: rt.env,
       defaultConfigFile: rt.defaultConfigFile,
