@@ -51,6 +51,9 @@ async function generateSample(path: string | undefined): Promise<number> {
 
 async function run(path: string | undefined): Promise<number> {
   const source = configSource(path, env);
+  // As Patroni: what we read stays out of the environment PostgreSQL and callbacks inherit
+  // (the source keeps its own copy for reloads).
+  for (const name of source.consumedEnv) Reflect.deleteProperty(process.env, name);
   const loaded = await source.load();
   if (loaded.warnings.length > 0) {
     const logger = PatroniLogger.create(loaded.config.log ?? {});
