@@ -23,13 +23,14 @@ SELECT
   pg_catalog.current_setting('synchronous_standby_names') AS sync_standby_names,
   EXISTS (SELECT 1 FROM pg_catalog.pg_settings WHERE pending_restart
           AND name NOT IN ('primary_conninfo', 'primary_slot_name', 'restore_command',
-                           'recovery_min_apply_delay', 'archive_cleanup_command')) AS pending_restart,
+                           'recovery_min_apply_delay', 'archive_cleanup_command')
+          AND name NOT LIKE 'recovery\\_target%') AS pending_restart,
   (SELECT pg_catalog.row_to_json(w) FROM (
      SELECT CASE WHEN latest_end_lsn IS NULL THEN NULL ELSE received_tli END AS received_tli,
             slot_name, conninfo, status
      FROM pg_catalog.pg_stat_get_wal_receiver() WHERE pid IS NOT NULL) w) AS wal_receiver,
   (SELECT pg_catalog.json_agg(r) FROM (
-     SELECT pid, usename, application_name, client_addr::text AS client_addr, state,
+     SELECT pid, usename, application_name, pg_catalog.host(client_addr) AS client_addr, state,
             sync_state, sync_priority, write_lsn::text AS write_lsn, flush_lsn::text AS flush_lsn,
             replay_lsn::text AS replay_lsn
      FROM pg_catalog.pg_stat_replication) r) AS replication,

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { desiredSlots, planSlots } from '../../src/core/pg/slots.js';
 import { freePort } from '../support/ports.js';
 import { makeTempDir, removeTempDir } from '../support/tmpdir.js';
 import {
@@ -203,6 +204,26 @@ describe('PostgreSQL lifecycle on a real PostgreSQL 15', { timeout: 300_000 }, (
     assert.equal(await node.pg.crashRecovery(), true);
     assert.equal((await node.pg.observe()).clusterState, 'shut down');
     assert.equal(await node.pg.startPrimary(), 'running');
+  });
+
+  it('reconciles replication slots: member and permanent slots created, unknown ones dropped', async () => {
+    await sql(node.options, "SELECT pg_create_physical_replication_slot('stale')");
+    const desired = desiredSlots({
+      role: 'primary',
+      selfName: node.options.name,
+      leaderName: node.options.name,
+      members: [{ name: node.options.name }, { name: 'node-x' }],
+      useSlots: true,
+      permanent: { perm1: null },
+      nofailover: false,
+    });
+    const plan = planSlots(desired.slots, await node.pg.listSlots(), { paused: false, ignore: [] });
+    await node.pg.applySlotPlan(plan);
+    const names = (await node.pg.listSlots()).map((x) => x.name).sort();
+    assert.deepEqual(names, ['node_x', 'perm1']);
+    assert.ok(
+      node.logger.lines.some((l) => l.message === "Dropped unknown replication slot 'stale'"),
+    );
   });
 
   it('stop on a stopped cluster is a no-op', async () => {

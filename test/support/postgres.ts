@@ -159,3 +159,19 @@ export async function killPostmaster(dataDir: string): Promise<void> {
     }
   }
 }
+
+/**
+ * A running, bootstrapped primary for tests that need one (roles created, pg_hba from
+ * makePgOptions). Stop it with `killPostmaster(options.dataDir)` in after().
+ */
+export async function startTestPrimary(
+  dir: string,
+  port: number,
+  overrides: Partial<PostgresOptions> = {},
+): Promise<TestPg> {
+  const node = makeTestPostgresql(makePgOptions(dir, port, overrides));
+  const outcome = await node.pg.bootstrap(makeBootstrapOptions());
+  if (outcome !== 'running') throw new Error(`test primary is still ${outcome}`);
+  await node.pg.postBootstrap(makeBootstrapOptions());
+  return node;
+}
