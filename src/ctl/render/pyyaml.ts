@@ -18,7 +18,8 @@ const WIDTH = 200;
 export function safeDump(value: unknown, options: DumpOptions = {}): string {
   const w = new Writer(options.width ?? WIDTH);
   if (options.flow === true || !isCollection(value) || isEmptyCollection(value)) {
-    const open = writeFlow(w, value, 0);
+    // PyYAML indents a top-level node's continuation lines by one step.
+    const open = writeFlow(w, value, 2);
     w.write('\n');
     if (open) w.write('...\n');
   } else {
@@ -71,7 +72,13 @@ function writeBlock(w: Writer, value: unknown, indent: number): void {
   } else if (isMap(value)) {
     sortedEntries(value).forEach(([key, item], i) => {
       if (i > 0) w.indent(indent);
-      writeScalar(w, key, indent + 2, false, true);
+      if (isComplexKey(key)) {
+        w.write('? ');
+        writeScalar(w, key, indent + 2, false, false);
+        w.indent(indent);
+      } else {
+        writeScalar(w, key, indent + 2, false, true);
+      }
       w.write(':');
       if (isCollection(item) && !isEmptyCollection(item)) {
         // PyYAML writes sequences in mappings "indentless", mappings one level deeper.
@@ -101,14 +108,27 @@ function writeFlow(w: Writer, value: unknown, indent: number, inFlow = false): b
     w.write('{');
     sortedEntries(value).forEach(([key, item], i) => {
       if (i > 0) w.write(', ');
-      writeScalar(w, key, indent + 2, true, true);
-      w.write(': ');
+      if (isComplexKey(key)) {
+        w.write('? ');
+        writeScalar(w, key, indent + 2, true, false);
+        w.write(' : ');
+      } else {
+        writeScalar(w, key, indent + 2, true, true);
+        w.write(': ');
+      }
       writeFlow(w, item, indent + 2, true);
     });
     w.write('}');
     return false;
   }
   return writeScalar(w, value, indent, inFlow, false);
+}
+
+/** Keys PyYAML cannot write as simple keys: empty, multi-line or 128+ characters long. */
+function isComplexKey(key: string): boolean {
+  return (
+    key === '' || Array.from(key).length >= 128 || Array.from(key).some((ch) => BREAKS.includes(ch))
+  );
 }
 
 function writeScalar(
@@ -192,7 +212,9 @@ function analyze(text: string): Analysis {
       if (ch === '#' && precededByWs) flowInd = blockInd = true;
     }
     if (BREAKS.includes(ch)) lineBreaks = true;
-    if (!(ch === '\n' || isPrintable(ch))) special = true;
+    // Only '\n' and ' '..'~' are plain ASCII; tab and CR force double quotes, as in PyYAML.
+    const c = ch.codePointAt(0) ?? 0;
+    if (!(ch === '\n' || (c >= 0x20 && c <= 0x7e) || (c > 0x7e && isPrintable(ch)))) special = true;
     const isSpace = ch === ' ';
     const isBreak = BREAKS.includes(ch);
     if (isSpace && prevBreak) breakSpace = true;
