@@ -164,7 +164,7 @@ export class Daemon {
       dcs.wakeup();
     });
     try {
-      return await this.loop(dcs, cycle, runtime);
+      return await this.loop(dcs, pg, cycle, runtime);
     } finally {
       await shutdown({ dcs, pg, slot, runtime, clock, logger });
       await server.stop();
@@ -189,11 +189,16 @@ export class Daemon {
     };
   }
 
-  private async loop(dcs: Dcs, cycle: HaCycle, runtime: NodeRuntime): Promise<number> {
+  private async loop(
+    dcs: Dcs,
+    pg: Postgresql,
+    cycle: HaCycle,
+    runtime: NodeRuntime,
+  ): Promise<number> {
     const { logger, clock } = this;
     const scheduler = new LoopScheduler(clock, logger);
     while (!this.stopping) {
-      if (runtime.reloadRequested) await this.reload(runtime);
+      if (runtime.reloadRequested) await this.reload(dcs, pg, runtime);
       try {
         await cycle.run();
       } catch (err) {
@@ -205,7 +210,7 @@ export class Daemon {
           `Unexpected exception raised, please report it as a BUG: ${errorMessage(err)}`,
         );
       }
-      this.applyDynamicConfig(dcs, runtime);
+      await this.applyDynamicConfig(dcs, pg, runtime);
       // SIGTERM may have arrived during the cycle (the handler flips the flag asynchronously).
       if (this.isStopping()) break;
       const loopWait = runtime.effective.ha.loopWait;
@@ -236,24 +241,41 @@ export class Daemon {
     return leader.index;
   }
 
-  /** A changed DCS `config` key changes our timing and settings (parameters: on reload). */
-  private applyDynamicConfig(dcs: Dcs, runtime: NodeRuntime): void {
+  /**
+   * A changed DCS `config` key (edit-config, PATCH /config) changes our timing, settings and
+   * PostgreSQL parameters: rewrite the files and reload, as Patroni does after each cycle.
+   */
+  private async applyDynamicConfig(dcs: Dcs, pg: Postgresql, runtime: NodeRuntime): Promise<void> {
     const cfg = runtime.cluster?.config;
     if (cfg == null || cfg.index === 0 || cfg.data === runtime.dynamicConfig) return;
     if (JSON.stringify(cfg.data) === JSON.stringify(runtime.dynamicConfig)) return;
     runtime.dynamicConfig = cfg.data;
-    runtime.effective = effectiveFrom(this.config, cfg.data, this.logger);
-    dcs.setTiming(runtime.effective.ha);
+    await this.applyEffective(dcs, pg, runtime);
   }
 
-  private async reload(runtime: NodeRuntime): Promise<void> {
+  /** Recompute the effective configuration and hand it to the DCS client and PostgreSQL. */
+  private async applyEffective(dcs: Dcs, pg: Postgresql, runtime: NodeRuntime): Promise<void> {
+    runtime.effective = effectiveFrom(this.config, runtime.dynamicConfig, this.logger);
+    dcs.setTiming(runtime.effective.ha);
+    const owner = pg.options.owner ?? null;
+    await pg.updateOptions(
+      toPostgresOptions(this.config, runtime.effective, owner, owner?.home ?? homedir()),
+    );
+    if (runtime.pg.postmasterRunning) {
+      await pg.reloadConfig().catch((err: unknown) => {
+        this.logger.warning(`reloading PostgreSQL failed: ${errorMessage(err)}`);
+      });
+    }
+  }
+
+  private async reload(dcs: Dcs, pg: Postgresql, runtime: NodeRuntime): Promise<void> {
     runtime.reloadRequested = false;
     try {
       const loaded = await this.source.load();
       this.config = loaded.config;
       for (const w of loaded.warnings) this.logger.warning(w);
-      runtime.effective = effectiveFrom(this.config, runtime.dynamicConfig, this.logger);
       this.logger.info('Reloading configuration');
+      await this.applyEffective(dcs, pg, runtime);
     } catch (err) {
       // A bad file never takes down a running node: keep the old configuration.
       this.logger.error(

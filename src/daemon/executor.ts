@@ -124,9 +124,7 @@ export class Executor {
         });
         return;
       case 'crashRecovery':
-        // Single-user crash recovery is not implemented: report failure so the core moves on
-        // (it then starts PostgreSQL normally, which also runs crash recovery).
-        this.runTask(a.task, () => Promise.resolve(false));
+        this.runTask(a.task, (signal) => pg.crashRecovery(signal));
         return;
       case 'reinitialize':
         this.runTask(a.task, async (signal) => {
@@ -144,7 +142,9 @@ export class Executor {
         });
         return;
       case 'setSynchronousStandbyNames':
-        await this.setSyncNames(a.value);
+        await pg.setSynchronousStandbyNames(a.value).catch((err: unknown) => {
+          logger.warning(`could not set synchronous_standby_names: ${errorMessage(err)}`);
+        });
         return;
       case 'deleteSyncState':
         await orFalse(dcs.deleteSyncState(a.index));
@@ -222,24 +222,6 @@ export class Executor {
       this.d.dcs.wakeup();
     } catch (err) {
       logger.warning(`post-promote CHECKPOINT failed: ${errorMessage(err)}`);
-    }
-  }
-
-  /**
-   * Interim: through ALTER SYSTEM (postgresql.auto.conf) until the PostgreSQL layer can render
-   * one parameter override into postgresql.conf, where Patroni keeps it.
-   */
-  private async setSyncNames(value: string | null): Promise<void> {
-    const { pg, logger } = this.d;
-    const sql =
-      value === null
-        ? 'ALTER SYSTEM RESET synchronous_standby_names'
-        : `ALTER SYSTEM SET synchronous_standby_names = '${value.replace(/'/g, "''")}'`;
-    try {
-      await pg.ctx.conn.query(sql);
-      await pg.ctx.conn.query('SELECT pg_catalog.pg_reload_conf()');
-    } catch (err) {
-      logger.warning(`could not set synchronous_standby_names: ${errorMessage(err)}`);
     }
   }
 

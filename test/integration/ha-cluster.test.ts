@@ -114,4 +114,25 @@ describe('a three-node cluster from empty data directories', { timeout: 600_000 
     const healed = await cluster.waitForHealthy();
     assert.equal(await cluster.dcsValue('leader'), healed.name);
   });
+  it('applies a dynamic parameter change on every node, and flags a restart-needing one', async () => {
+    const patch = (body: unknown): Promise<number> =>
+      leader.httpStatus('/config', { method: 'PATCH', body: JSON.stringify(body) });
+    assert.equal(await patch({ postgresql: { parameters: { work_mem: '7MB' } } }), 200);
+    for (const n of cluster.nodes) {
+      await waitFor(
+        `${n.name} work_mem = 7MB`,
+        async () =>
+          (await n.sql<{ v: string }>("SELECT current_setting('work_mem') AS v"))[0]?.v === '7MB',
+        60_000,
+      );
+    }
+    assert.equal(await patch({ postgresql: { parameters: { max_connections: 33 } } }), 200);
+    for (const n of cluster.nodes) {
+      await waitFor(
+        `${n.name} to report pending_restart`,
+        async () => (await n.status())?.['pending_restart'] === true,
+        60_000,
+      );
+    }
+  });
 });
