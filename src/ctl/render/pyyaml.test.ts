@@ -16,7 +16,7 @@ const cases = JSON.parse(readFileSync(join(FIXTURES, 'yaml-cases.json'), 'utf8')
 
 describe('safeDump matches PyYAML safe_dump', () => {
   for (const c of cases) {
-    it(`${JSON.stringify(c.value).slice(0, 60)}`, () => {
+    it(JSON.stringify(c.value).slice(0, 60), () => {
       assert.equal(safeDump(c.value), c.block, 'block style');
       assert.equal(safeDump(c.value, { flow: true }), c.flow, 'flow style');
     });
@@ -25,7 +25,7 @@ describe('safeDump matches PyYAML safe_dump', () => {
 
 describe("pyJsonDumps matches Python's json.dumps", () => {
   for (const c of cases) {
-    it(`${JSON.stringify(c.value).slice(0, 60)}`, () => {
+    it(JSON.stringify(c.value).slice(0, 60), () => {
       assert.equal(pyJsonDumps(c.value), c.json);
     });
   }
