@@ -1,10 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { Etcd3, type ICompare, type IOptions, type IRequestOp, type ITxnResponse } from 'etcd3';
+import {
+  Etcd3,
+  type ICompare,
+  type IOptions,
+  type IRequestOp,
+  type IResponseOp,
+  type ITxnResponse,
+} from 'etcd3';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type {
   Guard,
   KvBackend,
+  KeyHolder,
   KvEntry,
   KvEvent,
   PutOptions,
@@ -70,7 +78,21 @@ function compareFor(key: string, guard: Guard): ICompare[] {
 /** A txn that either succeeded or, for valueOrAbsent, whose nested create-txn succeeded. */
 function txnSucceeded(resp: ITxnResponse): boolean {
   if (resp.succeeded) return true;
-  return resp.responses[0]?.response_txn.succeeded === true;
+  // Only the op that ran is present (the library's type says otherwise).
+  const first = resp.responses[0] as Partial<IResponseOp> | undefined;
+  return first?.response_txn?.succeeded === true;
+}
+
+/** The key read by a failed txn's request_range, or undefined when it did not read one. */
+function holderOf(resp: ITxnResponse): KeyHolder | null | undefined {
+  const range = (resp.responses[0] as Partial<IResponseOp> | undefined)?.response_range;
+  if (range === undefined) return undefined;
+  const kv = range.kvs[0];
+  if (kv === undefined) return null;
+  return {
+    value: kv.value.toString('utf8'),
+    lease: kv.lease === '0' || kv.lease === '' ? null : kv.lease,
+  };
 }
 
 export async function credentialsOf(options: Etcd3Options): Promise<IOptions['credentials']> {
@@ -185,16 +207,20 @@ export class Etcd3Backend implements KvBackend {
         return { ok: true, revision: Number(resp.header.revision) };
       }
       // Re-create when absent: a nested txn, so that no one else's key is ever overwritten.
+      // Otherwise read the key in the same txn: who is in the way (maybe an earlier attempt of
+      // ours whose answer was lost).
       const failure: IRequestOp[] =
         guard.kind === 'valueOrAbsent'
           ? [{ request_txn: { compare: compareFor(key, { kind: 'absent' }), success: [put] } }]
-          : [];
+          : [{ request_range: { key: buf(key) } }];
       const resp = await this.retrying.run('txn', (c, o) =>
         c.kv.txn({ compare: compareFor(key, guard), success: [put], failure }, o),
       );
-      return txnSucceeded(resp)
-        ? { ok: true, revision: Number(resp.header.revision) }
-        : { ok: false, reason: 'compare-failed' };
+      if (txnSucceeded(resp)) return { ok: true, revision: Number(resp.header.revision) };
+      const current = holderOf(resp);
+      return current === undefined
+        ? { ok: false, reason: 'compare-failed' }
+        : { ok: false, reason: 'compare-failed', current };
     });
   }
 

@@ -29,9 +29,20 @@ export type Guard =
   /** The key holds this value, or does not exist (re-attach or re-create a lock). */
   | { readonly kind: 'valueOrAbsent'; readonly value: string };
 
+/** Who holds a key a conditional write found in its way. */
+export interface KeyHolder {
+  readonly value: string;
+  readonly lease: string | null;
+}
+
 export type WriteOutcome =
   | { readonly ok: true; readonly revision: number }
-  | { readonly ok: false; readonly reason: 'compare-failed' | 'lease-not-found' };
+  /**
+   * `current`: the key as the failed compare saw it (null: absent), when the store can tell
+   * in the same transaction; for create-only writes whose earlier attempt may have landed.
+   */
+  | { readonly ok: false; readonly reason: 'compare-failed'; readonly current?: KeyHolder | null }
+  | { readonly ok: false; readonly reason: 'lease-not-found' };
 
 export interface KvEvent {
   /**

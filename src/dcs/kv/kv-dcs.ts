@@ -125,8 +125,21 @@ export class KvDcs implements Dcs {
 
   async attemptToAcquireLeader(): Promise<boolean> {
     const outcome = await this.putOnLease(KEYS.leader, this.name, { kind: 'absent' }, false);
-    if (!outcome.ok) this.options.logger.info('Could not take out TTL lock');
-    return outcome.ok;
+    if (outcome.ok || this.holdsOnMyLease(outcome)) return true;
+    this.options.logger.info('Could not take out TTL lock');
+    return false;
+  }
+
+  /**
+   * A create-only write refused because the key already holds my name on my lease: an earlier
+   * attempt landed though its answer was lost (a retried timeout). The lock is mine.
+   */
+  private holdsOnMyLease(outcome: WriteOutcome): boolean {
+    if (outcome.ok || outcome.reason !== 'compare-failed') return false;
+    const current = outcome.current;
+    return (
+      current?.value === this.name && current.lease !== null && current.lease === this.lease.current
+    );
   }
 
   async updateLeader(

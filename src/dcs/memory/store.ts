@@ -72,8 +72,11 @@ export class KvStore {
 
   put(key: string, value: string, lease: string | null, guard?: Guard): WriteOutcome {
     this.sweep();
-    if (guard !== undefined && !this.holds(key, guard))
-      return { ok: false, reason: 'compare-failed' };
+    if (guard !== undefined && !this.holds(key, guard)) {
+      const k = this.keys.get(key);
+      const current = k === undefined ? null : { value: k.value, lease: k.lease };
+      return { ok: false, reason: 'compare-failed', current };
+    }
     if (lease !== null && !this.leases.has(lease)) return { ok: false, reason: 'lease-not-found' };
     const revision = ++this.revision;
     const old = this.keys.get(key);
