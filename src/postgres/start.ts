@@ -139,7 +139,11 @@ async function launch(ctx: PgContext): Promise<void> {
     const owner = ctx.options.owner;
     if (owner !== null && owner !== undefined) fchownSync(fd, owner.uid, owner.gid);
     const proc = await ctx.runner.start(
-      programSpec(ctx, ctx.bins.path('postgres'), args, { detached: true, outputFd: fd }),
+      programSpec(ctx, ctx.bins.path('postgres'), args, {
+        detached: true,
+        outputFd: fd,
+        unref: true,
+      }),
     );
     const launched = { pid: proc.pid, exited: proc.result, done: false };
     void proc.result.then(() => {

@@ -28,6 +28,11 @@ export interface RunSpec {
   readonly detached?: boolean | undefined;
   /** Send the output to this open file descriptor instead of capturing it. */
   readonly outputFd?: number | undefined;
+  /**
+   * Do not keep our event loop alive for it: the postmaster outlives a daemon that exits (as
+   * Patroni's does when it stops in pause mode).
+   */
+  readonly unref?: boolean | undefined;
 }
 
 export interface RunResult {
@@ -73,6 +78,7 @@ export class NodeCommandRunner implements CommandRunner {
         reject(translateSpawnError(spec.command, err));
       });
       child.once('spawn', () => {
+        if (spec.unref === true) child.unref();
         const pid = child.pid ?? -1;
         const kill = (sig: NodeJS.Signals = 'SIGTERM'): void => {
           killTree(child, spec.detached === true, sig);
