@@ -53,6 +53,12 @@ describe('restapi options', () => {
       /restapi\.allowlist/,
     );
   });
+  it('refuses header values that would break the response', () => {
+    assert.throws(
+      () => parseRestApiOptions({ listen: ':8008', http_extra_headers: { 'X-A': 'a\nb' } }),
+      /restapi\.http_extra_headers\.X-A: not a valid HTTP header/,
+    );
+  });
   it('splits listen addresses', () => {
     assert.deepEqual(splitHostPort('127.0.0.1:8008'), { host: '127.0.0.1', port: 8008 });
     assert.deepEqual(splitHostPort('*:8008'), { host: null, port: 8008 });

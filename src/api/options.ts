@@ -42,7 +42,13 @@ function headerMap(raw: Record<string, unknown>, key: string): Record<string, st
   const v = raw[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'object' || Array.isArray(v)) throw bad(key, 'expected a map of header: value');
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
+  const out = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)]));
+  for (const [name, value] of Object.entries(out)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n\0]/.test(value)) {
+      throw bad(`${key}.${name}`, 'not a valid HTTP header name and value');
+    }
+  }
+  return out;
 }
 
 /** Validates a raw `restapi` section; errors name the offending key, never a stack. */

@@ -229,13 +229,19 @@ export class RestApiServer {
       );
       reply = httpError(500, oneLine(errorMessage(e)));
     }
-    writeReply(req, res, reply, {
-      serverHeader: this.serverHeader,
-      extraHeaders: {
-        ...this.options.httpExtraHeaders,
-        ...(this.tls ? this.options.httpsExtraHeaders : {}),
-      },
-    });
+    try {
+      writeReply(req, res, reply, {
+        serverHeader: this.serverHeader,
+        extraHeaders: {
+          ...this.options.httpExtraHeaders,
+          ...(this.tls ? this.options.httpsExtraHeaders : {}),
+        },
+      });
+    } catch (e) {
+      // e.g. an http_extra_headers value with a newline: drop this connection, keep serving.
+      this.deps.log.error(`REST API could not write the response: ${errorMessage(e)}`);
+      req.socket.destroy();
+    }
     const ms = (performance.now() - started).toFixed(3);
     const line = `${req.method ?? '?'} ${req.url ?? ''} HTTP/${req.httpVersion}`;
     this.deps.log.debug(

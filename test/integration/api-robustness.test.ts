@@ -112,6 +112,21 @@ describe('REST API robustness', () => {
     }
   });
 
+  it('a response that cannot be written drops that connection, not the process', async () => {
+    const s2 = new RestApiServer({
+      options: { listen: '127.0.0.1:0', httpExtraHeaders: { 'X-Bad': 'a\nb' } },
+      context: new FakeApiContext(),
+    });
+    await s2.start();
+    try {
+      await assert.rejects(call(`http://127.0.0.1:${s2.address().port}/patroni`));
+      const head = await rawExchange(s2.address().port, 'HEAD /primary HTTP/1.0\r\n\r\n');
+      assert.equal(head, 'HTTP/1.0 200 OK\r\n\r\n');
+    } finally {
+      await s2.stop();
+    }
+  });
+
   it('slow clients are cut off after the header timeout', async () => {
     const ms = await closedAfter(port, 'GET /primary HTTP/1.1\r\nHost: x\r\n', 8000);
     assert.ok(ms >= 900, `closed after ${ms} ms`);
