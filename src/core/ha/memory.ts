@@ -77,6 +77,11 @@ export interface HaMemory {
    */
   readonly checkpointRequested: boolean;
   /**
+   * Monotonic ms of that request: a CHECKPOINT that failed (or whose result was lost) is asked
+   * for again after `ttl` seconds, or followers would wait for it forever before a rewind.
+   */
+  readonly checkpointRequestedAt: number | null;
+  /**
    * A start-type callback (`on_start`) has fired in this process (§5.1 rows 11c and 14): the
    * first cycle of a fresh Patroni triggers a rewind check and fires `on_start`; a fresh Patroni
    * must not adopt a running replica as the cluster's origin. Never reset.
@@ -143,6 +148,7 @@ export function initialMemory(role: MemberRole = 'uninitialized'): HaMemory {
     startTimeout: null,
     prePromoteFailedAt: null,
     checkpointRequested: false,
+    checkpointRequestedAt: null,
     startCallbackFired: false,
     wasPaused: false,
     failsafeActiveSince: null,

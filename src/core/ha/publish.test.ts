@@ -41,6 +41,15 @@ describe('member key publication (§2.3, §5.11)', () => {
     assert.equal(published(done).checkpointAfterPromote, undefined);
   });
 
+  it('a checkpoint that never completes is asked for again after ttl', () => {
+    const pg = { ...PRIMARY_PG, timeline: 2, checkpointTimeline: 1 };
+    const first = run(input({ me: 'node1', pg }));
+    const soon = run(input({ me: 'node1', pg, memory: first.memory, now: 1_000_000 + 10_000 }));
+    assert.ok(!soon.actions.some((a) => a.type === 'checkpoint'));
+    const later = run(input({ me: 'node1', pg, memory: first.memory, now: 1_000_000 + 30_000 }));
+    assert.ok(later.actions.some((a) => a.type === 'checkpoint'));
+  });
+
   it('a primary without the leader role shows as promoted', () => {
     const c = cluster({ config: { data: { pause: true }, index: 5 } });
     const m = published(run(input({ cluster: c, pg: PRIMARY_PG })));

@@ -69,5 +69,6 @@ export function demote(
   p.memory.role = 'demoted';
   p.memory.upstream = { connUrl: followAfter?.connUrl ?? null };
   p.memory.checkpointRequested = false;
+  p.memory.checkpointRequestedAt = null;
   p.clearLeader();
 }

@@ -30,9 +30,14 @@ export function ensureCheckpointAfterPromote(c: Cycle): void {
   if (pg.timeline !== null && pg.checkpointTimeline === pg.timeline) {
     c.memory.rewind = 'checkpoint';
     c.memory.checkpointRequested = false;
-  } else if (!c.memory.checkpointRequested) {
+    c.memory.checkpointRequestedAt = null;
+  } else if (
+    !c.memory.checkpointRequested ||
+    c.now - (c.memory.checkpointRequestedAt ?? 0) >= c.ttlMs
+  ) {
     c.add({ type: 'checkpoint' });
     c.memory.checkpointRequested = true;
+    c.memory.checkpointRequestedAt = c.now;
   }
 }
 
