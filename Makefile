@@ -35,5 +35,17 @@ demo: deps build
 format: npm-deps
 	@npx prettier --write .
 
+# Side-by-side benchmarks with Debian's Patroni 3.0.2 (not part of `make test`; takes ~30 min).
+# BENCH_ARGS passes options, e.g. `make bench BENCH_ARGS="--runs 1 --profiles fast"`.
+bench: deps build
+	@node --import tsx bench/run.ts $(BENCH_ARGS)
+
+# Debian's patroni package (3.0.2 on bookworm), the reference the benchmark compares against.
+bench-deps:
+	@if [ ! -x /usr/bin/patroni ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends patroni; \
+	fi
+	@/usr/bin/patroni --version
+
 clean:
 	rm -rf dist

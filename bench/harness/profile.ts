@@ -1,0 +1,17 @@
+/** The DCS timings a cluster bootstraps with (bootstrap.dcs), the same for both systems. */
+export interface Profile {
+  readonly name: string;
+  readonly ttl: number;
+  readonly loopWait: number;
+  readonly retryTimeout: number;
+}
+
+export const PROFILES: Readonly<Record<string, Profile>> = {
+  default: { name: 'default', ttl: 30, loopWait: 10, retryTimeout: 10 },
+  // patroni-ts clamps ttl to >= 20 (the Patroni 3.2+ rule), so both systems run ttl 20 here.
+  fast: { name: 'fast', ttl: 20, loopWait: 2, retryTimeout: 5 },
+};
+
+export function describeProfile(p: Profile): string {
+  return `${p.name} (ttl ${p.ttl}, loop_wait ${p.loopWait}, retry_timeout ${p.retryTimeout})`;
+}

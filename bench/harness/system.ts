@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+
+/** Which daemon a cluster runs: ours (built JS from a checkout) or Debian's Patroni 3.0.2. */
+export type SystemName = 'patroni-ts' | 'patroni';
+
+export interface System {
+  readonly name: SystemName;
+  readonly label: string;
+  /** argv of the daemon for one patroni.yml. */
+  daemon(configPath: string): readonly string[];
+  /** argv of patronictl for one patroni.yml and its arguments. */
+  ctl(configPath: string, args: readonly string[]): readonly string[];
+}
+
+export const PATRONI_BIN = process.env['BENCH_PATRONI'] ?? '/usr/bin/patroni';
+export const PATRONICTL_BIN = process.env['BENCH_PATRONICTL'] ?? '/usr/bin/patronictl';
+
+export function patroniTs(repo: string): System {
+  const entry = (name: string): string => join(repo, 'dist', 'cli', `${name}.js`);
+  return {
+    name: 'patroni-ts',
+    label: 'patroni-ts',
+    daemon: (config) => [process.execPath, entry('patroni'), config],
+    ctl: (config, args) => [process.execPath, entry('patronictl'), '-c', config, ...args],
+  };
+}
+
+export function debianPatroni(): System {
+  return {
+    name: 'patroni',
+    label: 'Patroni 3.0.2',
+    daemon: (config) => [PATRONI_BIN, config],
+    ctl: (config, args) => [PATRONICTL_BIN, '-c', config, ...args],
+  };
+}

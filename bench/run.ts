@@ -1,0 +1,147 @@
+/**
+ * Side-by-side benchmark of patroni-ts and Patroni 3.0.2 on fresh 3-node clusters (real etcd,
+ * real PostgreSQL 15). See README.md "Benchmarks".
+ *
+ *   node --import tsx bench/run.ts [--runs 3] [--profiles default,fast]
+ *       [--systems patroni-ts,patroni] [--idle 60] [--rest-duration 3] [--rest-connections 8]
+ *       [--out bench/results]
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BenchCluster } from './harness/cluster.js';
+import { describeProfile, PROFILES, type Profile } from './harness/profile.js';
+import { Samples } from './harness/samples.js';
+import { debianPatroni, PATRONI_BIN, patroniTs, type System } from './harness/system.js';
+import { renderTable } from './harness/table.js';
+import { sleep } from './harness/wait.js';
+import { bootstrap } from './scenarios/bootstrap.js';
+import { failover } from './scenarios/failover.js';
+import { restLoad, type RestOptions } from './scenarios/rest.js';
+import { steadyState } from './scenarios/steady.js';
+import { switchover } from './scenarios/switchover.js';
+
+const REPO = resolve(fileURLToPath(import.meta.url), '../..');
+
+interface Options {
+  readonly runs: number;
+  readonly profiles: readonly Profile[];
+  readonly systems: readonly System[];
+  readonly idleS: number;
+  readonly rest: RestOptions;
+  readonly out: string;
+}
+
+function log(message: string): void {
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One fresh cluster of one system: every scenario in order, each failure recorded, not fatal. */
+async function oneRun(
+  system: System,
+  profile: Profile,
+  o: Options,
+  samples: Samples,
+): Promise<void> {
+  const cluster = await BenchCluster.prepare(system, profile);
+  try {
+    let leader = await bootstrap(cluster, samples);
+    log(`${system.label}: bootstrapped, leader ${leader.name}`);
+    await sleep((profile.loopWait + 5) * 1000);
+    await steadyState(cluster, samples, o.idleS);
+    await restLoad(cluster, leader, samples, o.rest);
+    try {
+      leader = await switchover(cluster, leader, samples);
+      log(`${system.label}: switched over to ${leader.name}`);
+    } catch (error) {
+      samples.fail('switchover.gap', errorText(error));
+      log(`${system.label}: switchover failed: ${errorText(error)}`);
+      leader = await cluster.waitHealthy(120_000);
+    }
+    await failover(cluster, leader, samples);
+    log(`${system.label}: failover and rejoin done`);
+  } catch (error) {
+    samples.fail('run', errorText(error));
+    log(`${system.label}: run failed: ${errorText(error)} (logs in ${cluster.dir})`);
+    if (process.env['KEEP_BENCH_DIRS'] === undefined) process.env['KEEP_BENCH_DIRS'] = '1';
+  } finally {
+    await cluster.stop();
+  }
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: process.env['BENCH_RUNS'] ?? '3' },
+      profiles: { type: 'string', default: process.env['BENCH_PROFILES'] ?? 'default,fast' },
+      systems: { type: 'string', default: process.env['BENCH_SYSTEMS'] ?? 'patroni-ts,patroni' },
+      idle: { type: 'string', default: '60' },
+      'rest-duration': { type: 'string', default: '3' },
+      'rest-connections': { type: 'string', default: '8' },
+      out: { type: 'string', default: join(REPO, 'bench', 'results') },
+    },
+  });
+  const profiles = values.profiles.split(',').map((name) => {
+    const p = PROFILES[name];
+    if (p === undefined) throw new Error(`--profiles: unknown profile ${name} (default, fast)`);
+    return p;
+  });
+  const systems = values.systems.split(',').flatMap((name): System[] => {
+    if (name === 'patroni-ts') return [patroniTs(REPO)];
+    if (name !== 'patroni') throw new Error(`--systems: unknown system ${name}`);
+    if (existsSync(PATRONI_BIN)) return [debianPatroni()];
+    log(`${PATRONI_BIN} not installed (make bench-deps): patroni-ts only`);
+    return [];
+  });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: not a positive integer`);
+  return {
+    runs,
+    profiles,
+    systems,
+    idleS: Number(values.idle),
+    rest: {
+      durationS: Number(values['rest-duration']),
+      connections: Number(values['rest-connections']),
+    },
+    out: values.out,
+  };
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions();
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB RAM`;
+  await mkdir(o.out, { recursive: true });
+  for (const profile of o.profiles) {
+    const results = new Map(o.systems.map((s) => [s.name, new Samples()]));
+    // Systems alternate run by run so that noise on a shared machine hits both alike.
+    for (let i = 1; i <= o.runs; i++) {
+      for (const system of o.systems) {
+        log(`profile ${profile.name}, run ${i}/${o.runs}: ${system.label}`);
+        await oneRun(system, profile, o, results.get(system.name) ?? new Samples());
+      }
+    }
+    const title = `Profile ${describeProfile(profile)}, N=${o.runs}, ${new Date().toISOString()}, ${machine}`;
+    const table = `${title}\n${renderTable(o.systems, results)}`;
+    console.log(`\n${table}\n`);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    await writeFile(join(o.out, `${profile.name}-${stamp}.txt`), `${table}\n`);
+    await writeFile(
+      join(o.out, `${profile.name}-${stamp}.json`),
+      JSON.stringify(
+        { profile, runs: o.runs, machine, results: Object.fromEntries(results) },
+        null,
+        2,
+      ),
+    );
+  }
+}
+
+await main();
