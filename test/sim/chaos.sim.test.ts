@@ -8,7 +8,7 @@ describe('simulation: random faults (partitions, crashes, restarts, switchovers,
       fc.asyncProperty(schedule, fc.boolean(), fc.boolean(), async (faults, sync, failsafe) => {
         await runSchedule(faults, sync, failsafe);
       }),
-      { numRuns: 150 },
+      { numRuns: 150, seed: Number(process.env['FC_SEED'] ?? 20261122) },
     );
   });
 });
