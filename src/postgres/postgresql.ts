@@ -12,6 +12,7 @@ import { createPgContext, localConnectParams, updatePgOptions } from './context.
 import { reloadConfiguration, setOwnedParameter, singleUserCrashRecovery } from './reconfigure.js';
 import type { ReloadOutcome } from './reconfigure.js';
 import type { PgContext, PgDeps } from './context.js';
+import { localCheckpoint } from './checkpoint.js';
 import { controlData } from './controldata.js';
 import { promotePostgres, reloadPostgres, restartPostgres } from './control.js';
 import { moveDataDirectoryAside, removeDataDirectory } from './data-dir.js';
@@ -137,8 +138,13 @@ export class Postgresql {
     return postBootstrap(this.ctx, bootstrap);
   }
 
-  createReplica(source: FollowTarget | null, signal?: AbortSignal): Promise<CloneResult> {
-    return createReplica(this.ctx, source, signal);
+  /** `methods`: standby_cluster.create_replica_methods when cloning from a remote source. */
+  createReplica(
+    source: FollowTarget | null,
+    signal?: AbortSignal,
+    methods?: readonly string[],
+  ): Promise<CloneResult> {
+    return createReplica(this.ctx, source, signal, methods);
   }
 
   removeDataDirectory(): Promise<void> {
@@ -170,7 +176,7 @@ export class Postgresql {
   }
 
   async checkpoint(): Promise<void> {
-    await this.ctx.conn.query('CHECKPOINT');
+    await localCheckpoint(this.ctx);
   }
 
   /** From the running server, else pg_controldata; null when there is no cluster. */

@@ -51,9 +51,11 @@ export async function createReplica(
   ctx: PgContext,
   source: FollowTarget | null,
   signal?: AbortSignal,
+  methodsOverride?: readonly string[],
 ): Promise<CloneResult> {
   const src = cloneSource(ctx, source);
-  const configured = ctx.options.createReplicaMethods ?? [];
+  // A standby cluster's remote source uses standby_cluster.create_replica_methods.
+  const configured = methodsOverride ?? ctx.options.createReplicaMethods ?? [];
   let methods = configured.length === 0 ? ['basebackup'] : [...configured];
   if (src.connstring === '') {
     methods = methods.filter((m) => canRunWithoutLeader(m, ctx.options.replicaMethods?.[m]));

@@ -149,7 +149,8 @@ export async function leaderCheckpointGate(
   const cred = rewindCredentials(ctx.options);
   const superuser = cred.username === ctx.options.authentication.superuser.username;
   try {
-    return await withConnection(memberConnectParams(leader, cred), async (sql) => {
+    const params = { ...memberConnectParams(leader, cred), statementTimeoutMs: 0 };
+    return await withConnection(params, async (sql) => {
       const r = (await sql.query<{ r: boolean }>('SELECT pg_catalog.pg_is_in_recovery() AS r'))[0]
         ?.r;
       if (r !== false) return `${leader.name} is in recovery`;

@@ -1,5 +1,6 @@
 import { pgCtlTimeoutMs } from '../core/pg/options.js';
 import { PatroniError, errorMessage } from '../shared/errors.js';
+import { localCheckpoint } from './checkpoint.js';
 import type { PgContext } from './context.js';
 import { livePostmaster, processAlive, signalProcess } from './postmaster-pid.js';
 
@@ -40,7 +41,7 @@ export async function stopPostgres(ctx: PgContext, opts: StopOptions = {}): Prom
     return false;
   }
   if ((opts.checkpoint ?? mode !== 'immediate') && ctx.lifecycle.is('running')) {
-    await ctx.conn.query('CHECKPOINT').catch((err: unknown) => {
+    await localCheckpoint(ctx).catch((err: unknown) => {
       ctx.logger.warning(`CHECKPOINT before stop failed: ${errorMessage(err)}`);
     });
   }
