@@ -3,12 +3,21 @@ import { parseLsn, type Lsn } from '../core/model/lsn.js';
 import { orFalse } from '../dcs/index.js';
 import { controlData } from '../postgres/controldata.js';
 import { errorMessage } from '../shared/errors.js';
-import type { ExecutorDeps } from './executor.js';
+import type { Dcs } from '../dcs/index.js';
+import type { Postgresql } from '../postgres/postgresql.js';
+import type { Logger } from '../shared/log/logger.js';
 
 type Demote = Extract<Action, { type: 'demote' }>;
+
+/** What a demotion needs; the executor's dependencies satisfy it. */
+export interface DemoteDeps {
+  readonly dcs: Dcs;
+  readonly pg: Postgresql;
+  readonly logger: Logger;
+}
 type RunTask = (task: string, work: (signal: AbortSignal) => Promise<boolean>) => void;
 
-async function latestCheckpoint(d: ExecutorDeps): Promise<Lsn | null> {
+async function latestCheckpoint(d: DemoteDeps): Promise<Lsn | null> {
   try {
     return parseLsn((await controlData(d.pg.ctx))['Latest checkpoint location'] ?? '');
   } catch {
@@ -21,7 +30,7 @@ async function latestCheckpoint(d: ExecutorDeps): Promise<Lsn | null> {
  * key in the release modes (graceful with the shutdown checkpoint as `/status.optime`, so the
  * candidate knows how far it must have replayed), then start again as a replica.
  */
-export async function runDemotion(d: ExecutorDeps, a: Demote, runTask: RunTask): Promise<void> {
+export async function runDemotion(d: DemoteDeps, a: Demote, runTask: RunTask): Promise<void> {
   const { pg, dcs, logger } = d;
   logger.info(`Demoting self (${a.mode})`);
   const releases = a.mode === 'graceful' || a.mode === 'immediate';
