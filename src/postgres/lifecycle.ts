@@ -41,11 +41,15 @@ export class PgLifecycle {
     return true;
   }
 
-  /** `restart failed (<state>)` records the state the restart ended in. */
+  /**
+   * `restart failed (<state>)` records the state the failed restart ended in; reachable from any
+   * state a restart passes through, so it bypasses the table.
+   */
   restartFailed(endedIn: PgLifecycleState): void {
-    this.current = endedIn;
-    this.transition('restart failed');
+    const from = this.current;
     this.restartFailedFrom = endedIn;
+    this.current = 'restart failed';
+    this.logger.debug(`postgres state ${from} -> restart failed (${endedIn})`);
   }
 
   is(...states: PgLifecycleState[]): boolean {
