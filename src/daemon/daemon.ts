@@ -49,6 +49,7 @@ export class Daemon {
   private stopping = false;
   private readonly clock: Clock = systemClock;
   private canRewind = { value: false, at: -Infinity };
+  private server: RestApiServer | null = null;
 
   constructor(
     private config: PatroniConfig,
@@ -159,6 +160,7 @@ export class Daemon {
       log: logger.child('restapi'),
     });
     await server.start();
+    this.server = server;
     process.on('SIGHUP', () => {
       runtime.reloadRequested = true;
       dcs.wakeup();
@@ -276,6 +278,7 @@ export class Daemon {
       for (const w of loaded.warnings) this.logger.warning(w);
       this.logger.info('Reloading configuration');
       await this.applyEffective(dcs, pg, runtime);
+      await this.server?.reload(parseRestApiOptions(this.config.restapi));
     } catch (err) {
       // A bad file never takes down a running node: keep the old configuration.
       this.logger.error(
