@@ -3,15 +3,16 @@
  * in the foreground, explained as it goes; Ctrl-C stops everything in order.
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderHaproxyConfig } from './haproxy-config.js';
-import { demoLayout, type DemoLayout } from './layout.js';
+import { demoLayout, type DemoLayout, type DemoNode } from './layout.js';
 import { DEMO_PASSWORDS, renderDemoConfig } from './patroni-config.js';
 import {
   canRead,
   getJson,
+  httpOk,
   startManaged,
   unprivilegedUser,
   waitFor,
@@ -19,11 +20,24 @@ import {
   type RunAs,
 } from './processes.js';
 import { watchProgress } from './progress.js';
+import { killLeftovers, stopDemo } from './shutdown.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+// A closed terminal or a pipe whose reader died (`make demo | tee`, then Ctrl-C) must not end the
+// demo halfway through stopping its children.
+process.stdout.on('error', () => undefined);
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
+
+/** Paths as the user would type them from where they ran `make demo`. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') || rel === '' ? path : rel;
+}
+
+/** Seconds before a killed daemon is started again: longer than the demo's ttl (20 s). */
+const RESTART_DELAY_S = 25;
 
 function chooseStateDir(runAs: RunAs | null): string {
   const local = join(repo, '.demo');
@@ -62,18 +76,6 @@ function prepare(layout: DemoLayout, runAs: RunAs | null): void {
   if (runAs !== null) chownSync(layout.stateDir, runAs.uid, runAs.gid);
 }
 
-/** A demo killed with SIGKILL leaves children behind; end them before starting new ones. */
-function killLeftovers(pidFile: string): void {
-  if (!existsSync(pidFile)) return;
-  for (const pid of readFileSync(pidFile, 'utf8').split(/\s+/).filter(Boolean)) {
-    try {
-      process.kill(-Number(pid), 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-}
-
 function startEtcd(layout: DemoLayout): Managed {
   const client = `http://${layout.host}:${layout.etcdClientPort}`;
   const peer = `http://${layout.host}:${layout.etcdPeerPort}`;
@@ -95,8 +97,10 @@ function startEtcd(layout: DemoLayout): Managed {
   );
 }
 
-function printSummary(layout: DemoLayout, patronictl: string, configArg: string): void {
-  const list = spawnSync(patronictl, ['-c', configArg, 'list'], { encoding: 'utf8' });
+function printSummary(layout: DemoLayout, patronictl: string, configPath: string): void {
+  const configArg = shown(configPath);
+  const ctl = shown(patronictl).startsWith('/') ? patronictl : `./${shown(patronictl)}`;
+  const list = spawnSync(patronictl, ['-c', configPath, 'list'], { encoding: 'utf8' });
   const h = layout.host;
   const lines = [
     '',
@@ -106,16 +110,22 @@ function printSummary(layout: DemoLayout, patronictl: string, configArg: string)
     `  read-write (the leader):  psql "postgresql://postgres:${DEMO_PASSWORDS.superuser}@${h}:${layout.readWritePort}/postgres"`,
     `  read-only (the replicas): psql "postgresql://postgres:${DEMO_PASSWORDS.superuser}@${h}:${layout.readOnlyPort}/postgres"`,
     `  HAProxy stats:            http://${h}:${layout.statsPort}/`,
-    ...layout.nodes.map((n) => `  ${n.name} REST API:         http://${h}:${n.restPort}/patroni`),
+    ...layout.nodes.map(
+      (n) => `  ${`${n.name} REST API:`.padEnd(25)} http://${h}:${n.restPort}/patroni`,
+    ),
     '',
     'Things to try (in another terminal, from this directory):',
-    `  ./bin/patronictl -c ${configArg} list`,
-    `  ./bin/patronictl -c ${configArg} switchover --force`,
-    `  ./bin/patronictl -c ${configArg} edit-config --pg work_mem=8MB --force`,
-    "  kill -9 the leader: the line above with the leader's name, then",
-    `    pkill -9 -f "${layout.stateDir}/<leader>/" ; watch ./bin/patronictl -c ${configArg} list`,
+    `  ${ctl} -c ${configArg} list`,
+    `  ${ctl} -c ${configArg} switchover --force          # move the leader to a replica`,
+    `  ${ctl} -c ${configArg} edit-config --pg work_mem=8MB --force   # reaches every node`,
+    `  ${ctl} -c ${configArg} restart demo node2 --force  # a rolling restart, one node`,
+    '  Kill the leader hard (its daemon and PostgreSQL) and watch a replica take over once the',
+    `  leader key expires (ttl 20 s); put the leader's name for LEADER:`,
+    `    pkill -9 -f "${shown(layout.stateDir)}/LEADER/" ; watch -n1 ${ctl} -c ${configArg} list`,
+    `  (the demo starts a killed daemon again after ${RESTART_DELAY_S} s, as systemd would: it rejoins as a replica)`,
     '',
-    `State and logs: ${layout.stateDir} (node*/patroni.log). Press Ctrl-C to stop everything.`,
+    `State and logs: ${shown(layout.stateDir)} (node*/patroni.log, etcd/etcd.log, haproxy.log).`,
+    'Press Ctrl-C to stop everything.',
   ];
   say(lines.join('\n'));
 }
@@ -132,21 +142,22 @@ async function main(): Promise<void> {
       ? `Resuming the demo cluster in ${layout.stateDir} (remove that directory to start afresh).`
       : `Starting a fresh demo cluster in ${layout.stateDir}.`,
   );
-  killLeftovers(pidFile);
+  await killLeftovers(layout, pidFile, say);
   prepare(layout, runAs);
 
   const entry = join(repo, 'dist', 'cli', 'patroni.js');
   const daemonUser = canRead(entry, runAs) ? runAs : null;
   const running: Managed[] = [];
+  let stopping = false;
+  const recordPids = (): void => {
+    writeFileSync(pidFile, running.map((m) => String(m.child.pid)).join('\n'));
+  };
   const stopAll = async (): Promise<void> => {
-    say('\nStopping: replicas, then the leader (it releases the leader lock), HAProxy, etcd ...');
-    const daemons = running.filter((m) => m.name.startsWith('node'));
-    for (const d of daemons.reverse()) await d.stop('SIGTERM');
-    for (const m of running.filter((m) => !m.name.startsWith('node')))
-      await m.stop('SIGTERM', 10_000);
+    say('\nStopping the demo:');
+    await stopDemo(layout, running, say);
+    rmSync(pidFile, { force: true });
     say('Stopped. Run `make demo` again to resume this cluster.');
   };
-  let stopping = false;
   const onSignal = (): void => {
     if (stopping) return;
     stopping = true;
@@ -155,27 +166,44 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  /**
+   * Like systemd's Restart=on-failure: a daemon killed by the user comes back, after the leader
+   * key it may hold has expired, so the demo shows both the failover and the old node rejoining.
+   */
+  const startDaemon = (node: DemoNode): void => {
+    const managed = startManaged(
+      node.name,
+      process.execPath,
+      [entry, node.configPath],
+      node.logPath,
+      daemonUser,
+    );
+    const slot = running.findIndex((m) => m.name === node.name);
+    if (slot === -1) running.push(managed);
+    else running[slot] = managed;
+    recordPids();
+    managed.child.once('exit', (code, signal) => {
+      if (stopping) return;
+      const how = signal === null ? `with code ${String(code)}` : `by ${signal}`;
+      say(`! ${node.name}'s daemon ended ${how}; restarting it in ${RESTART_DELAY_S} s`);
+      setTimeout(() => {
+        if (stopping) return;
+        say(`  restarting ${node.name}`);
+        startDaemon(node);
+      }, RESTART_DELAY_S * 1000).unref();
+    });
+  };
+
   try {
-    const etcd = startEtcd(layout);
-    running.push(etcd);
+    running.push(startEtcd(layout));
+    recordPids();
     await waitFor(
       'etcd',
       async () => (await getJson(`http://${layout.host}:${layout.etcdClientPort}/health`)) !== null,
       30_000,
     );
     say(`✓ etcd up on ${layout.host}:${layout.etcdClientPort}`);
-    for (const node of layout.nodes) {
-      running.push(
-        startManaged(
-          node.name,
-          process.execPath,
-          [entry, node.configPath],
-          node.logPath,
-          daemonUser,
-        ),
-      );
-    }
-    writeFileSync(pidFile, running.map((m) => String(m.child.pid)).join('\n'));
+    for (const node of layout.nodes) startDaemon(node);
     await watchProgress(layout, say, 240_000);
     running.push(
       startManaged(
@@ -186,12 +214,18 @@ async function main(): Promise<void> {
         null,
       ),
     );
-    writeFileSync(pidFile, running.map((m) => String(m.child.pid)).join('\n'));
+    recordPids();
+    await waitFor(
+      'HAProxy',
+      async () => httpOk(`http://${layout.host}:${layout.statsPort}/`),
+      15_000,
+    );
     say(
-      `✓ HAProxy: read-write ${layout.host}:${layout.readWritePort}, read-only ${layout.host}:${layout.readOnlyPort}`,
+      `✓ HAProxy up: read-write ${layout.host}:${layout.readWritePort}, read-only ${layout.host}:${layout.readOnlyPort}`,
     );
     printSummary(layout, join(repo, 'bin', 'patronictl'), first.configPath);
   } catch (err) {
+    stopping = true;
     process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.stderr.write(`logs are in ${layout.stateDir}\n`);
     await stopAll();

@@ -91,3 +91,14 @@ export async function getJson(url: string): Promise<Record<string, unknown> | nu
     return null;
   }
 }
+
+/** Whether `url` answers 200 (any body). */
+export async function httpOk(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
