@@ -2,6 +2,7 @@ import type { PgParamValue } from '../core/pg/options.js';
 import { confText } from '../core/pg/quote.js';
 import { describeExit } from '../process/runner.js';
 import { errorMessage } from '../shared/errors.js';
+import { archiveReadyWals } from './archive.js';
 import { programSpec } from './context.js';
 import type { PgContext } from './context.js';
 import { livePostmaster, signalProcess } from './postmaster-pid.js';
@@ -97,6 +98,7 @@ export async function singleUserCrashRecovery(
 ): Promise<boolean> {
   await ctx.files.removeRecovery();
   await ctx.files.writePostgresqlConf();
+  await archiveReadyWals(ctx);
   const args = [
     '--single',
     '-D',

@@ -7,6 +7,7 @@ import { parseHistoryFile } from '../core/pg/history.js';
 import { rewindCredentials } from '../core/pg/options.js';
 import { describeExit } from '../process/runner.js';
 import { errorMessage } from '../shared/errors.js';
+import { archiveReadyWals } from './archive.js';
 import { withConnection } from './connection.js';
 import { programEnv, programSpec } from './context.js';
 import type { PgContext } from './context.js';
@@ -187,6 +188,7 @@ export async function rewind(
     );
     return false;
   }
+  await archiveReadyWals(ctx);
   const cred = rewindCredentials(ctx.options);
   const params = memberConnectParams(leader, cred);
   const dsn = formatLibpqDsn({

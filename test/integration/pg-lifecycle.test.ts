@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { chown, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import type { PostgresOptions } from '../../src/core/pg/options.js';
+import { postgresOwner } from '../support/os-user.js';
 import { join } from 'node:path';
 import { desiredSlots, planSlots } from '../../src/core/pg/slots.js';
 import { freePort } from '../support/ports.js';
@@ -11,6 +13,7 @@ import {
   makePgOptions,
   makeTestPostgresql,
   sql,
+  waitFor,
   REPLICATION,
   REWIND,
 } from '../support/postgres.js';
@@ -198,10 +201,30 @@ describe('PostgreSQL lifecycle on a real PostgreSQL 15', { timeout: 300_000 }, (
     assert.equal(await waitForSetting(node, 'synchronous_standby_names', ''), '');
   });
 
-  it('runs crash recovery in single-user mode after an immediate stop', async () => {
+  it('crash recovery archives WAL still marked .ready, then recovers in single-user mode', async () => {
+    const withArchive = (command: string): PostgresOptions => ({
+      ...node.options,
+      parameters: { ...node.options.parameters, archive_mode: 'on', archive_command: command },
+    });
+    await node.pg.updateOptions(withArchive('false'));
+    await node.pg.restart();
+    await sql(node.options, 'CREATE TABLE IF NOT EXISTS filler AS SELECT 1 AS x');
+    await sql(node.options, 'SELECT pg_switch_wal()');
+    const statusDir = join(node.options.dataDir, 'pg_wal', 'archive_status');
+    const ready = await waitFor('a .ready WAL file', async () => {
+      const names = (await readdir(statusDir)).filter((n) => n.endsWith('.ready'));
+      return names.length > 0 ? names : undefined;
+    });
     await node.pg.stop({ mode: 'immediate' });
     assert.equal((await node.pg.observe()).clusterState, 'in production');
+    const archive = join(dir, 'archive');
+    await mkdir(archive);
+    const owner = postgresOwner();
+    if (owner !== null) await chown(archive, owner.uid, owner.gid);
+    await node.pg.updateOptions(withArchive(`cp %p ${archive}/%f`));
     assert.equal(await node.pg.crashRecovery(), true);
+    const archived = await readdir(archive);
+    for (const r of ready) assert.ok(archived.includes(r.replace(/\.ready$/, '')), `${r} archived`);
     assert.equal((await node.pg.observe()).clusterState, 'shut down');
     assert.equal(await node.pg.startPrimary(), 'running');
   });

@@ -14,6 +14,7 @@ import {
 } from './controldata.js';
 import { historyFileName, parseHistoryFile } from './history.js';
 import { canTransition } from './lifecycle.js';
+import { archiveCommandFor, archivingEnabled, readyWalFiles } from './archive.js';
 
 const history = parseHistoryFile('1\t0/3000060\tno recovery target specified\n\n2\t0/5000000\tx\n');
 
@@ -117,5 +118,20 @@ describe('state machines', () => {
   it('rewind state', () => {
     assert.equal(canRewindTransition('check', 'need'), true);
     assert.equal(canRewindTransition('initial', 'success'), false);
+  });
+});
+
+describe('archiving ready WAL', () => {
+  it('fills %p, %f and %% like PostgreSQL', () => {
+    assert.equal(
+      archiveCommandFor('test ! -f /a/%f && cp %p /a/%f # 100%%', '000000010000000000000003'),
+      'test ! -f /a/000000010000000000000003 && cp pg_wal/000000010000000000000003 /a/000000010000000000000003 # 100%',
+    );
+  });
+  it('lists .ready files and knows when archiving is on', () => {
+    assert.deepEqual(readyWalFiles(['b.ready', 'a.ready', 'c.done']), ['a', 'b']);
+    assert.equal(archivingEnabled('on', 'cp %p /x'), true);
+    assert.equal(archivingEnabled('off', 'cp %p /x'), false);
+    assert.equal(archivingEnabled('always', '(disabled)'), false);
   });
 });
