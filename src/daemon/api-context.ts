@@ -1,7 +1,7 @@
 import type { ApiContext, FailoverValue, RestartOutcome } from '../api/context.js';
 import type { NodeView } from '../core/health/node-view.js';
 import type { RestartRequest } from '../core/health/restart-request.js';
-import type { FailsafePing, SelfIdentity } from '../core/ha/input.js';
+import type { FailsafePing } from '../core/ha/input.js';
 import { parsePeerStatus } from '../core/ha/peer-status.js';
 import type { ClusterSnapshot } from '../core/model/cluster.js';
 import type { Member } from '../core/model/member.js';
@@ -23,7 +23,6 @@ export interface DaemonApiDeps {
   readonly pg: Postgresql;
   readonly peers: PeerClient;
   readonly clock: Clock;
-  readonly self: SelfIdentity;
   readonly scope: string;
 }
 
@@ -35,7 +34,8 @@ export class DaemonApi implements ApiContext {
   constructor(private readonly d: DaemonApiDeps) {}
 
   view(): NodeView {
-    return buildNodeView(this.d.runtime, this.d.self, this.d.scope, this.d.clock.now());
+    const { runtime } = this.d;
+    return buildNodeView(runtime, runtime.self, this.d.scope, this.d.clock.now());
   }
 
   getCluster(): Promise<ClusterSnapshot> {
@@ -119,7 +119,8 @@ export class DaemonApi implements ApiContext {
   }
 
   async reinitialize(force: boolean): Promise<string | null> {
-    const { runtime, slot, executor, self } = this.d;
+    const { runtime, slot, executor } = this.d;
+    const self = runtime.self;
     const cluster = runtime.cluster;
     const leader = cluster?.leader ?? null;
     if (leader === null) return 'Cluster has no leader, can not reinitialize';

@@ -19,7 +19,7 @@ import { answerQuery, type QueryDeps } from './queries.js';
 import type { NodeRuntime } from './runtime.js';
 import { syncReplicationSlots } from './slots.js';
 
-export interface CycleDeps extends QueryDeps {
+export interface CycleDeps extends Omit<QueryDeps, 'self'> {
   readonly slot: AsyncSlot;
   readonly executor: Executor;
   readonly runtime: NodeRuntime;
@@ -57,7 +57,7 @@ export class HaCycle {
         runtime.lastInfo = decision.info;
         await this.d.executor.execute(decision.actions);
         if (this.d.slot.current() === null && runtime.pg.state === 'running') {
-          const { name, tags } = this.d.self;
+          const { name, tags } = runtime.self;
           await syncReplicationSlots(
             this.d.pg,
             runtime,
@@ -68,7 +68,7 @@ export class HaCycle {
         return decision;
       }
       try {
-        answers = await answerQuery(decision.query, answers, this.d);
+        answers = await answerQuery(decision.query, answers, { ...this.d, self: runtime.self });
       } catch (err) {
         if (!isPatroniError(err, 'DCS_UNREACHABLE')) throw err;
         logger.error('Error communicating with DCS');
@@ -126,7 +126,7 @@ export class HaCycle {
     return {
       now: clock.now(),
       wallNow: clock.wallNow(),
-      self: this.d.self,
+      self: runtime.self,
       dcs: view,
       pg: runtime.pg,
       settings: runtime.effective.ha,

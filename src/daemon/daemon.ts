@@ -97,7 +97,9 @@ export class Daemon {
     const pgOptions = toPostgresOptions(config, effective, owner, owner?.home ?? homedir());
     const pg = new Postgresql(pgOptions, { runner: new NodeCommandRunner(), logger, clock });
     const observed = await pg.observe();
+    const restOptions = parseRestApiOptions(config.restapi);
     const runtime = new NodeRuntime(
+      selfIdentity(config, apiUrl(restOptions)),
       initialMemory(initialRole(observed)),
       effective,
       dynamic,
@@ -110,8 +112,6 @@ export class Daemon {
         dcs.wakeup();
       },
     );
-    const restOptions = parseRestApiOptions(config.restapi);
-    const self = selfIdentity(config, apiUrl(restOptions));
     const auth = restOptions.authentication;
     const peers = new PeerClient(
       {
@@ -138,20 +138,18 @@ export class Daemon {
       executor,
       peers,
       clock,
-      self,
       scope: config.scope,
     });
     const cycle = new HaCycle({
       dcs,
       pg,
       peers,
-      self,
       slot,
       executor,
       runtime,
       clock,
       logger,
-      local: () => this.localFacts(pg, config),
+      local: () => this.localFacts(pg),
       failsafePing: () => api.failsafePing,
     });
     const server = new RestApiServer({
@@ -174,7 +172,8 @@ export class Daemon {
     }
   }
 
-  private localFacts(pg: Postgresql, config: PatroniConfig): LocalFacts {
+  private localFacts(pg: Postgresql): LocalFacts {
+    const config = this.config;
     const now = this.clock.now();
     if (now - this.canRewind.at > REWIND_PROBE_INTERVAL_MS) {
       this.canRewind.at = now;
@@ -278,7 +277,9 @@ export class Daemon {
       for (const w of loaded.warnings) this.logger.warning(w);
       this.logger.info('Reloading configuration');
       await this.applyEffective(dcs, pg, runtime);
-      await this.server?.reload(parseRestApiOptions(this.config.restapi));
+      const restOptions = parseRestApiOptions(this.config.restapi);
+      runtime.self = selfIdentity(this.config, apiUrl(restOptions));
+      await this.server?.reload(restOptions);
     } catch (err) {
       // A bad file never takes down a running node: keep the old configuration.
       this.logger.error(

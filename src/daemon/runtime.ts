@@ -1,4 +1,5 @@
 import type { EffectiveConfig } from '../core/config/merge.js';
+import type { SelfIdentity } from '../core/ha/input.js';
 import type { HaMemory } from '../core/ha/memory.js';
 import type { ClusterSnapshot } from '../core/model/cluster.js';
 import type { LocalPgState } from '../core/model/local-pg.js';
@@ -11,6 +12,8 @@ import type { ScheduledRestart } from '../core/model/member.js';
  * reinitializeRequested).
  */
 export class NodeRuntime {
+  /** Who we are; a SIGHUP may change the tags (e.g. nofailover) and the addresses. */
+  self: SelfIdentity;
   memory: HaMemory;
   effective: EffectiveConfig;
   /** The dynamic configuration we run with (DCS `config`, or bootstrap.dcs before it exists). */
@@ -32,11 +35,13 @@ export class NodeRuntime {
   lastInfo = '';
 
   constructor(
+    self: SelfIdentity,
     memory: HaMemory,
     effective: EffectiveConfig,
     dynamicConfig: Readonly<Record<string, unknown>>,
     pg: LocalPgState,
   ) {
+    this.self = self;
     this.memory = memory;
     this.effective = effective;
     this.dynamicConfig = dynamicConfig;

@@ -4,6 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
 import { TestCluster, type TestNode } from '../support/cluster.js';
 import { waitFor } from '../support/postgres.js';
 
@@ -134,5 +135,22 @@ describe('a three-node cluster from empty data directories', { timeout: 600_000 
         60_000,
       );
     }
+  });
+  it('re-reads patroni.yml on SIGHUP: a new nofailover tag is published', async () => {
+    const replica = cluster.nodes.find((n) => n !== leader);
+    assert.ok(replica);
+    const text = await readFile(replica.configPath, 'utf8');
+    await writeFile(replica.configPath, `${text}\ntags:\n  nofailover: true\n`);
+    replica.reload();
+    await waitFor(
+      `${replica.name}'s member key to carry nofailover`,
+      async () => {
+        const member = JSON.parse((await cluster.dcsValue(`members/${replica.name}`)) ?? '{}') as {
+          tags?: Record<string, unknown>;
+        };
+        return member.tags?.['nofailover'] === true;
+      },
+      60_000,
+    );
   });
 });

@@ -83,6 +83,11 @@ export class TestNode {
     live.delete(child);
   }
 
+  /** SIGHUP: the daemon re-reads patroni.yml. */
+  reload(): void {
+    this.child?.kill('SIGHUP');
+  }
+
   /** kill -9 of the daemon and of its postmaster: a node dying hard. */
   async kill9(): Promise<void> {
     await this.stopDaemon('SIGKILL');
