@@ -96,7 +96,9 @@ export class Writer {
       client.on('error', () => undefined);
       try {
         await client.connect();
-        const rows = await client.query<{ ro: string }>('SHOW transaction_read_only AS ro');
+        const rows = await client.query<{ ro: string }>(
+          "SELECT current_setting('transaction_read_only') AS ro",
+        );
         if (rows.rows[0]?.ro === 'off') {
           this.client = client;
           this.port = port;

@@ -1,23 +1,12 @@
-import autocannon from 'autocannon';
 import type { BenchCluster } from '../harness/cluster.js';
 import type { BenchNode } from '../harness/node.js';
 import type { Samples } from '../harness/samples.js';
-import { freshConnectionLoad, type LoadResult } from '../rest/fresh-connections.js';
+import { keepAliveLoad } from '../harness/http-load.js';
+import { freshConnectionLoad } from '../rest/fresh-connections.js';
 
 export interface RestOptions {
   readonly durationS: number;
   readonly connections: number;
-}
-
-async function keepAliveLoad(url: string, o: RestOptions): Promise<LoadResult> {
-  const r = await autocannon({ url, duration: o.durationS, connections: o.connections });
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors,
-  };
 }
 
 /** GET /primary on the leader and GET /replica on a replica, with and without keep-alive. */
@@ -36,7 +25,7 @@ export async function restLoad(
     for (const c of cases) {
       const r =
         mode === 'ka'
-          ? await keepAliveLoad(c.url, o)
+          ? await keepAliveLoad(c.url, o.durationS, o.connections)
           : await freshConnectionLoad(c.url, o.durationS, o.connections);
       const key = `rest.${c.key}.${mode}`;
       if (r.non2xx > 0 || r.errors > 0) {
