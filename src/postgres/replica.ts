@@ -101,10 +101,16 @@ async function basebackup(
       `--dbname=${connstring}`,
       ...opts.args,
     ];
-    const result = await ctx.runner.run({
-      ...programSpec(ctx, ctx.bins.path('pg_basebackup'), args, { signal }),
-      env: programEnv(ctx, passfile === null ? {} : { PGPASSFILE: passfile }),
-    });
+    const result = await ctx.runner
+      .run({
+        ...programSpec(ctx, ctx.bins.path('pg_basebackup'), args, { signal }),
+        env: programEnv(ctx, passfile === null ? {} : { PGPASSFILE: passfile }),
+      })
+      .catch((err: unknown) => {
+        ctx.logger.error(`Error when fetching backup: ${errorMessage(err)}`);
+        return null;
+      });
+    if (result === null) return false;
     if (result.exitCode === 0) return true;
     ctx.logger.error(`Error when fetching backup: pg_basebackup ${describeExit(result)}`);
     if (result.aborted || attempt === BASEBACKUP_ATTEMPTS) break;

@@ -54,6 +54,16 @@ describe('clear errors that leave the data directory as it was', { timeout: 300_
       return true;
     });
     await assert.rejects(stat(n.options.dataDir), /ENOENT/);
+    const clone = await n.pg.createReplica({
+      name: 'x',
+      connUrl: 'postgres://127.0.0.1:1/postgres',
+    });
+    assert.deepEqual(clone, { ok: false });
+    assert.ok(
+      n.logger.lines.some((l) =>
+        /program not found: \/nonexistent\/bin\/pg_basebackup/.test(l.message),
+      ),
+    );
   });
 
   it('a non-empty data dir that is not a cluster is refused by bootstrap and start, untouched', async () => {
