@@ -18,6 +18,8 @@ export class ClusterSim implements SimWorld {
   readonly nodes = new Map<string, SimNode>();
   readonly events: SimEvent[] = [];
   private readonly due = new Map<string, number>();
+  /** Nodes cut off from everything: DCS, replication and REST (a full network partition). */
+  readonly isolated = new Set<string>();
   /** Worst count of writable primaries seen at any instant. */
   maxPrimaries = 0;
   readonly loopWaitMs = 10_000;
@@ -38,7 +40,7 @@ export class ClusterSim implements SimWorld {
 
   statusOf(name: string): Record<string, unknown> | null {
     const n = this.nodes.get(name);
-    if (n === undefined || !n.alive) return null;
+    if (n === undefined || !n.alive || this.isolated.has(name)) return null;
     return n.pg.statusDocument(n.nofailover);
   }
 
@@ -46,6 +48,7 @@ export class ClusterSim implements SimWorld {
     const n = this.nodes.get(to);
     // A dead node does not answer; a running primary answers 500 `Running as a leader`.
     if (n === undefined || !n.alive || !n.failsafeMode || n.pg.writable) return false;
+    if (this.isolated.has(to) || this.isolated.has(from.name)) return false;
     n.failsafePing = { ...from, receivedAt: this.clock.now() };
     return true;
   }
@@ -98,10 +101,18 @@ export class ClusterSim implements SimWorld {
     fresh.nofailover = old.nofailover;
     fresh.failsafeMode = old.failsafeMode;
     fresh.synchronousMode = old.synchronousMode;
+    fresh.canRewind = old.canRewind;
     const pg = old.pg;
     const role = pg.dataDirEmpty ? 'uninitialized' : pg.writable ? 'primary' : 'replica';
     fresh.memory = initialMemory(role);
     this.nodes.set(name, fresh);
+  }
+
+  /** Cuts `name` off the network entirely (true) or lets it back (false). */
+  setIsolated(name: string, isolated: boolean): void {
+    this.store.setReachable(name, !isolated);
+    if (isolated) this.isolated.add(name);
+    else this.isolated.delete(name);
   }
 
   /** Simulates a machine dying: Patroni and PostgreSQL stop, its lease is left to expire. */
@@ -148,7 +159,9 @@ export class ClusterSim implements SimWorld {
 
   private replicate(): void {
     for (const n of this.nodes.values()) {
-      if (n.alive && n.pg.upstream !== null) n.pg.replicate(this.pgOf(n.pg.upstream));
+      const up = n.pg.upstream;
+      if (!n.alive || up === null || this.isolated.has(n.name) || this.isolated.has(up)) continue;
+      n.pg.replicate(this.pgOf(up));
     }
   }
 

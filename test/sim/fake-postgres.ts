@@ -20,6 +20,8 @@ export class FakePostgres {
   syncStandbyNames: string | null = null;
   /** Stopped without a shutdown checkpoint (kill -9 of the postmaster). */
   crashed = false;
+  /** Timeline switches: `tl` ended at `switchLsn` (what `<tl+1>.history` records). */
+  history: { tl: number; switchLsn: number }[] = [];
 
   get writable(): boolean {
     return this.running && !this.inRecovery;
@@ -88,7 +90,30 @@ export class FakePostgres {
     this.timeline = source.timeline;
     this.checkpointTimeline = source.timeline;
     this.wal = source.wal;
+    this.history = [...source.history];
     this.running = false;
+    this.inRecovery = true;
+  }
+
+  /**
+   * The §11.3 question: did we write WAL on our timeline past the point where `source` left it?
+   * Then streaming from it is impossible until pg_rewind.
+   */
+  divergedFrom(source: FakePostgres): boolean {
+    if (source.timeline <= this.timeline) return false;
+    const fork = source.history.find((h) => h.tl === this.timeline);
+    return fork === undefined || this.wal > fork.switchLsn;
+  }
+
+  /** pg_rewind: back to the fork point, on the source's timeline history (stopped). */
+  rewindFrom(source: FakePostgres): void {
+    const fork = source.history.find((h) => h.tl === this.timeline);
+    this.wal = Math.min(this.wal, fork?.switchLsn ?? source.wal);
+    this.timeline = source.timeline;
+    this.checkpointTimeline = source.timeline;
+    this.history = [...source.history];
+    this.running = false;
+    this.crashed = false;
     this.inRecovery = true;
   }
 
@@ -110,6 +135,7 @@ export class FakePostgres {
 
   promote(): void {
     this.inRecovery = false;
+    this.history.push({ tl: this.timeline, switchLsn: this.wal });
     this.timeline += 1;
     this.upstream = null;
   }
@@ -118,7 +144,9 @@ export class FakePostgres {
   replicate(source: FakePostgres | undefined): void {
     if (!this.running || !this.inRecovery || source === undefined || !source.running) return;
     if (source.sysid !== this.sysid || source.timeline < this.timeline) return;
+    if (this.divergedFrom(source)) return;
     this.timeline = source.timeline;
+    this.history = [...source.history];
     this.wal = Math.max(this.wal, source.wal);
   }
 }

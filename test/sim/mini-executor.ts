@@ -101,7 +101,12 @@ async function executeOne(
     case 'demote':
       return demote(node, a, cluster);
     case 'rewind':
-      node.startTask(a.task, () => Promise.resolve(true));
+      node.startTask(a.task, () => {
+        const source = node.world.pgOf(a.from.name);
+        if (source === undefined || !source.running) return Promise.resolve(false);
+        pg.rewindFrom(source);
+        return Promise.resolve(true);
+      });
       return;
     case 'crashRecovery':
       node.startTask(a.task, () => Promise.resolve(true));

@@ -52,6 +52,7 @@ export class SimNode {
   alive = true;
   nofailover = false;
   synchronousMode = false;
+  canRewind = false;
   primaryStartTimeout = DEFAULT_HA_SETTINGS.primaryStartTimeout;
   failsafeMode = false;
   /** The last POST /failsafe this node accepted (what its REST API would keep). */
@@ -168,7 +169,7 @@ export class SimNode {
       local: {
         bootstrapConfigured: true,
         replicaMethodWithoutLeader: false,
-        canRewind: false,
+        canRewind: this.canRewind,
         standbyCluster: null,
       },
       memory: this.memory,
@@ -192,8 +193,11 @@ export class SimNode {
         return { ...a, lockRefreshed: await this.dcs.updateLeader(q.lastLsn, null, q.failsafe) };
       case 'raceInitialize':
         return { ...a, initializeWon: await this.dcs.initialize(true, '') };
-      case 'checkDivergence':
-        return { ...a, divergence: 'notNeed' };
+      case 'checkDivergence': {
+        const leader = this.world.pgOf(q.leader.name);
+        if (leader === undefined || !leader.running) return { ...a, divergence: 'unknown' };
+        return { ...a, divergence: this.pg.divergedFrom(leader) ? 'need' : 'notNeed' };
+      }
       case 'writeSyncState': {
         const value = { leader: q.leader, syncStandbys: q.syncStandbys };
         return {
