@@ -70,8 +70,8 @@ describe('configuration discovery', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads scope, namespace, DCS and REST settings from a patroni.yml', () => {
-    const c = loadCtlConfig(opts({ configFile: join(dir, 'patroni.yml') }));
+  it('reads scope, namespace, DCS and REST settings from a patroni.yml', async () => {
+    const c = await loadCtlConfig(opts({ configFile: join(dir, 'patroni.yml') }));
     assert.equal(c.scope, 'batman');
     assert.equal(c.namespace, '/custom/');
     assert.deepEqual(c.raw['etcd3'], { hosts: '10.0.0.1:2379,10.0.0.2:2379' });
@@ -85,14 +85,14 @@ describe('configuration discovery', () => {
     });
   });
 
-  it('merges a directory of yml/yaml files in name order', () => {
-    const c = loadCtlConfig(opts({ configFile: join(dir, 'conf.d') }));
+  it('merges a directory of yml/yaml files in name order', async () => {
+    const c = await loadCtlConfig(opts({ configFile: join(dir, 'conf.d') }));
     assert.equal(c.scope, 'b');
     assert.equal(c.rest.certfile, '/c.pem');
   });
 
-  it('-d replaces the DCS section; PATRONI_* variables override the file', () => {
-    const c = loadCtlConfig(
+  it('-d replaces the DCS section; PATRONI_* variables override the file', async () => {
+    const c = await loadCtlConfig(
       opts({
         configFile: join(dir, 'patroni.yml'),
         dcsUrl: 'etcd3://127.0.0.1:1234',
@@ -104,17 +104,19 @@ describe('configuration discovery', () => {
     assert.equal(c.rest.auth, 'u:p');
   });
 
-  it('a missing default file is fine; a missing or broken given file is a clear error', () => {
-    assert.equal(loadCtlConfig(opts({})).scope, null);
-    assert.throws(
-      () => loadCtlConfig(opts({ configFile: join(dir, 'nope.yml') })),
+  it('a missing default file is fine; a missing or broken given file is a clear error', async () => {
+    assert.equal((await loadCtlConfig(opts({}))).scope, null);
+    assert.equal(
+      (await loadCtlConfig(opts({ env: { PATRONI_SCOPE: 'envonly' } }))).scope,
+      'envonly',
+    );
+    await assert.rejects(
+      loadCtlConfig(opts({ configFile: join(dir, 'nope.yml') })),
       (e) => isPatroniError(e, 'CONFIG_NOT_FOUND') && e.message.includes(join(dir, 'nope.yml')),
     );
-    assert.throws(
-      () => loadCtlConfig(opts({ configFile: join(dir, 'broken.yml') })),
-      (e) =>
-        isPatroniError(e, 'CONFIG_SYNTAX') &&
-        e.message.startsWith(`invalid config file ${join(dir, 'broken.yml')}`),
+    await assert.rejects(
+      loadCtlConfig(opts({ configFile: join(dir, 'broken.yml') })),
+      (e) => isPatroniError(e, 'CONFIG_SYNTAX') && e.message.includes(join(dir, 'broken.yml')),
     );
   });
 });

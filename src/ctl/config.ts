@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, readdirSync, statSync, accessSync, constants } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { accessSync, constants } from 'node:fs';
+import { configSource } from '../config/load.js';
 import { PatroniError } from '../shared/errors.js';
 import { DCS_SECTIONS, parseDcsUrl } from './dcs-url.js';
 
@@ -44,100 +43,10 @@ function isSection(v: unknown): v is Section {
 function readable(path: string): boolean {
   try {
     accessSync(path, constants.R_OK);
-    return existsSync(path);
+    return true;
   } catch {
     return false;
   }
-}
-
-function parseFile(path: string): Section {
-  let doc: unknown;
-  try {
-    doc = parse(readFileSync(path, 'utf8')) as unknown;
-  } catch (error) {
-    const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw new PatroniError('CONFIG_SYNTAX', `invalid config file ${path}: ${why}`);
-  }
-  if (doc === null || doc === undefined) return {};
-  if (!isSection(doc))
-    throw new PatroniError('CONFIG_INVALID', `invalid config file ${path}: not a mapping`);
-  return doc;
-}
-
-/** Deep merge as Patroni's patch_config does for config directories: later files win. */
-function merge(base: Section, over: Section): Section {
-  const out: Section = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const prev = out[k];
-    out[k] = isSection(prev) && isSection(v) ? merge(prev, v) : v;
-  }
-  return out;
-}
-
-/** A file, or a directory whose `*.yml`/`*.yaml` files are merged in name order. */
-function readConfigPath(path: string): Section {
-  if (!statSync(path).isDirectory()) return parseFile(path);
-  return readdirSync(path)
-    .filter((f) => /\.ya?ml$/.test(f) && statSync(join(path, f)).isFile())
-    .sort()
-    .reduce<Section>((acc, f) => merge(acc, parseFile(join(path, f))), {});
-}
-
-const ENV_KEYS: readonly [string, string[]][] = [
-  ['PATRONI_SCOPE', ['scope']],
-  ['PATRONI_NAMESPACE', ['namespace']],
-  ['PATRONI_NAME', ['name']],
-  ['PATRONI_RESTAPI_USERNAME', ['restapi', 'authentication', 'username']],
-  ['PATRONI_RESTAPI_PASSWORD', ['restapi', 'authentication', 'password']],
-  ['PATRONI_RESTAPI_CAFILE', ['restapi', 'cafile']],
-  ['PATRONI_RESTAPI_CERTFILE', ['restapi', 'certfile']],
-  ['PATRONI_RESTAPI_KEYFILE', ['restapi', 'keyfile']],
-  ['PATRONI_CTL_USERNAME', ['ctl', 'authentication', 'username']],
-  ['PATRONI_CTL_PASSWORD', ['ctl', 'authentication', 'password']],
-  ['PATRONI_CTL_INSECURE', ['ctl', 'insecure']],
-  ['PATRONI_CTL_CACERT', ['ctl', 'cacert']],
-  ['PATRONI_CTL_CERTFILE', ['ctl', 'certfile']],
-  ['PATRONI_CTL_KEYFILE', ['ctl', 'keyfile']],
-];
-
-const DCS_ENV_FIELDS = [
-  'HOST',
-  'HOSTS',
-  'URL',
-  'PROXY',
-  'PROTOCOL',
-  'USERNAME',
-  'PASSWORD',
-  'CACERT',
-  'CERT',
-  'KEY',
-];
-
-function setPath(doc: Section, path: readonly string[], value: unknown): Section {
-  const [head, ...rest] = path;
-  if (head === undefined) return doc;
-  const child = doc[head];
-  return {
-    ...doc,
-    [head]: rest.length === 0 ? value : setPath(isSection(child) ? child : {}, rest, value),
-  };
-}
-
-/** The PATRONI_* variables patronictl honours, layered over the file (env wins, as Patroni). */
-function applyEnv(doc: Section, env: LoadOptions['env']): Section {
-  let out = doc;
-  for (const [name, path] of ENV_KEYS) {
-    const v = env[name];
-    if (v !== undefined)
-      out = setPath(out, path, path[1] === 'insecure' ? /^(true|yes|on|1)$/i.test(v) : v);
-  }
-  for (const dcs of ['ETCD3', 'ETCD']) {
-    for (const field of DCS_ENV_FIELDS) {
-      const v = env[`PATRONI_${dcs}_${field}`];
-      if (v !== undefined) out = setPath(out, [dcs.toLowerCase(), field.toLowerCase()], v);
-    }
-  }
-  return out;
 }
 
 function str(v: unknown): string | null {
@@ -164,22 +73,26 @@ function restSettings(doc: Section, insecure: boolean): RestSettings {
   };
 }
 
-/** ctl.py `load_config`: the file (or the silent absence of the default one), env, then `-d`. */
-export function loadCtlConfig(options: LoadOptions): CtlConfig {
+/**
+ * ctl.py `load_config`: the daemon's loader without validation (file or directory, `PATRONI_*`
+ * on top; the environment alone when the default file is absent), then `-d` replaces the DCS.
+ */
+export async function loadCtlConfig(options: LoadOptions): Promise<CtlConfig> {
   const path = options.configFile ?? options.defaultConfigFile;
-  let doc: Section = {};
+  let doc: Section;
   if (readable(path)) {
-    doc = readConfigPath(path);
+    doc = await configSource(path, options.env).readRaw();
   } else if (options.configFile !== null && options.configFile !== options.defaultConfigFile) {
     throw new PatroniError(
       'CONFIG_NOT_FOUND',
       `Provided config file ${options.configFile} not existing or no read rights. Check the -c/--config-file parameter`,
     );
+  } else {
+    doc = await configSource(undefined, options.env).readRaw();
   }
-  doc = applyEnv(doc, options.env);
   if (options.dcsUrl !== null) {
     const parsed = parseDcsUrl(options.dcsUrl);
-    for (const d of DCS_SECTIONS) Reflect.deleteProperty(doc, d);
+    doc = Object.fromEntries(Object.entries(doc).filter(([k]) => !DCS_SECTIONS.includes(k)));
     doc = { ...doc, ...parsed.section };
     if (parsed.namespace !== null) doc = { ...doc, namespace: parsed.namespace };
   }

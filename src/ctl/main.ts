@@ -36,10 +36,10 @@ function buildProgram(
   let failedCommand: string | null = null;
   const program = new Command('patronictl');
   let context: CtlContext | null = null;
-  const ctx = (): CtlContext => {
+  const ctx = async (): Promise<CtlContext> => {
     if (context !== null) return context;
     const g = program.opts<GlobalOptions>();
-    const config = loadCtlConfig({
+    const config = await loadCtlConfig({
       // click ignores environment variables set to an empty string.
       configFile: g.configFile ?? nonEmpty(rt.env['PATRONICTL_CONFIG_FILE']),
       dcsUrl: g.dcsUrl ?? g.dcs ?? nonEmpty(rt.env['DCS_URL']),

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parseYamlText } from '../../config/yaml.js';
 import type { CtlContext } from '../context.js';
 import { clusterNameOf, ctlFailure } from '../context.js';
 import { unifiedDiff } from '../render/difflib.js';
@@ -30,14 +30,9 @@ function isMap(v: unknown): v is Config {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** PyYAML safe_load: YAML 1.1 scalars (`on`, `yes`, octal `0755`). */
+/** PyYAML safe_load (YAML 1.1 scalars: `on`, `yes`, octal `0755`), with the daemon's YAML reader. */
 export function loadYaml(text: string, where: string): unknown {
-  try {
-    return parse(text, { version: '1.1' }) as unknown;
-  } catch (error) {
-    const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw ctlFailure(`Failed to parse ${where}: ${why}`);
-  }
+  return parseYamlText(text, where);
 }
 
 /** Patroni's `patch_config`: null deletes, maps merge, other values replace. */

@@ -12,7 +12,7 @@ import { switchoverCommand } from '../commands/switchover.js';
 import { bool, noCitus, roleOption, str, type Opts } from './options.js';
 
 /** switchover, failover, restart, reload, reinit, flush, pause, resume. */
-export function registerActionCommands(program: Command, ctx: () => CtlContext): void {
+export function registerActionCommands(program: Command, ctx: () => Promise<CtlContext>): void {
   for (const action of ['switchover', 'failover'] as const) {
     const cmd = program
       .command(action)
@@ -34,7 +34,7 @@ export function registerActionCommands(program: Command, ctx: () => CtlContext):
       .action(async (name: string | undefined, o: Opts) => {
         noCitus(o);
         const leader = str(o['leader']) ?? str(o['primary']) ?? str(o['master']);
-        await switchoverCommand(ctx(), {
+        await switchoverCommand(await ctx(), {
           // 3.x: a failover that names the leader is a switchover.
           action: action === 'failover' && leader === null ? 'failover' : 'switchover',
           clusterName: name,
@@ -69,7 +69,7 @@ export function registerActionCommands(program: Command, ctx: () => CtlContext):
     .option('--force', 'Do not ask for confirmation at any point')
     .action(async (name: string, members: string[], o: Opts) => {
       noCitus(o);
-      await restartCommand(ctx(), {
+      await restartCommand(await ctx(), {
         clusterName: name,
         memberNames: members,
         role: (str(o['role']) ?? 'any') as RoleChoice,
@@ -92,7 +92,7 @@ export function registerActionCommands(program: Command, ctx: () => CtlContext):
     .action(async (name: string, members: string[], o: Opts) => {
       noCitus(o);
       const role = (str(o['role']) ?? 'any') as RoleChoice;
-      await reloadCommand(ctx(), {
+      await reloadCommand(await ctx(), {
         clusterName: name,
         memberNames: members,
         role,
@@ -109,7 +109,7 @@ export function registerActionCommands(program: Command, ctx: () => CtlContext):
     .option('--wait', 'Wait until reinitialization completes')
     .action(async (name: string, members: string[], o: Opts) => {
       noCitus(o);
-      await reinitCommand(ctx(), {
+      await reinitCommand(await ctx(), {
         clusterName: name,
         memberNames: members,
         force: bool(o['force']),
@@ -134,7 +134,7 @@ export function registerActionCommands(program: Command, ctx: () => CtlContext):
         );
       }
       const role = (str(o['role']) ?? 'any') as RoleChoice;
-      await flushCommand(ctx(), {
+      await flushCommand(await ctx(), {
         clusterName: name,
         memberNames: rest.slice(0, -1),
         role,
@@ -154,7 +154,7 @@ export function registerActionCommands(program: Command, ctx: () => CtlContext):
       )
       .action(async (name: string | undefined, o: Opts) => {
         noCitus(o);
-        await togglePauseCommand(ctx(), {
+        await togglePauseCommand(await ctx(), {
           clusterName: name,
           paused: verb === 'pause',
           wait: bool(o['wait']),

@@ -5,7 +5,7 @@ import { removeCommand } from '../commands/remove.js';
 import { bool, collect, list, noCitus, str, type Opts } from './options.js';
 
 /** edit-config, remove. */
-export function registerConfigCommands(program: Command, ctx: () => CtlContext): void {
+export function registerConfigCommands(program: Command, ctx: () => Promise<CtlContext>): void {
   program
     .command('edit-config')
     .description('Edit cluster configuration')
@@ -30,7 +30,7 @@ export function registerConfigCommands(program: Command, ctx: () => CtlContext):
     .option('--force', 'Do not ask for confirmation at any point')
     .action(async (name: string | undefined, o: Opts) => {
       noCitus(o);
-      await editConfigCommand(ctx(), {
+      await editConfigCommand(await ctx(), {
         clusterName: name,
         force: bool(o['force']),
         quiet: bool(o['quiet']),
@@ -48,6 +48,6 @@ export function registerConfigCommands(program: Command, ctx: () => CtlContext):
     .option('-f, --format <fmt>', 'Output format (pretty, tsv, json, yaml)', 'pretty')
     .action(async (name: string, o: Opts) => {
       noCitus(o);
-      await removeCommand(ctx(), name, str(o['format']) ?? 'pretty');
+      await removeCommand(await ctx(), name, str(o['format']) ?? 'pretty');
     });
 }

@@ -6,7 +6,7 @@ import { historyCommand, listCommand, showConfigCommand } from '../commands/show
 import { bool, noCitus, roleOption, str, watchSeconds, type Opts } from './options.js';
 
 /** list, topology, history, show-config, dsn, version, query. */
-export function registerReadCommands(program: Command, ctx: () => CtlContext): void {
+export function registerReadCommands(program: Command, ctx: () => Promise<CtlContext>): void {
   for (const name of ['list', 'topology'] as const) {
     const cmd = program
       .command(name)
@@ -28,7 +28,7 @@ export function registerReadCommands(program: Command, ctx: () => CtlContext): v
       .option('-w, --watch <seconds>', 'Auto update the screen every X seconds')
       .action(async (names: string[], o: Opts) => {
         noCitus(o);
-        await listCommand(ctx(), {
+        await listCommand(await ctx(), {
           clusterNames: names,
           extended: bool(o['extended']),
           timestamp: bool(o['timestamp']),
@@ -45,7 +45,7 @@ export function registerReadCommands(program: Command, ctx: () => CtlContext): v
     .option('-f, --format <fmt>', 'Output format (pretty, tsv, json, yaml)', 'pretty')
     .action(async (name: string | undefined, o: Opts) => {
       noCitus(o);
-      await historyCommand(ctx(), name, str(o['format']) ?? 'pretty');
+      await historyCommand(await ctx(), name, str(o['format']) ?? 'pretty');
     });
   program
     .command('show-config')
@@ -54,7 +54,7 @@ export function registerReadCommands(program: Command, ctx: () => CtlContext): v
     .option('--group <group>', 'Citus group')
     .action(async (name: string | undefined, o: Opts) => {
       noCitus(o);
-      await showConfigCommand(ctx(), name);
+      await showConfigCommand(await ctx(), name);
     });
   program
     .command('dsn')
@@ -66,7 +66,7 @@ export function registerReadCommands(program: Command, ctx: () => CtlContext): v
     .action(async (name: string | undefined, o: Opts) => {
       noCitus(o);
       await dsnCommand(
-        ctx(),
+        await ctx(),
         name,
         (str(o['role']) as RoleChoice | null) ?? null,
         str(o['member']),
@@ -80,7 +80,7 @@ export function registerReadCommands(program: Command, ctx: () => CtlContext): v
     .option('--group <group>', 'Citus group')
     .action(async (name: string | undefined, members: string[], o: Opts) => {
       noCitus(o);
-      await versionCommand(ctx(), name, members);
+      await versionCommand(await ctx(), name, members);
     });
   program
     .command('query')
@@ -100,7 +100,7 @@ export function registerReadCommands(program: Command, ctx: () => CtlContext): v
     .option('-d, --dbname <dbname>', 'database name to connect to')
     .action(async (name: string | undefined, o: Opts) => {
       noCitus(o);
-      await queryCommand(ctx(), {
+      await queryCommand(await ctx(), {
         clusterName: name,
         role: (str(o['role']) as RoleChoice | null) ?? null,
         member: str(o['member']),
