@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { desiredSlots, planSlots } from '../../src/core/pg/slots.js';
 import { freePorts } from '../support/ports.js';
@@ -196,6 +196,18 @@ describe(
     it('a replica that is up to date with a clean switchover needs no rewind', async () => {
       const divergence = await b.pg.checkDivergence(target(a));
       assert.equal(divergence.verdict, 'not_need');
+    });
+
+    it('never logged a password, and the pgpass files are 0600', async () => {
+      for (const node of [a, b]) {
+        for (const line of node.logger.lines) {
+          const text = `${line.message} ${JSON.stringify(line.fields ?? {})}`;
+          for (const secret of ['su-secret', 'rep-secret', 'rw-secret']) {
+            assert.ok(!text.includes(secret), `secret in log line: ${line.message}`);
+          }
+        }
+        assert.equal((await stat(node.options.pgpass)).mode & 0o777, 0o600);
+      }
     });
   },
 );
