@@ -1,8 +1,7 @@
 import type { BenchCluster } from '../harness/cluster.js';
 import type { BenchNode } from '../harness/node.js';
 import type { Samples } from '../harness/samples.js';
-import { keepAliveLoad } from '../harness/http-load.js';
-import { freshConnectionLoad } from '../rest/fresh-connections.js';
+import { httpLoad } from '../harness/http-load.js';
 
 export interface RestOptions {
   readonly durationS: number;
@@ -23,10 +22,7 @@ export async function restLoad(
   ];
   for (const mode of ['ka', 'new'] as const) {
     for (const c of cases) {
-      const r =
-        mode === 'ka'
-          ? await keepAliveLoad(c.url, o.durationS, o.connections)
-          : await freshConnectionLoad(c.url, o.durationS, o.connections);
+      const r = await httpLoad(c.url, o.durationS, o.connections, mode === 'ka');
       const key = `rest.${c.key}.${mode}`;
       if (r.non2xx > 0 || r.errors > 0) {
         samples.fail(key, `${r.non2xx} non-2xx, ${r.errors} errors`);
