@@ -89,6 +89,36 @@ export async function clickConfirm(
   }
 }
 
+/**
+ * One line from the terminal without echoing it (the `--password` prompt): raw mode, Enter ends
+ * it, Ctrl-C / Ctrl-D abort. The typed text never reaches the screen or any log.
+ */
+function readHiddenLine(): Promise<string | null> {
+  const stdin = process.stdin;
+  return new Promise((resolve) => {
+    let typed = '';
+    const finish = (value: string | null): void => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stdout.write('\n');
+      resolve(value);
+    };
+    const onData = (chunk: Buffer): void => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0003' || ch === '\u0004') {
+          finish(ch === '\r' || ch === '\n' ? typed : null);
+          return;
+        }
+        typed = ch === '\u007f' ? typed.slice(0, -1) : typed + ch;
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', onData);
+  });
+}
+
 /** The process's terminal. */
 export function processIo(): CtlIo {
   let reader: LineReader | null = null;
@@ -103,7 +133,10 @@ export function processIo(): CtlIo {
     err: (text) => {
       process.stderr.write(`${text}\n`);
     },
-    prompt: (text, defaultValue) => clickPrompt(write, () => lines().line(), text, defaultValue),
+    prompt: (text, defaultValue, hidden) =>
+      hidden === true && process.stdin.isTTY
+        ? clickPrompt(write, readHiddenLine, text, defaultValue)
+        : clickPrompt(write, () => lines().line(), text, defaultValue),
     confirm: (text) => clickConfirm(write, () => lines().line(), text),
     readAll: () => lines().rest(),
     clear: () => {
