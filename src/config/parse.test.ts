@@ -91,7 +91,7 @@ describe('checkConfig: problems in Patroni validator wording', () => {
     [
       'unix_socket_directories not a string',
       withChange('postgresql.parameters', { unix_socket_directories: 5 }),
-      ['postgresql.parameters.unix_socket_directories 5 is not a string'],
+      ["postgresql.parameters.unix_socket_directories 5 didn't pass validation: Wrong value"],
     ],
     [
       'custom bootstrap method without command',

@@ -1,6 +1,7 @@
 /** The local `postgresql` section (surface.md §1.9, §1.10). */
 import { z } from 'zod';
 import {
+  WRONG_VALUE,
   bool,
   dict,
   int,
@@ -88,10 +89,10 @@ export const postgresqlSchema = section({
   parameters: dict(scalar().nullable())
     .superRefine((v, ctx) => {
       const dirs = v['unix_socket_directories'];
-      if (dirs !== undefined && typeof dirs !== 'string') {
+      if (dirs !== undefined && (typeof dirs !== 'string' || dirs === '')) {
         ctx.addIssue({
           code: 'custom',
-          message: 'is not a string',
+          message: WRONG_VALUE,
           path: ['unix_socket_directories'],
           input: dirs,
         });

@@ -94,9 +94,7 @@ const WATCHDOG_MODES: Readonly<Record<string, WatchdogMode>> = {
 
 export const watchdogSchema = section({
   mode: z
-    .union([z.boolean(), z.string()], {
-      error: () => "didn't pass validation: expected type is not a string",
-    })
+    .union([z.boolean(), z.string()], { error: () => WRONG_VALUE })
     .transform((v, ctx): WatchdogMode => {
       const mode = WATCHDOG_MODES[String(v).toLowerCase()];
       if (mode !== undefined) return mode;

@@ -174,9 +174,13 @@ async function checkBinDir(
   for (const binary of BINARIES) {
     const renamed = binNames[binary];
     const program = typeof renamed === 'string' && renamed !== '' ? renamed : binary;
-    if (!(await which(program, dirs))) {
-      out.push(`${path}  does not contain '${program}' in '${binDir === '' ? '$PATH' : binDir}'`);
-    }
+    if (await which(program, dirs)) continue;
+    // 3.0.2's wording for a directory; newer Patroni's for PATH (3.0.2 had no PATH lookup).
+    out.push(
+      binDir === ''
+        ? `${path}  does not contain '${program}' in '$PATH'`
+        : `${path}  '${binDir}' does not contain '${program}'`,
+    );
   }
   return out;
 }
@@ -256,8 +260,7 @@ export async function liveChecks(
     ...checkConnectAddress('postgresql.connect_address', pg['connect_address']),
     ...checkConnectAddress('postgresql.proxy_address', pg['proxy_address']),
     ...(await checkDataDir(pg['data_dir'], binDir, postgresName)),
-    ...(typeof pg['bin_dir'] === 'string' || pg['bin_dir'] === undefined
-      ? await checkBinDir(binDir, binNames, options)
-      : []),
+    // Like 3.0.2, an absent bin_dir is not checked (PostgreSQL then comes from PATH at runtime).
+    ...(typeof pg['bin_dir'] === 'string' ? await checkBinDir(binDir, binNames, options) : []),
   ];
 }

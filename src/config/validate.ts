@@ -4,6 +4,7 @@
  */
 import { isRecord } from '../core/config/values.js';
 import { checkConfig } from './parse.js';
+import { inPatroniOrder } from './problem-order.js';
 import type { PatroniConfig } from './schema.js';
 import { liveChecks, type LiveCheckOptions } from './validate-live.js';
 
@@ -25,7 +26,7 @@ export async function validateConfig(
   const extra = live.filter((p) => !schemaPaths.has(p.split(' ')[0]));
   return {
     config: check.config,
-    problems: [...check.problems, ...extra],
+    problems: inPatroniOrder([...check.problems, ...extra]),
     warnings: check.warnings,
   };
 }

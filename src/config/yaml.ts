@@ -30,7 +30,10 @@ export function parseYamlText(text: string, origin: string): unknown {
   if (first !== undefined) {
     const pos = first.linePos?.[0];
     const where = pos === undefined ? origin : `${origin}:${pos.line}:${pos.col}`;
-    const reason = first.message.split('\n')[0] ?? first.message;
+    const reason = (first.message.split('\n')[0] ?? first.message).replace(
+      / at line \d+, column \d+:?$/,
+      '',
+    );
     throw new PatroniError('CONFIG_SYNTAX', `${where}: invalid YAML: ${reason}`, {
       details: { file: origin, line: pos?.line, column: pos?.col },
     });

@@ -75,11 +75,13 @@ interface Expectation {
   lines: string[];
   patterns: RegExp[];
   count: number | null;
+  ordered: boolean;
 }
 
 function expectations(text: string): Expectation {
-  const e: Expectation = { exit: -1, lines: [], patterns: [], count: null };
+  const e: Expectation = { exit: -1, lines: [], patterns: [], count: null, ordered: false };
   for (const line of text.split('\n')) {
+    if (line === '# expect-stderr-ordered') e.ordered = true;
     const m = /^# expect-([a-z-]+): (.*)$/.exec(line);
     if (m === null) continue;
     const [, key, value = ''] = m;
@@ -178,6 +180,14 @@ describe('patroni --validate-config on the fixtures', () => {
           `no match ${re}\n${context}`,
         );
       if (expected.count !== null) assert.equal(lines.length, expected.count, context);
+      if (expected.ordered) {
+        const positions = expected.lines.map((l) => lines.indexOf(l));
+        assert.deepEqual(
+          positions,
+          [...positions].sort((a, b) => a - b),
+          `order\n${context}`,
+        );
+      }
       assert.doesNotMatch(result.stderr, /\n\s+at |do-not-print-me/, 'no stack traces, no secrets');
       if (expected.exit === 0) assert.equal(result.stdout, '', 'silent on success without --print');
     });
