@@ -6,13 +6,14 @@
  *       [--systems patroni-ts,patroni] [--idle 60] [--rest-duration 3] [--rest-connections 8]
  *       [--out bench/results]
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BenchCluster } from './harness/cluster.js';
+import { BenchCluster, PG_BIN_DIR } from './harness/cluster.js';
 import { describeProfile, PROFILES, type Profile } from './harness/profile.js';
 import { Samples } from './harness/samples.js';
 import { debianPatroni, PATRONI_BIN, patroniTs, type System } from './harness/system.js';
@@ -115,9 +116,23 @@ function parseOptions(): Options {
   };
 }
 
+function versions(): string {
+  const run = (cmd: string, args: string[]): string => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+    } catch {
+      return '?';
+    }
+  };
+  const commit = run('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD']);
+  const pg = run(join(PG_BIN_DIR, 'postgres'), ['--version']);
+  const etcd = run('etcd', ['--version']).split('\n')[0] ?? '?';
+  return `patroni-ts ${commit}, node ${process.version}, ${pg}, ${etcd}`;
+}
+
 async function main(): Promise<void> {
   const o = parseOptions();
-  const machine = `${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB RAM`;
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB RAM; ${versions()}`;
   await mkdir(o.out, { recursive: true });
   for (const profile of o.profiles) {
     const results = new Map(o.systems.map((s) => [s.name, new Samples()]));
