@@ -95,6 +95,7 @@ export async function runCustomBootstrap(
       throw new PatroniError('PROCESS_FAILED', `custom bootstrap script ${describeExit(result)}`);
     }
     await ctx.files.restoreBackups();
+    ctx.files.keepAutoConfRecovery = method.keepExistingRecoveryConf === true;
     if (method.recoveryConf !== undefined) {
       await ctx.files.setTargetedRecovery(bootstrapRecoveryParams(method.recoveryConf));
     } else if (method.keepExistingRecoveryConf !== true) {

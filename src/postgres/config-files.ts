@@ -91,7 +91,30 @@ export class PgConfigFiles {
       identFile: this.paths.ident,
       recovery: this.recovery ?? {},
     });
-    return this.writeIfChanged(this.paths.conf, content);
+    const changed = await this.writeIfChanged(this.paths.conf, content);
+    if (!this.keepAutoConfRecovery) await this.sanitizeAutoConf();
+    return changed;
+  }
+
+  /** A custom bootstrap with keep_existing_recovery_conf keeps what the restore left there. */
+  keepAutoConfRecovery = false;
+
+  /**
+   * Recovery settings in postgresql.auto.conf (ALTER SYSTEM) would override ours: Patroni strips
+   * them on every write (spec/core.md §14.1).
+   */
+  private async sanitizeAutoConf(): Promise<void> {
+    const text = await readFile(this.paths.autoConf, 'utf8').catch(() => null);
+    if (text === null) return;
+    const kept = text.split('\n').filter((line) => {
+      const name = /^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=/.exec(line)?.[1];
+      return name === undefined || !RECOVERY_PARAMETER_NAMES.has(name.toLowerCase());
+    });
+    const next = kept.join('\n');
+    if (next !== text) {
+      this.logger.info(`removed recovery parameters from ${this.paths.autoConf}`);
+      await this.write(this.paths.autoConf, next);
+    }
   }
 
   /** Where the trust rules go: our pg_hba.conf (its original kept aside and put back after). */

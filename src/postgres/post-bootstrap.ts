@@ -41,6 +41,7 @@ export async function postBootstrap(ctx: PgContext, bootstrap: BootstrapOptions)
     if (reserved.has(name)) continue;
     await createOrAlterRole(ctx.conn, name, user.password, userOptions(user.options));
   }
+  ctx.files.keepAutoConfRecovery = false;
   if (ctx.files.bootstrapTrust) await leaveBootstrapTrust(ctx);
 }
 

@@ -121,6 +121,8 @@ describe(
 
     it('a restarted daemon (fresh object) restarts the replica without losing its recovery settings', async () => {
       // Also: a replica configured below the primary's recorded max_connections starts anyway.
+      // An ALTER SYSTEM primary_conninfo would override ours: it is stripped on the next write.
+      await sql(b.options, "ALTER SYSTEM SET primary_conninfo = 'host=nowhere'");
       const fresh = makeTestPostgresql({
         ...b.options,
         parameters: { ...b.options.parameters, max_connections: 15 },
@@ -134,6 +136,8 @@ describe(
           "SELECT current_setting('max_connections') AS v",
         );
         assert.equal(mc[0]?.v, '20');
+        const auto = await readFile(join(b.options.dataDir, 'postgresql.auto.conf'), 'utf8');
+        assert.ok(!auto.includes('primary_conninfo'));
         assert.ok(
           fresh.logger.lines.some((l) => l.message.startsWith('max_connections is lower than')),
         );
