@@ -142,4 +142,5 @@ export const FIGURES: readonly FigureSpec[] = [
   { key: 'etcd.writes', label: '  of which Put/Txn/DeleteRange', unit: '/min', digits: 1 },
   { key: 'etcd.keepalives', label: '  of which LeaseKeepAlive', unit: '/min', digits: 1 },
   { key: 'etcd.reads', label: '  of which Range', unit: '/min', digits: 1 },
+  { key: 'etcd.watch', label: '  of which Watch (create/cancel)', unit: '/min', digits: 1 },
 ];
