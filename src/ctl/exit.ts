@@ -22,7 +22,7 @@ export function exitVerdict(error: unknown): ExitVerdict {
 }
 
 function firstLine(message: string): string {
-  return oneLine(message.trim().split('\n')[0] ?? '').replace(/[.:]\s*Resolution note$/, '');
+  return oneLine(message.trim().split('\n')[0] ?? '').replace(/\.?\s*Resolution note:?$/, '');
 }
 
 function oneLine(message: string): string {

@@ -265,3 +265,30 @@ describe('runCtl', () => {
     assert.match(w.io.stderr, /^Error: Citus clusters \(--group\) are not supported/);
   });
 });
+
+describe('failover without a leader', () => {
+  it("asks the candidate's own API and names no leader", async () => {
+    const { switchoverCommand } = await import('./switchover.js');
+    const leaderless = { ...basic(), leader: null };
+    const w = fakeWorld([leaderless], {
+      rest: { 'POST failover': { status: 200, body: 'Successfully failed over to "node3"' } },
+    });
+    await switchoverCommand(w.ctx, {
+      action: 'failover',
+      clusterName: 'batman',
+      leader: null,
+      candidate: 'node3',
+      scheduled: null,
+      force: true,
+    });
+    assert.deepEqual(w.rest.calls, [
+      {
+        member: 'node3',
+        method: 'POST',
+        endpoint: 'failover',
+        body: { leader: null, candidate: 'node3', scheduled_at: null },
+      },
+    ]);
+    assert.match(w.io.stdout, /Successfully failed over to "node3"/);
+  });
+});
