@@ -34,12 +34,12 @@ export function renderDemoConfig(layout: DemoLayout, node: DemoNode): string {
         postgresql: {
           use_pg_rewind: true,
           use_slots: true,
+          // hot_standby and wal_log_hints are not here: Patroni always sets both to on (pg_rewind
+          // needs wal_log_hints) and warns that a value given here "failed validation".
           parameters: {
             wal_level: 'replica',
-            hot_standby: 'on',
             max_wal_senders: 10,
             max_replication_slots: 10,
-            wal_log_hints: 'on',
           },
         },
       },
@@ -67,5 +67,8 @@ export function renderDemoConfig(layout: DemoLayout, node: DemoNode): string {
     },
     tags: { nofailover: false, noloadbalance: false, clonefrom: false, nosync: false },
   };
-  return `# patroni-ts demo node ${node.name}: a plain patroni.yml, usable with Patroni too.\n${stringify(doc)}`;
+  // YAML 1.1 output quotes 'on'/'off': Patroni (PyYAML) and we read patroni.yml as YAML 1.1, where a
+  // bare `on` is the boolean true, not the string PostgreSQL documents.
+  const body = stringify(doc, { version: '1.1' });
+  return `# patroni-ts demo node ${node.name}: a plain patroni.yml, usable with Patroni too.\n${body}`;
 }

@@ -3,14 +3,26 @@ import { getJson } from './processes.js';
 
 type Say = (line: string) => void;
 
+/** Patroni's state words, as a newcomer reads them. */
+const STATES: Readonly<Record<string, string>> = {
+  'initializing new cluster': 'bootstrapping a new cluster (initdb)',
+  'running custom bootstrap script': 'bootstrapping a new cluster (custom method)',
+  'creating replica': 'cloning the leader (pg_basebackup)',
+  starting: 'starting PostgreSQL',
+  stopping: 'stopping PostgreSQL',
+  'restarting after failure': 'PostgreSQL crashed: restarting it',
+  'starting after demotion': 'demoted: starting as a replica',
+};
+
 function describe(status: Record<string, unknown> | null): string {
-  if (status === null) return 'starting';
+  if (status === null) return 'daemon starting';
   const role = typeof status['role'] === 'string' ? status['role'] : 'unknown';
   const state = typeof status['state'] === 'string' ? status['state'] : 'unknown';
   if ((role === 'master' || role === 'primary') && state === 'running')
     return 'the leader (read-write)';
-  if (role === 'replica' && state === 'running') return 'a replica';
-  return `${role}, ${state}`;
+  if (role === 'replica' && state === 'running') return 'a replica (read-only)';
+  if (role === 'uninitialized' && state === 'stopped') return 'waiting for a leader to clone';
+  return STATES[state] ?? `${role}, ${state}`;
 }
 
 function streamingNames(status: Record<string, unknown> | null): string[] {
