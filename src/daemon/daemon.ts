@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { parseRestApiOptions } from '../api/options.js';
 import { RestApiServer, apiUrl } from '../api/server.js';
+import { loadDynamicCache, saveDynamicCache } from '../config/dynamic-cache.js';
 import type { ConfigSource } from '../config/load.js';
 import type { PatroniConfig } from '../config/schema.js';
 import type { LocalFacts } from '../core/ha/input.js';
@@ -25,10 +26,12 @@ import { LoopScheduler } from './scheduler.js';
 import { shutdown } from './shutdown.js';
 import { selfIdentity } from './wiring/identity.js';
 import {
-  hasLeaderlessReplicaMethod,
-  toBootstrapOptions,
-  toPostgresOptions,
-} from './wiring/pg-options.js';
+  bootstrapOptions,
+  postgresOptions,
+  type PostgresOptionsExtras,
+} from '../config/to-options.js';
+import type { OsIdentity } from '../core/pg/options.js';
+import { hasLeaderlessReplicaMethod } from './wiring/replica-methods.js';
 import { resolvePgOwner } from './wiring/os-user.js';
 
 /** Patroni's role of a data directory found at start-up (spec/core.md §4.0 step 4). */
@@ -36,6 +39,11 @@ function initialRole(pg: LocalPgState): MemberRole {
   if (pg.dataDirEmpty) return 'uninitialized';
   if (pg.accepting) return pg.inRecovery === true ? 'replica' : 'primary';
   return pg.clusterState === 'in production' ? 'demoted' : 'replica';
+}
+
+/** `~/pgpass` defaults to the home of the account PostgreSQL runs as. */
+function pgExtras(owner: OsIdentity | null): PostgresOptionsExtras {
+  return { owner, homeDir: owner?.home ?? homedir() };
 }
 
 /** How often the (costly) pg_rewind capability probe runs. */
@@ -50,6 +58,8 @@ export class Daemon {
   private readonly clock: Clock = systemClock;
   private canRewind = { value: false, at: -Infinity };
   private server: RestApiServer | null = null;
+  /** The dynamic configuration last written to patroni.dynamic.json, as JSON text. */
+  private savedDynamic = '';
 
   constructor(
     private config: PatroniConfig,
@@ -74,7 +84,8 @@ export class Daemon {
         () => this.stopping,
       );
       if (cluster === null) return 0;
-      return await this.runWith(dcs, dynamicFrom(cluster, config));
+      const cached = await loadDynamicCache(config.postgresql.data_dir);
+      return await this.runWith(dcs, dynamicFrom(cluster, config, cached));
     } finally {
       await dcs.close();
     }
@@ -94,7 +105,7 @@ export class Daemon {
     const effective = effectiveFrom(config, dynamic, logger);
     dcs.setTiming(effective.ha);
     const owner = resolvePgOwner(config.postgresql.data_dir);
-    const pgOptions = toPostgresOptions(config, effective, owner, owner?.home ?? homedir());
+    const pgOptions = postgresOptions(config, effective, pgExtras(owner));
     const pg = new Postgresql(pgOptions, { runner: new NodeCommandRunner(), logger, clock });
     const observed = await pg.observe();
     const restOptions = parseRestApiOptions(config.restapi);
@@ -127,7 +138,7 @@ export class Daemon {
       runtime,
       logger,
       name: config.name,
-      bootstrap: toBootstrapOptions(config),
+      bootstrap: bootstrapOptions(config),
       sleep: (ms) => clock.sleep(ms),
     });
     const api = new DaemonApi({
@@ -212,6 +223,7 @@ export class Daemon {
         );
       }
       await this.applyDynamicConfig(dcs, pg, runtime);
+      await this.saveDynamicCache(pg, runtime);
       // SIGTERM may have arrived during the cycle (the handler flips the flag asynchronously).
       if (this.isStopping()) break;
       const loopWait = runtime.effective.ha.loopWait;
@@ -254,14 +266,25 @@ export class Daemon {
     await this.applyEffective(dcs, pg, runtime);
   }
 
+  /** Patroni keeps a copy in the data directory after each cycle once it has one (§1.4). */
+  private async saveDynamicCache(pg: Postgresql, runtime: NodeRuntime): Promise<void> {
+    const text = JSON.stringify(runtime.dynamicConfig);
+    if (text === this.savedDynamic || runtime.memory.role === 'uninitialized') return;
+    if (runtime.pg.dataDirEmpty) return;
+    try {
+      await saveDynamicCache(pg.options.dataDir, runtime.dynamicConfig, pg.options.owner ?? null);
+      this.savedDynamic = text;
+    } catch (err) {
+      this.logger.warning(errorMessage(err));
+    }
+  }
+
   /** Recompute the effective configuration and hand it to the DCS client and PostgreSQL. */
   private async applyEffective(dcs: Dcs, pg: Postgresql, runtime: NodeRuntime): Promise<void> {
     runtime.effective = effectiveFrom(this.config, runtime.dynamicConfig, this.logger);
     dcs.setTiming(runtime.effective.ha);
     const owner = pg.options.owner ?? null;
-    await pg.updateOptions(
-      toPostgresOptions(this.config, runtime.effective, owner, owner?.home ?? homedir()),
-    );
+    await pg.updateOptions(postgresOptions(this.config, runtime.effective, pgExtras(owner)));
     if (runtime.pg.postmasterRunning) {
       await pg.reloadConfig().catch((err: unknown) => {
         this.logger.warning(`reloading PostgreSQL failed: ${errorMessage(err)}`);

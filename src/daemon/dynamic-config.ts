@@ -6,12 +6,17 @@ import type { Dcs } from '../dcs/index.js';
 import { errorMessage, isPatroniError } from '../shared/errors.js';
 import type { Logger } from '../shared/log/logger.js';
 
-/** The dynamic configuration a fresh node starts with: the DCS `config`, else bootstrap.dcs. */
+/**
+ * The dynamic configuration a node starts with: the DCS `config`, else the copy cached in the data
+ * directory (a wiped DCS must not reset ttl or parameters), else bootstrap.dcs.
+ */
 export function dynamicFrom(
   cluster: ClusterSnapshot | null,
   config: PatroniConfig,
+  cached: Readonly<Record<string, unknown>> | null,
 ): Readonly<Record<string, unknown>> {
   if (cluster?.config != null && cluster.config.index > 0) return cluster.config.data;
+  if (cached !== null) return cached;
   const seed = (config.bootstrap?.dcs ?? {}) as Readonly<Record<string, unknown>>;
   // What Patroni 3.0.2 writes to /config after bootstrap: the timing keys always present.
   return { ttl: 30, loop_wait: 10, retry_timeout: 10, maximum_lag_on_failover: 1048576, ...seed };

@@ -1,33 +1,9 @@
 import type { SelfIdentity } from '../../core/ha/input.js';
-import type { Tags } from '../../core/model/tags.js';
 import type { PatroniConfig } from '../../config/schema.js';
+import { tagsOf } from '../../config/to-options.js';
 
 /** The Patroni version we announce on the wire: peers parse it as dotted integers. */
 export const WIRE_VERSION = '3.0.2';
-
-const BUILT_IN = new Set([
-  'nofailover',
-  'noloadbalance',
-  'clonefrom',
-  'nosync',
-  'replicatefrom',
-  'failover_priority',
-]);
-
-export function tagsOf(config: PatroniConfig): Tags {
-  const t = (config.tags ?? {}) as Readonly<Record<string, unknown>>;
-  const custom = Object.fromEntries(Object.entries(t).filter(([k]) => !BUILT_IN.has(k)));
-  const priority = t['failover_priority'];
-  return {
-    nofailover: t['nofailover'] === true,
-    noloadbalance: t['noloadbalance'] === true,
-    clonefrom: t['clonefrom'] === true,
-    nosync: t['nosync'] === true,
-    ...(typeof t['replicatefrom'] === 'string' ? { replicatefrom: t['replicatefrom'] } : {}),
-    ...(typeof priority === 'number' ? { failoverPriority: priority } : {}),
-    custom,
-  };
-}
 
 /** `postgres://host:port/db`, IPv6 hosts in brackets (spec/core.md §2.3). */
 export function connUrlOf(address: string, database: string): string {
