@@ -28,25 +28,42 @@ function section(v: unknown): Readonly<Record<string, unknown>> | undefined {
     : undefined;
 }
 
-/** get_dcs for patronictl: the member name is the cluster name; the DCS section decides. */
+const DCS_SECTIONS = [
+  'etcd3',
+  'etcd',
+  'consul',
+  'zookeeper',
+  'kubernetes',
+  'raft',
+  'exhibitor',
+] as const;
+
+/**
+ * get_dcs for patronictl: the member name is the cluster name, the DCS section present decides,
+ * and reads are linearizable (quorum), so a switchover's result shows at once (Patroni 3.0.4+).
+ */
 export async function openDcs(config: CtlConfig, clusterName: string): Promise<CtlDcs> {
   const raw = config.raw;
-  const dcsConfig: Record<string, unknown> = {
-    scope: clusterName,
-    name: clusterName,
-    namespace: config.namespace,
-  };
-  for (const key of ['etcd3', 'etcd', 'consul', 'zookeeper', 'kubernetes', 'raft', 'exhibitor']) {
+  const sections: Partial<
+    Record<(typeof DCS_SECTIONS)[number], Readonly<Record<string, unknown>>>
+  > = {};
+  for (const key of DCS_SECTIONS) {
     const s = section(raw[key]);
-    if (s !== undefined) dcsConfig[key] = s;
+    if (s !== undefined) sections[key] = s;
   }
   const ttl = num(raw['ttl']);
   const loopWait = num(raw['loop_wait']);
   const retryTimeout = num(raw['retry_timeout']);
-  if (ttl !== undefined) dcsConfig['ttl'] = ttl;
-  if (loopWait !== undefined) dcsConfig['loop_wait'] = loopWait;
-  if (retryTimeout !== undefined) dcsConfig['retry_timeout'] = retryTimeout;
-  const dcs = await createDcs(dcsConfig as unknown as DcsConfig, silentLogger);
+  const dcsConfig: DcsConfig = {
+    scope: clusterName,
+    name: clusterName,
+    namespace: config.namespace,
+    ...sections,
+    ...(ttl === undefined ? {} : { ttl }),
+    ...(loopWait === undefined ? {} : { loop_wait: loopWait }),
+    ...(retryTimeout === undefined ? {} : { retry_timeout: retryTimeout }),
+  };
+  const dcs = await createDcs(dcsConfig, silentLogger, { linearizableReads: true });
   return {
     getCluster: () => dcs.getCluster(),
     setConfigValue: (value, index) => dcs.setConfigValue(value, index),
