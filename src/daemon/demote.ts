@@ -32,7 +32,6 @@ async function latestCheckpoint(d: DemoteDeps): Promise<Lsn | null> {
  */
 export async function runDemotion(d: DemoteDeps, a: Demote, runTask: RunTask): Promise<void> {
   const { pg, dcs, logger } = d;
-  logger.info(`Demoting self (${a.mode})`);
   const releases = a.mode === 'graceful' || a.mode === 'immediate';
   const stopMode = a.mode === 'offline' || a.mode === 'graceful' ? 'fast' : 'immediate';
 

@@ -125,9 +125,8 @@ export class KvDcs implements Dcs {
 
   async attemptToAcquireLeader(): Promise<boolean> {
     const outcome = await this.putOnLease(KEYS.leader, this.name, { kind: 'absent' }, false);
-    if (outcome.ok || this.holdsOnMyLease(outcome)) return true;
-    this.options.logger.info('Could not take out TTL lock');
-    return false;
+    // A refusal is a result: the HA core says `Could not take out TTL lock` for it.
+    return outcome.ok || this.holdsOnMyLease(outcome);
   }
 
   /**
