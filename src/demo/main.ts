@@ -20,6 +20,7 @@ import {
   type RunAs,
 } from './processes.js';
 import { watchProgress } from './progress.js';
+import { busyPorts } from './preflight.js';
 import { killLeftovers, stopDemo } from './shutdown.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -143,6 +144,14 @@ async function main(): Promise<void> {
       : `Starting a fresh demo cluster in ${layout.stateDir}.`,
   );
   await killLeftovers(layout, pidFile, say);
+  const busy = await busyPorts(layout);
+  if (busy.length > 0) {
+    process.stderr.write(
+      `demo: these ports are in use: ${busy.join(', ')}.\n` +
+        'Is another demo running (from another checkout)? Stop it with Ctrl-C and try again.\n',
+    );
+    process.exit(1);
+  }
   prepare(layout, runAs);
 
   const entry = join(repo, 'dist', 'cli', 'patroni.js');
