@@ -8,6 +8,7 @@ const STATES: Readonly<Record<string, string>> = {
   'initializing new cluster': 'bootstrapping a new cluster (initdb)',
   'running custom bootstrap script': 'bootstrapping a new cluster (custom method)',
   'creating replica': 'cloning the leader (pg_basebackup)',
+  stopped: 'PostgreSQL not running (yet)',
   starting: 'starting PostgreSQL',
   stopping: 'stopping PostgreSQL',
   'restarting after failure': 'PostgreSQL crashed: restarting it',
