@@ -114,7 +114,10 @@ describe(
           ),
         90_000,
       );
+      // Writes pause while the old leader shuts down and the candidate promotes, then go on.
+      const gap = writer.longestGapSince(writer.acks[0]?.at ?? Date.now());
       await writer.stop();
+      assert.ok(gap < 30_000, `writes stopped for ${gap} ms during the switchover`);
       const acks = writer.acks;
       writer = null;
       assert.ok(
