@@ -17,7 +17,7 @@ describe('AsyncSlot', () => {
       slot.tryRun('promote', () => gate),
       null,
     );
-    assert.deepEqual(slot.current(), { action: 'promote', startedAt: 5 });
+    assert.deepEqual(slot.current(), { action: 'promote', startedAt: 5, cancellable: false });
     assert.equal(
       slot.tryRun('restart', () => Promise.resolve()),
       'Failed to run restart, promote is already in progress',

@@ -5,6 +5,8 @@ import type { Logger } from '../shared/log/logger.js';
 export interface SlotState {
   readonly action: string;
   readonly startedAt: number;
+  /** The action may still be called off without harm (a promote still in pre_promote). */
+  readonly cancellable: boolean;
 }
 
 export interface FinishedAction<T = unknown> {
@@ -21,7 +23,8 @@ export interface FinishedAction<T = unknown> {
  * promote behind a stale demote is exactly the kind of surprise an HA manager must not have.
  */
 export class AsyncSlot {
-  private running: (SlotState & { controller: AbortController }) | null = null;
+  private running: (SlotState & { controller: AbortController; cancellable: boolean }) | null =
+    null;
   private finished: FinishedAction | null = null;
 
   constructor(
@@ -32,9 +35,15 @@ export class AsyncSlot {
   ) {}
 
   current(): SlotState | null {
-    return this.running === null
+    const r = this.running;
+    return r === null
       ? null
-      : { action: this.running.action, startedAt: this.running.startedAt };
+      : { action: r.action, startedAt: r.startedAt, cancellable: r.cancellable };
+  }
+
+  /** The running action says whether calling it off is still harmless. */
+  setCancellable(value: boolean): void {
+    if (this.running !== null) this.running.cancellable = value;
   }
 
   /** The last finished action, handed out once. */
@@ -62,7 +71,7 @@ export class AsyncSlot {
       return `Failed to run ${action}, ${this.running.action} is already in progress`;
     }
     const controller = new AbortController();
-    this.running = { action, startedAt: this.now(), controller };
+    this.running = { action, startedAt: this.now(), controller, cancellable: false };
     return this.execute(action, controller, work);
   }
 

@@ -135,7 +135,11 @@ export class HaCycle {
       inFlight:
         running === null
           ? null
-          : { action: running.action, startedAt: running.startedAt, cancellable: false },
+          : {
+              action: running.action,
+              startedAt: running.startedAt,
+              cancellable: running.cancellable,
+            },
       finished,
       failsafePing: this.d.failsafePing(),
       scheduledRestart: runtime.scheduledRestart,

@@ -140,6 +140,7 @@ export class Daemon {
       name: config.name,
       bootstrap: bootstrapOptions(config),
       sleep: (ms) => clock.sleep(ms),
+      prePromote: config.postgresql.pre_promote,
     });
     const api = new DaemonApi({
       dcs,

@@ -3,6 +3,7 @@ import type { FollowTarget } from '../core/ha/input.js';
 import type { BootstrapOptions } from '../core/pg/options.js';
 import { orFalse, type Dcs } from '../dcs/index.js';
 import type { Postgresql } from '../postgres/postgresql.js';
+import { shlexSplit } from '../core/pg/shlex.js';
 import { PatroniError, assertNever, errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
@@ -29,6 +30,8 @@ export interface ExecutorDeps {
   readonly logger: Logger;
   readonly name: string;
   readonly sleep: (ms: number) => Promise<void>;
+  /** `postgresql.pre_promote`. */
+  readonly prePromote?: string | undefined;
 }
 
 /** The replication source as the PostgreSQL layer needs it (null: no upstream). */
@@ -108,7 +111,8 @@ export class Executor {
         });
         return;
       case 'promote':
-        this.runTask(a.task, async () => {
+        this.runTask(a.task, async (signal) => {
+          if (!(await this.prePromote(signal))) return false;
           await pg.promote({ wait: true });
           return true;
         });
@@ -203,6 +207,38 @@ export class Executor {
       return;
     }
     await work();
+  }
+
+  /**
+   * `postgresql.pre_promote` (Patroni 2.1+): a non-zero exit cancels the promotion and the core
+   * releases the lock. While it runs the promotion can still be called off, so a leader lost in
+   * the meantime never promotes ("lost leader before promote").
+   */
+  private async prePromote(signal: AbortSignal): Promise<boolean> {
+    const { prePromote, slot, pg, logger } = this.d;
+    if (prePromote === undefined || prePromote === '') return true;
+    const argv = shlexSplit(prePromote);
+    if (argv === null || argv[0] === undefined) {
+      logger.error(`pre_promote: cannot parse the command: ${prePromote}`);
+      return false;
+    }
+    slot.setCancellable(true);
+    try {
+      const result = await pg.ctx.runner.run({
+        command: argv[0],
+        args: argv.slice(1),
+        signal,
+        logger,
+        logLevel: 'info',
+      });
+      logger.info(`pre_promote script \`${prePromote}\` exited with ${result.exitCode ?? -1}`);
+      return result.exitCode === 0 && !signal.aborted;
+    } catch (err) {
+      logger.error(`pre_promote failed: ${errorMessage(err)}`);
+      return false;
+    } finally {
+      slot.setCancellable(false);
+    }
   }
 
   private async writeHistory(timeline: number): Promise<void> {

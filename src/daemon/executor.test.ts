@@ -1,0 +1,84 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Dcs } from '../dcs/index.js';
+import type { Postgresql } from '../postgres/postgresql.js';
+import type { RunSpec } from '../process/runner.js';
+import { MemoryLogger } from '../shared/log/logger.js';
+import { AsyncSlot } from './async-slot.js';
+import { Executor } from './executor.js';
+import type { NodeRuntime } from './runtime.js';
+
+/** Only what the promote task touches: the runner for pre_promote, and promote itself. */
+function fakePg(
+  exitCode: number,
+  seen: { cancellable: boolean | null; promoted: boolean },
+  slot: AsyncSlot,
+) {
+  const pg = {
+    ctx: {
+      runner: {
+        run: (spec: RunSpec) => {
+          seen.cancellable = slot.current()?.cancellable ?? null;
+          assert.deepEqual([spec.command, ...spec.args], ['/bin/check', '--fast']);
+          return Promise.resolve({
+            exitCode,
+            signal: null,
+            stdout: '',
+            stderr: '',
+            timedOut: false,
+            aborted: false,
+          });
+        },
+      },
+    },
+    promote: () => {
+      seen.promoted = true;
+      return Promise.resolve();
+    },
+  };
+  // The executor only reaches these members on the promote path.
+  return pg as unknown as Postgresql;
+}
+
+async function promoteWith(exitCode: number) {
+  const log = new MemoryLogger();
+  const slot = new AsyncSlot(
+    log,
+    () => 0,
+    () => undefined,
+  );
+  const seen = { cancellable: null as boolean | null, promoted: false };
+  const executor = new Executor({
+    dcs: {} as Dcs,
+    pg: fakePg(exitCode, seen, slot),
+    slot,
+    // The promote path never reads the runtime.
+    runtime: {} as unknown as NodeRuntime,
+    bootstrap: {},
+    logger: log,
+    name: 'node1',
+    sleep: () => Promise.resolve(),
+    prePromote: '/bin/check --fast',
+  });
+  await executor.execute([{ type: 'promote', task: 'promote' }]);
+  await slot.idle(1);
+  return { seen, finished: slot.takeFinished(), log, slot };
+}
+
+describe('Executor: promote with pre_promote', () => {
+  it('promotes when pre_promote exits 0, cancellable only while the script runs', async () => {
+    const { seen, finished } = await promoteWith(0);
+    assert.equal(seen.cancellable, true);
+    assert.equal(seen.promoted, true);
+    assert.deepEqual(finished, { action: 'promote', ok: true, result: true });
+  });
+
+  it('does not promote when pre_promote fails; the task reports false for the core', async () => {
+    const { seen, finished, log } = await promoteWith(1);
+    assert.equal(seen.promoted, false);
+    assert.equal(finished?.result, false);
+    assert.ok(
+      log.lines.some((l) => l.message === 'pre_promote script `/bin/check --fast` exited with 1'),
+    );
+  });
+});
