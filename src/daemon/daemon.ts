@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { parseRestApiOptions } from '../api/options.js';
 import { RestApiServer, apiUrl } from '../api/server.js';
-import { loadDynamicCache, saveDynamicCache } from '../config/dynamic-cache.js';
+import { loadDynamicCache } from '../config/dynamic-cache.js';
 import type { ConfigSource } from '../config/load.js';
 import type { PatroniConfig } from '../config/schema.js';
 import type { LocalFacts } from '../core/ha/input.js';
@@ -19,18 +18,14 @@ import { DaemonApi } from './api-context.js';
 import { AsyncSlot } from './async-slot.js';
 import { HaCycle } from './cycle.js';
 import { dynamicFrom, effectiveFrom, waitForCluster } from './dynamic-config.js';
+import { ConfigApplier, pgExtras } from './config-apply.js';
 import { Executor, FatalExit } from './executor.js';
 import { PeerClient } from './peer-client.js';
 import { NodeRuntime } from './runtime.js';
 import { LoopScheduler } from './scheduler.js';
 import { shutdown } from './shutdown.js';
 import { selfIdentity } from './wiring/identity.js';
-import {
-  bootstrapOptions,
-  postgresOptions,
-  type PostgresOptionsExtras,
-} from '../config/to-options.js';
-import type { OsIdentity } from '../core/pg/options.js';
+import { bootstrapOptions, postgresOptions } from '../config/to-options.js';
 import { hasLeaderlessReplicaMethod } from './wiring/replica-methods.js';
 import { resolvePgOwner } from './wiring/os-user.js';
 
@@ -39,11 +34,6 @@ function initialRole(pg: LocalPgState): MemberRole {
   if (pg.dataDirEmpty) return 'uninitialized';
   if (pg.accepting) return pg.inRecovery === true ? 'replica' : 'primary';
   return pg.clusterState === 'in production' ? 'demoted' : 'replica';
-}
-
-/** `~/pgpass` defaults to the home of the account PostgreSQL runs as. */
-function pgExtras(owner: OsIdentity | null): PostgresOptionsExtras {
-  return { owner, homeDir: owner?.home ?? homedir() };
 }
 
 /** How often the (costly) pg_rewind capability probe runs. */
@@ -57,12 +47,10 @@ export class Daemon {
   private stopping = false;
   private readonly clock: Clock = systemClock;
   private canRewind = { value: false, at: -Infinity };
-  private server: RestApiServer | null = null;
-  /** The dynamic configuration last written to patroni.dynamic.json, as JSON text. */
-  private savedDynamic = '';
+  private applier: ConfigApplier | null = null;
 
   constructor(
-    private config: PatroniConfig,
+    private readonly config: PatroniConfig,
     private readonly source: ConfigSource,
     private readonly logger: PatroniLogger,
   ) {}
@@ -170,13 +158,21 @@ export class Daemon {
       log: logger.child('restapi'),
     });
     await server.start();
-    this.server = server;
+    const applier = new ConfigApplier(config, {
+      source: this.source,
+      dcs,
+      pg,
+      runtime,
+      logger,
+      server,
+    });
+    this.applier = applier;
     process.on('SIGHUP', () => {
       runtime.reloadRequested = true;
       dcs.wakeup();
     });
     try {
-      return await this.loop(dcs, pg, cycle, runtime);
+      return await this.loop(dcs, applier, cycle, runtime);
     } finally {
       await shutdown({ dcs, pg, slot, runtime, clock, logger });
       await server.stop();
@@ -185,7 +181,7 @@ export class Daemon {
   }
 
   private localFacts(pg: Postgresql): LocalFacts {
-    const config = this.config;
+    const config = this.applier?.current ?? this.config;
     const now = this.clock.now();
     if (now - this.canRewind.at > REWIND_PROBE_INTERVAL_MS) {
       this.canRewind.at = now;
@@ -204,14 +200,17 @@ export class Daemon {
 
   private async loop(
     dcs: Dcs,
-    pg: Postgresql,
+    applier: ConfigApplier,
     cycle: HaCycle,
     runtime: NodeRuntime,
   ): Promise<number> {
     const { logger, clock } = this;
     const scheduler = new LoopScheduler(clock, logger);
     while (!this.stopping) {
-      if (runtime.reloadRequested) await this.reload(dcs, pg, runtime);
+      if (runtime.reloadRequested) {
+        runtime.reloadRequested = false;
+        await applier.reload();
+      }
       try {
         await cycle.run();
       } catch (err) {
@@ -223,8 +222,7 @@ export class Daemon {
           `Unexpected exception raised, please report it as a BUG: ${errorMessage(err)}`,
         );
       }
-      await this.applyDynamicConfig(dcs, pg, runtime);
-      await this.saveDynamicCache(pg, runtime);
+      await applier.afterCycle();
       // SIGTERM may have arrived during the cycle (the handler flips the flag asynchronously).
       if (this.isStopping()) break;
       const loopWait = runtime.effective.ha.loopWait;
@@ -253,62 +251,5 @@ export class Daemon {
     const leader = runtime.cluster?.leader ?? null;
     if (leader === null || leader.name === this.config.name) return null;
     return leader.index;
-  }
-
-  /**
-   * A changed DCS `config` key (edit-config, PATCH /config) changes our timing, settings and
-   * PostgreSQL parameters: rewrite the files and reload, as Patroni does after each cycle.
-   */
-  private async applyDynamicConfig(dcs: Dcs, pg: Postgresql, runtime: NodeRuntime): Promise<void> {
-    const cfg = runtime.cluster?.config;
-    if (cfg == null || cfg.index === 0 || cfg.data === runtime.dynamicConfig) return;
-    if (JSON.stringify(cfg.data) === JSON.stringify(runtime.dynamicConfig)) return;
-    runtime.dynamicConfig = cfg.data;
-    await this.applyEffective(dcs, pg, runtime);
-  }
-
-  /** Patroni keeps a copy in the data directory after each cycle once it has one (§1.4). */
-  private async saveDynamicCache(pg: Postgresql, runtime: NodeRuntime): Promise<void> {
-    const text = JSON.stringify(runtime.dynamicConfig);
-    if (text === this.savedDynamic || runtime.memory.role === 'uninitialized') return;
-    if (runtime.pg.dataDirEmpty) return;
-    try {
-      await saveDynamicCache(pg.options.dataDir, runtime.dynamicConfig, pg.options.owner ?? null);
-      this.savedDynamic = text;
-    } catch (err) {
-      this.logger.warning(errorMessage(err));
-    }
-  }
-
-  /** Recompute the effective configuration and hand it to the DCS client and PostgreSQL. */
-  private async applyEffective(dcs: Dcs, pg: Postgresql, runtime: NodeRuntime): Promise<void> {
-    runtime.effective = effectiveFrom(this.config, runtime.dynamicConfig, this.logger);
-    dcs.setTiming(runtime.effective.ha);
-    const owner = pg.options.owner ?? null;
-    await pg.updateOptions(postgresOptions(this.config, runtime.effective, pgExtras(owner)));
-    if (runtime.pg.postmasterRunning) {
-      await pg.reloadConfig().catch((err: unknown) => {
-        this.logger.warning(`reloading PostgreSQL failed: ${errorMessage(err)}`);
-      });
-    }
-  }
-
-  private async reload(dcs: Dcs, pg: Postgresql, runtime: NodeRuntime): Promise<void> {
-    runtime.reloadRequested = false;
-    try {
-      const loaded = await this.source.load();
-      this.config = loaded.config;
-      for (const w of loaded.warnings) this.logger.warning(w);
-      this.logger.info('Reloading configuration');
-      await this.applyEffective(dcs, pg, runtime);
-      const restOptions = parseRestApiOptions(this.config.restapi);
-      runtime.self = selfIdentity(this.config, apiUrl(restOptions));
-      await this.server?.reload(restOptions);
-    } catch (err) {
-      // A bad file never takes down a running node: keep the old configuration.
-      this.logger.error(
-        `Configuration reload failed, keeping the running one: ${errorMessage(err)}`,
-      );
-    }
   }
 }
