@@ -1,0 +1,152 @@
+/**
+ * synchronous_mode against real components (issue 10): three daemons, a writer committing
+ * continuously on the leader, kill -9 of the leader node. The new leader must be the member that
+ * was in /sync, and it must hold every row whose COMMIT returned. Five rounds on one cluster.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { SUPERUSER_PASSWORD, TestCluster, type TestNode } from '../support/cluster.js';
+import { waitFor } from '../support/postgres.js';
+
+const ROUNDS = 5;
+
+interface SyncKey {
+  readonly leader?: string;
+  readonly sync_standby?: string | null;
+}
+
+/** Commits one row per transaction on `node` until stopped; `acked` holds ids whose COMMIT returned. */
+class Writer {
+  readonly acked: number[] = [];
+  private stopped = false;
+  private readonly done: Promise<void>;
+
+  constructor(
+    private readonly node: TestNode,
+    private nextId: number,
+  ) {
+    this.done = this.run();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const client = new pg.Client({
+        host: '127.0.0.1',
+        port: this.node.pgPort,
+        user: 'postgres',
+        password: SUPERUSER_PASSWORD,
+        database: 'postgres',
+        connectionTimeoutMillis: 2000,
+      });
+      // A dying server surfaces as an 'error' event too; the failed query reports it.
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        while (this.active()) {
+          const id = this.nextId++;
+          await client.query('INSERT INTO acked (id) VALUES ($1)', [id]);
+          this.acked.push(id);
+        }
+      } catch {
+        // The leader went away: keep trying until stopped (nothing further is acknowledged).
+        await new Promise((r) => setTimeout(r, 200));
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }
+  }
+
+  /** A method, not the field, so the loop re-reads it after each await. */
+  private active(): boolean {
+    return !this.stopped;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.done;
+  }
+
+  get next(): number {
+    return this.nextId;
+  }
+}
+
+async function syncKey(cluster: TestCluster): Promise<SyncKey | null> {
+  const raw = await cluster.dcsValue('sync');
+  return raw === null ? null : (JSON.parse(raw) as SyncKey);
+}
+
+/** All nodes streaming, /sync naming the leader and one standby that PostgreSQL treats as sync. */
+async function waitForSyncReady(cluster: TestCluster): Promise<{ leader: TestNode; sync: string }> {
+  return waitFor(
+    'a leader with a confirmed synchronous standby',
+    async () => {
+      const leader = await cluster.waitForHealthy();
+      const key = await syncKey(cluster);
+      const sync = key?.sync_standby;
+      if (key?.leader !== leader.name || typeof sync !== 'string') return undefined;
+      const rows = await leader.sql<{ application_name: string; sync_state: string }>(
+        'SELECT application_name, sync_state FROM pg_stat_replication',
+      );
+      const isSync = rows.some((r) => r.application_name === sync && r.sync_state === 'sync');
+      return isSync ? { leader, sync } : undefined;
+    },
+    180_000,
+  );
+}
+
+describe(
+  'synchronous_mode: kill -9 of the leader under continuous commits',
+  { timeout: 900_000 },
+  () => {
+    let cluster: TestCluster;
+
+    before(async () => {
+      cluster = await TestCluster.start({ dcs: { synchronous_mode: true } });
+    });
+    after(async () => {
+      await cluster.stop();
+    });
+
+    it('publishes /sync and sets synchronous_standby_names to the chosen standby', async () => {
+      const { leader, sync } = await waitForSyncReady(cluster);
+      assert.notEqual(sync, leader.name);
+      const ssn = await leader.sql<{ v: string }>(
+        "SELECT current_setting('synchronous_standby_names') AS v",
+      );
+      assert.equal(ssn[0]?.v, sync);
+      await leader.sql('CREATE TABLE acked (id int PRIMARY KEY)');
+    });
+
+    it(`promotes the /sync member with every acknowledged row, ${ROUNDS} times`, async () => {
+      let nextId = 1;
+      const allAcked: number[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        const { leader, sync } = await waitForSyncReady(cluster);
+        const writer = new Writer(leader, nextId);
+        await waitFor(
+          `round ${round}: rows committed`,
+          () => Promise.resolve(writer.acked.length >= 50),
+          60_000,
+        );
+        // /sync as the cluster saw it just before the crash (the new leader rewrites it).
+        const before = await syncKey(cluster);
+        assert.equal(before?.sync_standby, sync, `round ${round}: /sync changed under the writer`);
+        await leader.kill9();
+        const next = await cluster.waitForLeader(120_000, leader.name);
+        await writer.stop();
+        nextId = writer.next;
+        allAcked.push(...writer.acked);
+        assert.equal(next.name, sync, `round ${round}: ${next.name} promoted, /sync named ${sync}`);
+        const present = new Set(
+          (await next.sql<{ id: number }>('SELECT id FROM acked')).map((r) => r.id),
+        );
+        const lost = allAcked.filter((id) => !present.has(id));
+        assert.deepEqual(lost, [], `round ${round}: acknowledged rows missing on ${next.name}`);
+        leader.start();
+      }
+      assert.ok(allAcked.length >= ROUNDS * 50);
+    });
+  },
+);
