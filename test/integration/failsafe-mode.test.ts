@@ -61,6 +61,9 @@ describe('failsafe_mode during an etcd outage', { timeout: 900_000 }, () => {
       60_000,
     );
     for (const n of cluster.nodes) assert.equal(map[n.name], `${n.apiBase}/patroni`);
+    // The leader proves its topology from the /failsafe map it last READ (as Patroni does), so
+    // let a few HA cycles (loop_wait 2) read back what it wrote before cutting etcd off.
+    await new Promise((r) => setTimeout(r, 6000));
   });
 
   it('keeps the leader writable while both replicas answer, demotes when one is gone', async () => {
