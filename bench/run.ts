@@ -52,6 +52,7 @@ async function oneRun(
   samples: Samples,
 ): Promise<void> {
   const cluster = await BenchCluster.prepare(system, profile);
+  let failed = false;
   try {
     let leader = await bootstrap(cluster, samples);
     log(`${system.label}: bootstrapped, leader ${leader.name}`);
@@ -62,7 +63,9 @@ async function oneRun(
       leader = await switchover(cluster, leader, samples);
       log(`${system.label}: switched over to ${leader.name}`);
     } catch (error) {
-      samples.fail('switchover.gap', errorText(error));
+      for (const figure of ['switchover.gap', 'switchover.command', 'switchover.healthy']) {
+        samples.fail(figure, errorText(error));
+      }
       log(`${system.label}: switchover failed: ${errorText(error)}`);
       leader = await cluster.waitHealthy(120_000);
     }
@@ -71,9 +74,9 @@ async function oneRun(
   } catch (error) {
     samples.fail('run', errorText(error));
     log(`${system.label}: run failed: ${errorText(error)} (logs in ${cluster.dir})`);
-    if (process.env['KEEP_BENCH_DIRS'] === undefined) process.env['KEEP_BENCH_DIRS'] = '1';
+    failed = true;
   } finally {
-    await cluster.stop();
+    await cluster.stop(failed);
   }
 }
 

@@ -77,11 +77,12 @@ export class BenchCluster {
     );
   }
 
-  async stop(): Promise<void> {
+  /** Stops everything; the directory (configs, logs) is kept when `keep` or KEEP_BENCH_DIRS. */
+  async stop(keep = false): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.stopDaemon('SIGTERM', 30_000)));
     await Promise.all(this.nodes.map((n) => n.killPostmaster()));
     await this.etcd.destroy();
-    if (process.env['KEEP_BENCH_DIRS'] === undefined) {
+    if (!keep && process.env['KEEP_BENCH_DIRS'] === undefined) {
       await rm(this.dir, { recursive: true, force: true });
     }
   }
