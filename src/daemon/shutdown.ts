@@ -6,6 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
 import type { NodeRuntime } from './runtime.js';
+import { leaveSyncDuty } from './sync-duty.js';
 
 export interface ShutdownDeps {
   readonly dcs: Dcs;
@@ -19,7 +20,8 @@ export interface ShutdownDeps {
 /**
  * `Ha.shutdown` (spec/core.md §7.3): stop PostgreSQL `fast` and, when we held the lock, release
  * it with the shutdown checkpoint as `/status.optime`, so a replica can take over at once
- * instead of waiting for the TTL. In pause nothing is touched.
+ * instead of waiting for the TTL. A synchronous standby first leaves its duty (§8.7). In pause
+ * nothing is touched.
  */
 export async function shutdown(d: ShutdownDeps): Promise<void> {
   const { runtime, logger, pg, dcs } = d;
@@ -31,6 +33,7 @@ export async function shutdown(d: ShutdownDeps): Promise<void> {
   d.slot.cancel();
   await d.slot.idle(100);
   const wasLeader = runtime.memory.leaderUntil > d.clock.now();
+  if (!wasLeader) await leaveSyncDuty(d);
   const stopped = await pg.stop({ mode: 'fast' }).catch(() => false);
   if (!stopped) {
     logger.error('PostgreSQL shutdown failed, leader key not removed.');
