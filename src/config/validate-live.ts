@@ -4,9 +4,9 @@
  * loopback, data_dir a plausible PGDATA of the installed major, bin_dir holding the programs.
  * Reasons Patroni raises as ConfigParseError are printed quoted, as Patroni 3.0.2 prints them.
  */
+import { canConnect } from '../shared/net.js';
 import { execFile } from 'node:child_process';
 import { access, constants, readFile, readdir, stat } from 'node:fs/promises';
-import { Socket } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { isRecord } from '../core/config/values.js';
 import { pyRepr, pyStr } from './issues.js';
@@ -35,26 +35,6 @@ export function splitHostPort(value: string, defaultPort: number): { host: strin
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new ParseFailure('contains a wrong value');
   return { host, port };
-}
-
-function canConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => {
-      done(false);
-    });
-    socket.once('connect', () => {
-      done(true);
-    });
-    socket.once('error', () => {
-      done(false);
-    });
-    socket.connect(port, host);
-  });
 }
 
 function line(path: string, value: unknown, reason: string, quoted = true): string {

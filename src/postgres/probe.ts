@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { canConnect } from '../shared/net.js';
 import pg from 'pg';
 import { sqlState } from './connection.js';
 import type { ConnectParams } from './connection.js';
@@ -37,20 +37,5 @@ export async function probeServer(params: ConnectParams): Promise<ServerReadines
 /** Whether something already listens on host:port (another server would steal our clients). */
 export function portInUse(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   if (host.startsWith('/')) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (used: boolean): void => {
-      socket.destroy();
-      resolve(used);
-    };
-    socket.setTimeout(timeoutMs, () => {
-      done(false);
-    });
-    socket.once('connect', () => {
-      done(true);
-    });
-    socket.once('error', () => {
-      done(false);
-    });
-  });
+  return canConnect(host, port, timeoutMs);
 }
