@@ -35,7 +35,8 @@ export class DaemonApi implements ApiContext {
 
   view(): NodeView {
     const { runtime } = this.d;
-    return buildNodeView(runtime, runtime.self, this.d.scope, this.d.clock.now());
+    const pingAt = this.failsafePing?.receivedAt ?? null;
+    return buildNodeView(runtime, runtime.self, this.d.scope, this.d.clock.now(), pingAt);
   }
 
   getCluster(): Promise<ClusterSnapshot> {

@@ -13,6 +13,8 @@ export function buildNodeView(
   self: SelfIdentity,
   scope: string,
   now: number,
+  /** Monotonic ms of the last accepted `POST /failsafe` (replicas), null if none. */
+  failsafePingAt: number | null = null,
 ): NodeView {
   const { effective, memory, cluster } = runtime;
   const tags = encodeTags(self.tags);
@@ -29,7 +31,7 @@ export function buildNodeView(
     standbyCluster: effective.standbyCluster !== null,
     synchronousMode: effective.ha.synchronousMode,
     failsafeMode: effective.ha.failsafeMode,
-    failsafeActive: memory.failsafeActiveSince !== null,
+    failsafeActive: effective.ha.failsafeMode && failsafeActive(runtime, now, failsafePingAt),
     tags,
     effectiveTags: tags,
     dcsLastSeen: Math.floor(runtime.dcsLastSeenMs / 1000),
@@ -40,4 +42,13 @@ export function buildNodeView(
     scheduledRestart: runtime.scheduledRestart,
     watchdogHealthy: true,
   };
+}
+
+/**
+ * `Failsafe.is_active()` (§9.4): on the primary, while it keeps its role through an outage; on a
+ * replica, for `ttl` seconds after the primary's last `POST /failsafe` reached it.
+ */
+function failsafeActive(runtime: NodeRuntime, now: number, pingAt: number | null): boolean {
+  if (runtime.memory.failsafeActiveSince !== null) return true;
+  return pingAt !== null && pingAt + runtime.effective.ha.ttl * 1000 > now;
 }

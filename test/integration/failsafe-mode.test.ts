@@ -76,6 +76,10 @@ describe('failsafe_mode during an etcd outage', { timeout: 900_000 }, () => {
     }
     const status = await leader.status();
     assert.equal(status?.['failsafe_mode_is_active'], true);
+    // Replicas report it too while the primary's pings reach them (Failsafe.is_active, §9.4).
+    for (const r of cluster.nodes.filter((n) => n !== leader)) {
+      assert.equal((await r.status())?.['failsafe_mode_is_active'], true, r.name);
+    }
     assert.equal(await leader.httpStatus('/primary'), 200);
 
     const replica = cluster.nodes.find((n) => n !== leader);
