@@ -46,4 +46,10 @@ export async function steadyState(
     'etcd.reads',
     sum((m) => m === 'Range'),
   );
+  samples.add(
+    'etcd.watch',
+    sum((m) => m === 'Watch'),
+  );
+  // Every method, for the JSON record (the table shows the ones above).
+  for (const [method, n] of diff) if (n > 0) samples.add(`etcd.method.${method}`, n / minutes);
 }
