@@ -102,6 +102,17 @@ describe('synchronous_mode_strict with a nosync member', { timeout: 600_000 }, (
       "SELECT current_setting('synchronous_standby_names') AS v",
     );
     assert.equal(ssn[0]?.v, key.sync_standby);
+    if (leaderName !== 'node3') {
+      // §8.5: a switchover to a member outside /sync is refused before anything is written.
+      const res = await fetch(`${leader.apiBase}/switchover`, {
+        method: 'POST',
+        body: JSON.stringify({ leader: leaderName, candidate: 'node3' }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      assert.equal(res.status, 412);
+      assert.equal(await res.text(), 'candidate name does not match with sync_standby');
+      assert.equal(await cluster.dcsValue('leader'), leaderName);
+    }
     await leader.sql('CREATE TABLE strict_t (id int)');
   });
 
