@@ -36,8 +36,14 @@ function initialRole(pg: LocalPgState): MemberRole {
   return pg.clusterState === 'in production' ? 'demoted' : 'replica';
 }
 
-/** How often the (costly) pg_rewind capability probe runs. */
-const REWIND_PROBE_INTERVAL_MS = 30_000;
+/**
+ * How long a pg_rewind capability answer is kept: the probe spawns pg_rewind and pg_controldata,
+ * and a yes (binary present, wal_log_hints or checksums) changes only with the data directory,
+ * so it is kept long (idle CPU is a figure operators compare); a no is re-checked soon, because
+ * a node that has just been cloned must be able to rewind when it next diverges.
+ */
+const REWIND_YES_TTL_MS = 600_000;
+const REWIND_NO_TTL_MS = 30_000;
 
 /**
  * The composition root: builds the DCS client, the PostgreSQL controller, the REST API and the
@@ -138,6 +144,7 @@ export class Daemon {
       executor,
       peers,
       clock,
+      logger,
       scope: config.scope,
     });
     const cycle = new HaCycle({
@@ -183,7 +190,8 @@ export class Daemon {
   private localFacts(pg: Postgresql): LocalFacts {
     const config = this.applier?.current ?? this.config;
     const now = this.clock.now();
-    if (now - this.canRewind.at > REWIND_PROBE_INTERVAL_MS) {
+    const ttl = this.canRewind.value ? REWIND_YES_TTL_MS : REWIND_NO_TTL_MS;
+    if (now - this.canRewind.at > ttl) {
       this.canRewind.at = now;
       void pg.canRewind().then(
         (v) => (this.canRewind.value = v),

@@ -243,8 +243,8 @@ describe('REST API endpoints against a fake daemon', () => {
     assert.deepEqual([unknown.status, unknown.body], [503, 'Failover status unknown']);
     assert.equal(
       ctx.callsTo('getCluster').length,
-      2 + 1 + 20,
-      'one read per poll round, 2*max(10, loop_wait)',
+      2 + 1 + 100,
+      'one read per 200 ms poll round over 2*max(10, loop_wait) seconds',
     );
     ctx.failoverWriteResult = false;
     const notWritten = await call(`${base}/failover`, {

@@ -42,16 +42,22 @@ async function manualFailover(
   return pollResult(plan, cluster.leader?.name ?? null, deps);
 }
 
-/** Polls the DCS once a second for `2 * max(10, loop_wait)` seconds (Patroni's budget). */
+/**
+ * Polls the DCS for `2 * max(10, loop_wait)` seconds (Patroni's budget), every 200 ms rather than
+ * Patroni's second: the answer (and `patronictl switchover`) returns as soon as the new leader
+ * holds the lock, for five small reads a second during a switchover only.
+ */
+const POLL_MS = 200;
+
 async function pollResult(
   plan: FailoverPlan,
   oldLeader: string | null,
   deps: RouteDeps,
 ): Promise<Reply> {
   const { ctx, clock, log } = deps;
-  const rounds = Math.max(10, ctx.view().loopWait) * 2;
+  const rounds = (Math.max(10, ctx.view().loopWait) * 2 * 1000) / POLL_MS;
   for (let i = 0; i < rounds; i++) {
-    await clock.sleep(1000);
+    await clock.sleep(POLL_MS);
     try {
       const outcome = failoverOutcome(
         plan.action,
