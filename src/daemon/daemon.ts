@@ -144,7 +144,6 @@ export class Daemon {
       executor,
       peers,
       clock,
-      logger,
       scope: config.scope,
     });
     const cycle = new HaCycle({
