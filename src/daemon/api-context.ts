@@ -8,12 +8,14 @@ import type { Member } from '../core/model/member.js';
 import type { Dcs } from '../dcs/index.js';
 import type { Postgresql } from '../postgres/postgresql.js';
 import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
 import type { Executor } from './executor.js';
 import { buildNodeView } from './node-view.js';
 import type { PeerClient } from './peer-client.js';
 import type { NodeRuntime } from './runtime.js';
 import { restartConditionsMet } from './restart-conditions.js';
+import { whileNotSyncStandby } from './sync-duty.js';
 
 export interface DaemonApiDeps {
   readonly dcs: Dcs;
@@ -23,6 +25,7 @@ export interface DaemonApiDeps {
   readonly pg: Postgresql;
   readonly peers: PeerClient;
   readonly clock: Clock;
+  readonly logger: Logger;
   readonly scope: string;
 }
 
@@ -76,9 +79,9 @@ export class DaemonApi implements ApiContext {
       return { ok: false, message: 'restart conditions are not satisfied' };
     }
     const timeoutMs = request.timeout === undefined ? {} : { timeoutMs: request.timeout * 1000 };
-    const started = slot.tryStart('restart', async () => {
-      return (await pg.restart(timeoutMs)) === 'running';
-    });
+    const started = slot.tryStart('restart', () =>
+      whileNotSyncStandby(this.d, async () => (await pg.restart(timeoutMs)) === 'running'),
+    );
     if (typeof started === 'string') return { ok: false, message: started };
     this.d.dcs.wakeup();
     const finished = await started;

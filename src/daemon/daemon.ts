@@ -144,6 +144,7 @@ export class Daemon {
       executor,
       peers,
       clock,
+      logger,
       scope: config.scope,
     });
     const cycle = new HaCycle({

@@ -6,7 +6,7 @@ import type { Dcs, MemberData } from '../dcs/index.js';
 import type { Clock } from '../shared/clock.js';
 import { MemoryLogger } from '../shared/log/logger.js';
 import type { NodeRuntime } from './runtime.js';
-import { isSyncStandby, leaveSyncDuty } from './sync-duty.js';
+import { isSyncStandby, leaveSyncDuty, whileNotSyncStandby } from './sync-duty.js';
 
 const ME = JSON.stringify({
   conn_url: 'postgres://127.0.0.1:5433/postgres',
@@ -112,5 +112,52 @@ describe('isSyncStandby', () => {
     assert.equal(isSyncStandby(cluster(['node2'], 'node2'), 'node2'), false);
     const stale = { ...cluster(['node2']), sync: { ...cluster(['node2']).sync, leader: 'node3' } };
     assert.equal(isSyncStandby(stale, 'node2'), false);
+  });
+});
+
+describe('whileNotSyncStandby (around POST /restart)', () => {
+  function deps(leaderUntil: number) {
+    const reads = [cluster(['node2']), cluster([])];
+    let gets = 0;
+    let wakeups = 0;
+    const dcs = {
+      wakeup: () => {
+        wakeups++;
+      },
+      getCluster: () => Promise.resolve(reads[Math.min(gets++, 1)]),
+    } as unknown as Dcs;
+    const runtime = {
+      self: { name: 'node2', tags: { nosync: false, nofailover: true } },
+      memory: { leaderUntil },
+      effective: { ha: { synchronousMode: true, loopWait: 2 } },
+    } as unknown as NodeRuntime;
+    const d = { dcs, runtime, clock: fastClock(), logger: new MemoryLogger() };
+    return { d, runtime, gets: () => gets, wakeups: () => wakeups };
+  }
+
+  it('publishes nosync through runtime.self while waiting and working, then takes it back', async () => {
+    const x = deps(0);
+    let tagsDuringWork: unknown = null;
+    const result = await whileNotSyncStandby(x.d, () => {
+      tagsDuringWork = { ...x.runtime.self.tags };
+      return Promise.resolve('restarted');
+    });
+    assert.equal(result, 'restarted');
+    assert.deepEqual(tagsDuringWork, { nosync: true, nofailover: true });
+    assert.deepEqual(x.runtime.self.tags, { nosync: false, nofailover: true });
+    assert.equal(x.gets(), 2);
+    assert.equal(x.wakeups(), 2, 'the loop republishes at once, before and after');
+  });
+
+  it('takes the tag back when the work fails', async () => {
+    const x = deps(0);
+    await assert.rejects(whileNotSyncStandby(x.d, () => Promise.reject(new Error('boom'))));
+    assert.equal(x.runtime.self.tags.nosync, false);
+  });
+
+  it('runs the work directly on the leader', async () => {
+    const x = deps(Number.MAX_SAFE_INTEGER);
+    assert.equal(await whileNotSyncStandby(x.d, () => Promise.resolve(1)), 1);
+    assert.equal(x.gets(), 0);
   });
 });

@@ -19,7 +19,7 @@ export interface SyncDutyDeps {
  * back: the caller is shutting down and the next start publishes the configured tags.
  */
 export async function leaveSyncDuty(d: SyncDutyDeps): Promise<void> {
-  const { runtime, dcs, logger, clock } = d;
+  const { runtime, dcs, logger } = d;
   const me = runtime.self.name;
   const cluster = runtime.cluster;
   if (!runtime.effective.ha.synchronousMode || runtime.self.tags.nosync || cluster === null) return;
@@ -29,6 +29,34 @@ export async function leaveSyncDuty(d: SyncDutyDeps): Promise<void> {
     logger.warning('Updating member state failed, skipping synchronous standby disable');
     return;
   }
+  await waitForRelease(d);
+}
+
+/**
+ * `while_not_sync_standby(func)` around a replica's `POST /restart` (§8.7). The loop keeps
+ * publishing our member key meanwhile, so the temporary `nosync` goes through `runtime.self`,
+ * whose tags each cycle publishes (Patroni's `_disable_sync` counter), and is taken back after.
+ */
+export async function whileNotSyncStandby<T>(d: SyncDutyDeps, work: () => Promise<T>): Promise<T> {
+  const { runtime, clock } = d;
+  const leader = runtime.memory.leaderUntil > clock.now();
+  if (!runtime.effective.ha.synchronousMode || runtime.self.tags.nosync || leader) return work();
+  runtime.self = { ...runtime.self, tags: { ...runtime.self.tags, nosync: true } };
+  try {
+    d.dcs.wakeup();
+    await waitForRelease(d);
+    return await work();
+  } finally {
+    // A SIGHUP meanwhile may have replaced self: only our temporary tag is undone.
+    runtime.self = { ...runtime.self, tags: { ...runtime.self.tags, nosync: false } };
+    d.dcs.wakeup();
+  }
+}
+
+/** Polls `/sync` every 2 s for up to 2 * loop_wait until the primary no longer lists us. */
+async function waitForRelease(d: SyncDutyDeps): Promise<void> {
+  const { runtime, dcs, logger, clock } = d;
+  const me = runtime.self.name;
   const deadline = clock.now() + 2 * runtime.effective.ha.loopWait * 1000;
   while (clock.now() < deadline) {
     let latest: ClusterSnapshot;

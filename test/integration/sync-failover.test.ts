@@ -97,6 +97,57 @@ async function waitForSyncReady(cluster: TestCluster): Promise<{ leader: TestNod
   );
 }
 
+/**
+ * Runs `stop` (which ends `sync`'s walsender on `leader`) while sampling, and asserts /sync had
+ * stopped naming `sync` in a sample strictly before the walsender was gone (spec/core.md §8.7).
+ */
+async function assertReleasedFirst(
+  cluster: TestCluster,
+  leader: TestNode,
+  sync: string,
+  stop: () => Promise<void>,
+): Promise<void> {
+  const samples: { named: boolean; streaming: boolean }[] = [];
+  // The walsender serving `sync` now: a restart ends it even if a new one appears at once.
+  const pidOf = async (): Promise<number | null> => {
+    const rows = await leader
+      .sql<{ pid: number; application_name: string }>(
+        "SELECT pid, application_name FROM pg_stat_replication WHERE state = 'streaming'",
+      )
+      .catch(() => []);
+    return rows.find((r) => r.application_name === sync)?.pid ?? null;
+  };
+  const first = await pidOf();
+  assert.ok(first !== null, `${sync} streams before the stop`);
+  const done = new AbortController();
+  const sampler = (async () => {
+    while (!done.signal.aborted) {
+      const named = (await syncKey(cluster).catch(() => null))?.sync_standby === sync;
+      const streaming = (await pidOf()) === first;
+      samples.push({ named, streaming });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  try {
+    await stop();
+    await waitFor(
+      'the walsender to end',
+      () => Promise.resolve(samples.some((x) => !x.streaming)),
+      30_000,
+    );
+  } finally {
+    done.abort();
+    await sampler;
+  }
+  const released = samples.findIndex((x) => !x.named);
+  const gone = samples.findIndex((x) => !x.streaming);
+  assert.ok(released >= 0 && gone >= 0, JSON.stringify(samples));
+  assert.ok(
+    released < gone,
+    `released from /sync at sample ${released}, walsender gone at ${gone}`,
+  );
+}
+
 describe(
   'synchronous_mode: kill -9 of the leader under continuous commits',
   { timeout: 900_000 },
@@ -153,32 +204,7 @@ describe(
     it('a synchronous standby stopping with SIGTERM is released from /sync before its PostgreSQL stops', async () => {
       const { leader, sync } = await waitForSyncReady(cluster);
       const standby = cluster.node(sync);
-      // One sample: is `sync` still named in /sync, then is its walsender still streaming.
-      const samples: { named: boolean; streaming: boolean }[] = [];
-      const done = new AbortController();
-      const sampler = (async () => {
-        while (!done.signal.aborted) {
-          const named = (await syncKey(cluster).catch(() => null))?.sync_standby === sync;
-          const streaming = (await cluster.streamingFrom(leader)).includes(sync);
-          samples.push({ named, streaming });
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      })();
-      await standby.stopDaemon('SIGTERM');
-      await waitFor(
-        'its walsender to end',
-        async () => !(await cluster.streamingFrom(leader)).includes(sync),
-        30_000,
-      );
-      done.abort();
-      await sampler;
-      const released = samples.findIndex((s) => !s.named);
-      const gone = samples.findIndex((s) => !s.streaming);
-      assert.ok(released >= 0 && gone >= 0, JSON.stringify(samples));
-      assert.ok(
-        released < gone,
-        `released from /sync at sample ${released}, walsender gone at ${gone}`,
-      );
+      await assertReleasedFirst(cluster, leader, sync, () => standby.stopDaemon('SIGTERM'));
       assert.match(
         await standby.log(),
         /Waiting for primary to release us from synchronous standby/,
@@ -186,6 +212,29 @@ describe(
       standby.start();
       await waitForSyncReady(cluster);
     });
+
+    it('POST /restart of the synchronous standby is released from /sync first, then restarts', async () => {
+      const { leader, sync } = await waitForSyncReady(cluster);
+      const standby = cluster.node(sync);
+      let status = 0;
+      await assertReleasedFirst(cluster, leader, sync, async () => {
+        status = await standby.httpStatus('/restart', { method: 'POST', body: '{}' });
+      });
+      assert.equal(status, 200);
+      // The temporary nosync is taken back: the member key shows the configured tags again.
+      await waitFor(
+        `${sync}'s member key without nosync`,
+        async () => {
+          const m = JSON.parse((await cluster.dcsValue(`members/${sync}`)) ?? '{}') as {
+            tags?: Record<string, unknown>;
+          };
+          return m.tags?.['nosync'] === undefined;
+        },
+        30_000,
+      );
+      await waitForSyncReady(cluster);
+    });
+
     it('synchronous_node_count 2 makes both replicas synchronous, in /sync and in the ssn', async () => {
       const leader = await cluster.waitForHealthy();
       const others = cluster.nodes.filter((n) => n !== leader).map((n) => n.name);
@@ -199,7 +248,7 @@ describe(
         async () => {
           const k = await syncKey(cluster);
           const names = (k?.sync_standby ?? '').split(',').sort();
-          return names.join(',') === [...others].sort().join(',') ? k : undefined;
+          return k !== null && names.join(',') === [...others].sort().join(',') ? k : undefined;
         },
         60_000,
       );
