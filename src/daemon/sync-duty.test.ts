@@ -155,6 +155,16 @@ describe('whileNotSyncStandby (around POST /restart)', () => {
     assert.equal(x.runtime.self.tags.nosync, false);
   });
 
+  it('leaves a self replaced by a SIGHUP during the work alone', async () => {
+    const x = deps(0);
+    const reloaded = { name: 'node2', tags: { nosync: true } } as unknown as NodeRuntime['self'];
+    await whileNotSyncStandby(x.d, () => {
+      x.runtime.self = reloaded;
+      return Promise.resolve();
+    });
+    assert.equal(x.runtime.self, reloaded);
+  });
+
   it('runs the work directly on the leader', async () => {
     const x = deps(Number.MAX_SAFE_INTEGER);
     assert.equal(await whileNotSyncStandby(x.d, () => Promise.resolve(1)), 1);

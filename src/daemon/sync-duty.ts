@@ -41,14 +41,16 @@ export async function whileNotSyncStandby<T>(d: SyncDutyDeps, work: () => Promis
   const { runtime, clock } = d;
   const leader = runtime.memory.leaderUntil > clock.now();
   if (!runtime.effective.ha.synchronousMode || runtime.self.tags.nosync || leader) return work();
-  runtime.self = { ...runtime.self, tags: { ...runtime.self.tags, nosync: true } };
+  const original = runtime.self;
+  const withTag = { ...original, tags: { ...original.tags, nosync: true } };
+  runtime.self = withTag;
   try {
     d.dcs.wakeup();
     await waitForRelease(d);
     return await work();
   } finally {
-    // A SIGHUP meanwhile may have replaced self: only our temporary tag is undone.
-    runtime.self = { ...runtime.self, tags: { ...runtime.self.tags, nosync: false } };
+    // A SIGHUP meanwhile replaced self with the configured tags: then there is nothing to undo.
+    if (runtime.self === withTag) runtime.self = original;
     d.dcs.wakeup();
   }
 }
