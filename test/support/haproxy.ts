@@ -19,7 +19,9 @@ async function canConnect(port: number): Promise<boolean> {
       s.destroy();
       resolve(true);
     });
-    s.once('error', () => { resolve(false); });
+    s.once('error', () => {
+      resolve(false);
+    });
   });
 }
 
