@@ -185,6 +185,14 @@ export async function startEtcd(
     },
     pause: () => {
       child?.kill('SIGSTOP');
+      // The signal is asynchronous: return only once the kernel shows the process stopped, or a
+      // request sent right after pause() may still be answered.
+      const pid = child?.pid;
+      const deadline = Date.now() + 5000;
+      while (pid !== undefined && Date.now() < deadline) {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (/^\d+ \(.*\) [Tt] /.test(stat)) break;
+      }
     },
     resume: () => {
       child?.kill('SIGCONT');
