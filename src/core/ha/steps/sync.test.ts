@@ -162,6 +162,16 @@ describe('synchronous mode on the primary (§8.4)', () => {
     );
     assert.deepEqual(kinds(d), ['deleteSyncState', 'setSynchronousStandbyNames']);
   });
+
+  it("sync mode off and the parameter unset (PostgreSQL shows ''): nothing to do", () => {
+    const d = run(input({ me: 'node1', pg: { ...PRIMARY_PG, syncStandbyNames: '' } }));
+    assert.deepEqual(kinds(d), []);
+  });
+
+  it("sync mode on, no standby and the parameter unset (''): nothing to write", () => {
+    const d = run(input(leaderRow({ pg: { ...PRIMARY_PG, syncStandbyNames: '' } })));
+    assert.deepEqual(kinds(d), []);
+  });
 });
 
 describe('promotion rules in synchronous mode (§8.5)', () => {

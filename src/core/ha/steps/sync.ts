@@ -30,6 +30,15 @@ export function resetSyncStandbyNames(c: Plan, promoting: boolean): void {
   c.add({ type: 'setSynchronousStandbyNames', value });
 }
 
+/**
+ * The value PostgreSQL holds, null when unset: `current_setting` shows an unset parameter as '',
+ * and taking that for a value made every idle cycle ask to clear it again.
+ */
+function heldNames(c: Cycle): string | null {
+  const ssn = c.input.pg.syncStandbyNames;
+  return ssn === '' ? null : ssn;
+}
+
 const SYNC_RANK: Readonly<Record<string, number>> = { sync: 3, quorum: 2, potential: 1 };
 
 interface Pick {
@@ -39,7 +48,7 @@ interface Pick {
 
 /** Forgets confirmations when the names change, and remembers where WAL was then (§8.2 step 1). */
 function trackNames(c: Cycle): readonly string[] {
-  const ssn = c.input.pg.syncStandbyNames;
+  const ssn = heldNames(c);
   const names = parseSyncStandbyNames(ssn);
   const mem = c.memory.sync;
   if (ssn !== mem.ssnSeen) {
@@ -106,7 +115,7 @@ export function processSyncReplication(c: Cycle): void {
       c.say('info', 'Disabled synchronous replication');
       c.add({ type: 'deleteSyncState', index: sync.index });
     }
-    if (c.input.pg.syncStandbyNames !== null) {
+    if (heldNames(c) !== null) {
       c.add({ type: 'setSynchronousStandbyNames', value: null });
     }
     return;
@@ -134,7 +143,7 @@ export function processSyncReplication(c: Cycle): void {
   }
   c.say('info', `Assigning synchronous standby status to ${list(names)}`);
   const value = renderSyncStandbyNames(names);
-  if (value !== c.input.pg.syncStandbyNames) c.add({ type: 'setSynchronousStandbyNames', value });
+  if (value !== heldNames(c)) c.add({ type: 'setSynchronousStandbyNames', value });
   if (wrote || allow.length === 0 || sameSet(allow, common)) return;
   if (sync.leader !== null && sync.leader !== c.me) {
     c.say('info', 'Synchronous replication key updated by someone else');
