@@ -11,6 +11,7 @@ import type {
   WriteOutcome,
 } from '../kv/backend.js';
 import { classify } from './errors.js';
+import { StoreAnswers } from './stream-liveness.js';
 import { GatewayClient, type TlsFiles } from './gateway-client.js';
 import type { Etcd3Options } from './options.js';
 import { Retrying } from './retrying.js';
@@ -84,6 +85,7 @@ export class Etcd3Backend implements KvBackend {
     retryTimeout: number,
     clock: Clock,
     private readonly serializable: boolean,
+    private readonly answers: StoreAnswers,
   ) {
     this.retrying = new Retrying(clients, clock, logger, retryTimeout);
   }
@@ -102,17 +104,20 @@ export class Etcd3Backend implements KvBackend {
       options.username !== undefined && options.password !== undefined
         ? { username: options.username, password: options.password }
         : undefined;
+    const answers = new StoreAnswers();
     const clients = options.hosts.map(
       (host) =>
         new GatewayClient({
           origin: `${options.protocol}://${host}`,
           ...(tls === undefined ? {} : { tls }),
           ...(credentials === undefined ? {} : { credentials }),
-          // A watch silent this long is probed (and dropped if the probe goes unanswered too):
-          // half of ttl keeps a half-open stream (a NAT or firewall that forgot it) from feeding
-          // the cluster cache stale data for long, while an idle cluster pays at most one probe
-          // per node every ttl/2. Not more often than every 10 s, as gRPC's keep-alive.
+          // A watch silent this long is checked (stream-liveness.ts): half of ttl keeps a
+          // half-open stream (a NAT or firewall that forgot it) from feeding the cluster cache
+          // stale data for long; an idle cluster, whose calls show the store at the revision
+          // its watches delivered, sends no probe. Not more often than every 10 s, as gRPC's
+          // keep-alive.
           streamIdleMs: Math.max(10_000, (options.ttl * 1000) / 2),
+          answers,
         }),
     );
     return new Etcd3Backend(
@@ -121,6 +126,7 @@ export class Etcd3Backend implements KvBackend {
       options.retryTimeout,
       clock,
       options.linearizableReads !== true,
+      answers,
     );
   }
 
@@ -240,6 +246,7 @@ export class Etcd3Backend implements KvBackend {
     this.watches.add(controller);
     return watchPrefix(
       () => this.retrying.client,
+      this.answers,
       prefix,
       fromRevision,
       onEvent,

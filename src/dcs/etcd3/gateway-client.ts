@@ -12,6 +12,7 @@ import {
   UnsupportedVersionError,
   isAuthTokenError,
 } from './errors.js';
+import type { StoreAnswers } from './stream-liveness.js';
 
 /** PEM contents for `protocol: https` (read from patroni.yml's cacert, cert and key). */
 export interface TlsFiles {
@@ -35,6 +36,8 @@ export interface EndpointOptions {
    * (see `OpenStream.send`), and its TCP connection sends keep-alive probes (ms).
    */
   readonly streamIdleMs: number;
+  /** Notes the revision of every answer (a silent watch is checked against it). */
+  readonly answers?: StoreAnswers;
 }
 
 /** A streaming POST whose response is being read. */
@@ -221,7 +224,9 @@ export class GatewayClient {
   private async post(path: string, body: object, signal: AbortSignal): Promise<unknown> {
     try {
       const res = await this.send('POST', path, JSON.stringify(body), this.agent, signal);
-      return parseAnswer(res.statusCode ?? 0, await readAll(res));
+      const answer = parseAnswer(res.statusCode ?? 0, await readAll(res));
+      this.options.answers?.note(answer, performance.now());
+      return answer;
     } catch (error) {
       throw reasonOf(signal, error);
     }

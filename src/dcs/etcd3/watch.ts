@@ -4,10 +4,12 @@ import type { KvEvent } from '../kv/backend.js';
 import { GatewayError, TransportError, isAuthTokenError } from './errors.js';
 import type { GatewayClient } from './gateway-client.js';
 import { JsonLines } from './json-lines.js';
+import { streamVerdict, type StoreAnswers } from './stream-liveness.js';
 import {
   b64,
   leaseOf,
   prefixEnd,
+  revisionOf,
   unb64,
   type StreamMessage,
   type WatchResponse,
@@ -27,6 +29,7 @@ const LOST: KvEvent = { type: 'lost', key: '', value: null, revision: 0 };
  */
 export function watchPrefix(
   endpoint: () => GatewayClient,
+  answers: StoreAnswers,
   prefix: string,
   fromRevision: number,
   onEvent: (e: KvEvent) => void,
@@ -42,14 +45,22 @@ export function watchPrefix(
       },
       { once: true },
     );
-    void follow(endpoint, prefix, fromRevision, onEvent, signal, logger, established).finally(
+    void follow(
+      endpoint,
+      answers,
+      prefix,
+      fromRevision,
+      onEvent,
+      signal,
+      logger,
       established,
-    );
+    ).finally(established);
   });
 }
 
 async function follow(
   endpoint: () => GatewayClient,
+  answers: StoreAnswers,
   prefix: string,
   fromRevision: number,
   onEvent: (e: KvEvent) => void,
@@ -65,7 +76,10 @@ async function follow(
   while (!signal.aborted) {
     const client = endpoint();
     try {
-      if ((await watchOnce(client, prefix, next, deliver, established, signal)) === 'canceled') {
+      if (
+        (await watchOnce(client, answers, prefix, next, deliver, established, signal)) ===
+        'canceled'
+      ) {
         // etcd cancelled the watch (compacted start revision, permissions): changes may have
         // been missed, so the watcher is told to re-read.
         onEvent(LOST);
@@ -81,12 +95,14 @@ async function follow(
 }
 
 /**
- * One watch stream, read until it breaks ('broken') or etcd cancels it ('canceled'). A stream
- * silent for `streamIdleMs` gets a progress request, which etcd answers at once; silent for
- * another such period, etcd is taken for hung (or the network for cut) and the stream broken.
+ * One watch stream, read until it breaks ('broken') or etcd cancels it ('canceled'). Every
+ * `streamIdleMs` a silent stream is checked (`streamVerdict`): probed with a progress request,
+ * which etcd answers at once, and broken when the probe goes unanswered too (etcd hung, or the
+ * network cut).
  */
 async function watchOnce(
   client: GatewayClient,
+  answers: StoreAnswers,
   prefix: string,
   fromRevision: number,
   deliver: (e: KvEvent) => void,
@@ -101,23 +117,31 @@ async function watchOnce(
     },
   };
   const { response, send } = await client.openStream('/watch', request, signal);
-  let heard = true;
+  let lastMessageAt = performance.now();
+  let deliveredUpTo = fromRevision - 1;
   let probed = false;
   const liveness = setInterval(() => {
-    if (heard) {
-      heard = false;
+    const verdict = streamVerdict({
+      now: performance.now(),
+      lastMessageAt,
+      deliveredUpTo,
+      probed,
+      answers,
+      idleMs: client.streamIdleMs,
+    });
+    if (verdict === 'fine') {
       probed = false;
-    } else if (!probed && send !== null) {
+    } else if (verdict === 'probe' && send !== null) {
       probed = true;
       send({ progress_request: {} });
-    } else if (probed) {
+    } else if (verdict === 'break') {
       response.destroy(new TransportError(`watch: no answer within ${client.streamIdleMs} ms`));
     }
   }, client.streamIdleMs);
   const lines = new JsonLines();
   try {
     for await (const chunk of response) {
-      heard = true;
+      lastMessageAt = performance.now();
       for (const message of lines.push(chunk as Buffer) as StreamMessage<WatchResponse>[]) {
         if (message.error !== undefined) {
           const { message: text, grpc_code: code } = message.error;
@@ -126,7 +150,18 @@ async function watchOnce(
         const result = message.result ?? {};
         if (result.canceled === true) return 'canceled';
         if (result.created === true) established();
-        for (const event of result.events ?? []) deliver(eventOf(event.type, event.kv ?? {}));
+        const events = result.events ?? [];
+        for (const event of events) {
+          const e = eventOf(event.type, event.kv ?? {});
+          deliveredUpTo = Math.max(deliveredUpTo, e.revision);
+          deliver(e);
+        }
+        // Only a progress notification's header says "all delivered up to here": etcd sends
+        // one only to a watcher that has caught up, whereas a created message or a catch-up
+        // batch carries the store's revision while older events may still be on their way.
+        if (result.created !== true && events.length === 0) {
+          deliveredUpTo = Math.max(deliveredUpTo, revisionOf(result.header));
+        }
       }
     }
     return 'broken';
