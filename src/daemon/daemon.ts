@@ -52,7 +52,8 @@ const REWIND_NO_TTL_MS = 30_000;
 export class Daemon {
   private stopping = false;
   private readonly clock: Clock = systemClock;
-  private canRewind = { value: false, at: -Infinity };
+  /** The last pg_rewind capability answer; `pgAnswered`: PostgreSQL had answered by then. */
+  private canRewind = { value: false, at: -Infinity, pgAnswered: false };
   private applier: ConfigApplier | null = null;
 
   constructor(
@@ -191,15 +192,22 @@ export class Daemon {
   }
 
   private async probeRewind(pg: Postgresql): Promise<void> {
-    this.canRewind = { value: await pg.canRewind().catch(() => false), at: this.clock.now() };
+    const pgAnswered = pg.ctx.observed !== null;
+    const value = await pg.canRewind().catch(() => false);
+    this.canRewind = { value, at: this.clock.now(), pgAnswered };
   }
 
   private localFacts(pg: Postgresql): LocalFacts {
     const config = this.applier?.current ?? this.config;
     const now = this.clock.now();
     const ttl = this.canRewind.value ? REWIND_YES_TTL_MS : REWIND_NO_TTL_MS;
-    if (now - this.canRewind.at > ttl) {
+    const pgAnswered = pg.ctx.observed !== null;
+    // A no from before PostgreSQL first answered (no data directory yet, a clone under way)
+    // says nothing of the data directory it runs on now: asked again at once, not in 30 s.
+    const firstAnswer = !this.canRewind.value && pgAnswered && !this.canRewind.pgAnswered;
+    if (now - this.canRewind.at > ttl || firstAnswer) {
       this.canRewind.at = now;
+      this.canRewind.pgAnswered = pgAnswered;
       void pg.canRewind().then(
         (v) => (this.canRewind.value = v),
         () => undefined,
