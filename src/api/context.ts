@@ -24,7 +24,10 @@ export interface RestartOutcome {
  * also reads fresh (`/cluster`, config writes, switchover) and a throw there becomes a 500/503.
  */
 export interface ApiContext {
-  /** The current snapshot of this node; cheap, called on every request. */
+  /**
+   * The current snapshot of this node; cheap, called on every request. It may return the same
+   * object again while nothing in it changed: replies rendered from it are then reused.
+   */
   view(): NodeView;
   /** A fresh read of the cluster from the DCS. Throws a PatroniError when unreachable. */
   getCluster(): Promise<ClusterSnapshot>;

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { RestApiServer } from './server.js';
+import { replicaView } from '../core/health/fixtures.js';
 import { FakeApiContext } from './testing/fake-context.js';
 
 /**
@@ -59,6 +60,21 @@ describe('probe front', () => {
     const two = await exchange(port, [req, req], /(HTTP\/1\.1 200 OK[^]*){2}"scope": "[^"]*"\}\}/);
     assert.equal(two.match(/HTTP\/1\.1 200 OK/g)?.length, 2, two);
     assert.match(two, /Connection: keep-alive/);
+  });
+
+  it('a reply reused for the same view is never served once the view changed', async () => {
+    const saved = ctx.nodeView;
+    try {
+      const req = 'GET /primary HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+      assert.match(await exchange(port, [req]), /^HTTP\/1\.1 200 OK\r\n/);
+      assert.match(await exchange(port, [req]), /^HTTP\/1\.1 200 OK\r\n/);
+      ctx.nodeView = replicaView();
+      const after = await exchange(port, [req]);
+      assert.match(after, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+      assert.match(after, /"role": "replica"/);
+    } finally {
+      ctx.nodeView = saved;
+    }
   });
 
   it('hands a request that arrives in pieces to the HTTP server, which answers it whole', async () => {

@@ -7,6 +7,11 @@ import type { Reply } from './reply.js';
 export interface ProbeFrontDeps {
   /** The health-check reply for a probe; null when a route of its own serves it. */
   readonly answer: (probe: Probe) => Reply | null;
+  /**
+   * What the answers are computed from: while the same object (and the same second, for the
+   * `Date:` header), the bytes written for the same request are reused.
+   */
+  readonly source?: () => object;
   readonly serverHeader: string;
   /** False while `http_extra_headers` is set: those replies are left to the HTTP server. */
   readonly enabled: () => boolean;
@@ -33,6 +38,15 @@ function httpDate(): string {
   return cachedDate;
 }
 
+interface Rendered {
+  readonly probe: Probe;
+  readonly status: number;
+  readonly bytes: Buffer;
+}
+
+/** Renders kept per request text; a few distinct probes are expected (HAProxy's, monitors'). */
+const MAX_RENDERED = 32;
+
 /** A failing answer (the daemon's view threw) is left to the HTTP server's 500 and its log. */
 function answerOrNull(d: ProbeFrontDeps, probe: Probe): Reply | null {
   try {
@@ -52,6 +66,37 @@ export function installProbeFront(http: Server, d: ProbeFrontDeps): ClosePending
   const own = http.listeners('connection') as ((this: Server, socket: Socket) => void)[];
   http.removeAllListeners('connection');
   const pending = new Set<Socket>();
+  const rendered = new Map<string, Rendered>();
+  let renderedFrom: object | null = null;
+  let renderedAt = '';
+
+  /** The reply to the probe in `chunk`, rendered or reused; null: the HTTP server answers. */
+  const render = (chunk: Buffer): Rendered | null => {
+    if (!d.enabled()) return null;
+    let source: object | null;
+    try {
+      source = d.source?.() ?? null;
+    } catch {
+      return null;
+    }
+    const date = httpDate();
+    if (source === null || source !== renderedFrom || date !== renderedAt) {
+      rendered.clear();
+      renderedFrom = source;
+      renderedAt = date;
+    }
+    const key = chunk.toString('latin1');
+    const known = rendered.get(key);
+    if (known !== undefined) return known;
+    const probe = parseProbe(chunk);
+    const reply = probe === null ? null : answerOrNull(d, probe);
+    const bytes =
+      probe === null || reply === null ? null : probeResponse(probe, reply, d.serverHeader, date);
+    if (probe === null || reply === null || bytes === null) return null;
+    const out = { probe, status: reply.status, bytes };
+    if (source !== null && rendered.size < MAX_RENDERED) rendered.set(key, out);
+    return out;
+  };
 
   const handOver = (socket: Socket, chunk: Buffer | null): void => {
     socket.setNoDelay(true);
@@ -88,17 +133,13 @@ export function installProbeFront(http: Server, d: ProbeFrontDeps): ClosePending
     const onData = (chunk: Buffer): void => {
       settle();
       const started = performance.now();
-      const probe = d.enabled() ? parseProbe(chunk) : null;
-      const reply = probe === null ? null : answerOrNull(d, probe);
-      const bytes =
-        probe === null || reply === null
-          ? null
-          : probeResponse(probe, reply, d.serverHeader, httpDate());
-      if (probe === null || reply === null || bytes === null) {
+      const answer = render(chunk);
+      if (answer === null) {
         socket.off('error', onError);
         handOver(socket, chunk);
         return;
       }
+      const { probe, status, bytes } = answer;
       // As the HTTP server closes after `Connection: close`: once the reply is out, without
       // waiting for the client's FIN. Late errors (a reset) only end this connection.
       socket.end(bytes, () => socket.destroy());
@@ -107,7 +148,7 @@ export function installProbeFront(http: Server, d: ProbeFrontDeps): ClosePending
       const ms = (performance.now() - started).toFixed(3);
       const line = `${probe.method} ${probe.target} HTTP/${probe.httpVersion}`;
       d.log.debug(
-        `API thread: ${socket.remoteAddress ?? '-'} - - "${line}" ${reply.status} - latency: ${ms} ms`,
+        `API thread: ${socket.remoteAddress ?? '-'} - - "${line}" ${status} - latency: ${ms} ms`,
       );
     };
     socket.on('error', onError);

@@ -122,6 +122,7 @@ export class RestApiServer {
     if (!this.tls) {
       this.closePending = installProbeFront(server, {
         answer: (probe) => healthReply(probe.method, probe.target, this.routes, this.deps),
+        source: () => this.deps.ctx.view(),
         serverHeader: this.serverHeader,
         enabled: () => Object.keys(this.options.httpExtraHeaders ?? {}).length === 0,
         headersMs: t.headersMs,

@@ -11,7 +11,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
 import type { Executor } from './executor.js';
-import { buildNodeView } from './node-view.js';
+import { buildNodeView, sameView } from './node-view.js';
 import type { PeerClient } from './peer-client.js';
 import type { NodeRuntime } from './runtime.js';
 import { restartConditionsMet } from './restart-conditions.js';
@@ -34,12 +34,19 @@ export class DaemonApi implements ApiContext {
   /** The last failsafe ping from a primary cut off from the DCS (§9.4). */
   failsafePing: FailsafePing | null = null;
 
+  /** The last view handed out: returned again while nothing in it changed (see `view`). */
+  private lastView: NodeView | null = null;
+
   constructor(private readonly d: DaemonApiDeps) {}
 
   view(): NodeView {
     const { runtime } = this.d;
     const pingAt = this.failsafePing?.receivedAt ?? null;
-    return buildNodeView(runtime, runtime.self, this.d.scope, this.d.clock.now(), pingAt);
+    const view = buildNodeView(runtime, runtime.self, this.d.scope, this.d.clock.now(), pingAt);
+    // The same object while nothing changed: the REST API reuses replies rendered from it.
+    if (this.lastView !== null && sameView(this.lastView, view)) return this.lastView;
+    this.lastView = view;
+    return view;
   }
 
   getCluster(): Promise<ClusterSnapshot> {

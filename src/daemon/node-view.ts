@@ -4,6 +4,26 @@ import { isPaused } from '../core/model/cluster.js';
 import { encodeTags } from '../dcs/codec/tags.js';
 import type { NodeRuntime } from './runtime.js';
 
+/** Tags as the view shows them, encoded once per tags object (so equal views compare equal). */
+const encoded = new WeakMap<SelfIdentity['tags'], Record<string, unknown>>();
+
+function viewTags(tags: SelfIdentity['tags']): Record<string, unknown> {
+  let out = encoded.get(tags);
+  if (out === undefined) {
+    out = encodeTags(tags);
+    encoded.set(tags, out);
+  }
+  return out;
+}
+
+/** Every field of `a` is the same value (or the same object) in `b`. */
+export function sameView(a: NodeView, b: NodeView): boolean {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  for (const key of Object.keys(x)) if (x[key] !== y[key]) return false;
+  return Object.keys(x).length === Object.keys(y).length;
+}
+
 /**
  * The REST API's picture of this node, rebuilt from what the loop last saw. Cheap enough to call
  * per request: no I/O, a few field copies.
@@ -17,7 +37,7 @@ export function buildNodeView(
   failsafePingAt: number | null = null,
 ): NodeView {
   const { effective, memory, cluster } = runtime;
-  const tags = encodeTags(self.tags);
+  const tags = viewTags(self.tags);
   return {
     scope,
     name: self.name,
