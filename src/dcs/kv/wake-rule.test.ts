@@ -31,6 +31,20 @@ describe('wake rule (Patroni etcd3 KV cache)', () => {
     assert.equal(wakes(change('config', '{"ttl":1}', null), null, 'me'), false);
   });
 
+  it('a member newly tagged nosync wakes the leader only', () => {
+    const tagged = '{"state":"running","tags":{"nosync":true}}';
+    const plain = '{"state":"running","tags":{}}';
+    assert.equal(wakes(change('members/b', plain, tagged), 'me', 'me'), true);
+    assert.equal(wakes(change('members/b', null, tagged), 'me', 'me'), true, 'a new member');
+    assert.equal(wakes(change('members/b', plain, tagged), 'a', 'me'), false, 'not the leader');
+    assert.equal(wakes(change('members/b', tagged, tagged), 'me', 'me'), false, 'a rewrite');
+    const moved = '{"state":"running","xlog_location":5,"tags":{"nosync":true}}';
+    assert.equal(wakes(change('members/b', tagged, moved), 'me', 'me'), false, 'still tagged');
+    assert.equal(wakes(change('members/b', tagged, plain), 'me', 'me'), false, 'tag removed');
+    const text = '{"state":"running","tags":{"dc":"nosync"}}';
+    assert.equal(wakes(change('members/b', plain, text), 'me', 'me'), false, 'only in a value');
+  });
+
   it('other keys never wake', () => {
     assert.equal(wakes(change('members/a', null, '{}'), null, 'me'), false);
     assert.equal(wakes(change('failover', null, '{}'), null, 'me'), false);

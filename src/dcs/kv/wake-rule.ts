@@ -1,4 +1,5 @@
 import { KEYS } from '../codec/paths.js';
+import { decodeTags } from '../codec/tags.js';
 
 /** One key's change as the cluster cache applied it (relative key; null: absent). */
 export interface KeyChange {
@@ -15,7 +16,11 @@ export interface KeyChange {
  *  - the `leader` value changed (created, deleted, another holder);
  *  - `status` or `optime/leader` got a new value, unless I am the leader (replicas follow the
  *    leader's cycle, so they publish fresh positions right after it);
- *  - `config` changed from one value to another.
+ *  - `config` changed from one value to another;
+ *  - beyond Patroni: a member key newly tagged `nosync`, on the leader. A synchronous standby
+ *    publishes that tag before it stops or restarts and waits (2 * loop_wait at most) for the
+ *    leader to drop it from `/sync`; waking the leader at once saves that wait, and a leader
+ *    slower than the wait would leave commits waiting on a standby that is going away.
  */
 export function wakes(change: KeyChange, leader: string | null, me: string): boolean {
   const { before, after } = change;
@@ -29,6 +34,18 @@ export function wakes(change: KeyChange, leader: string | null, me: string): boo
     case KEYS.config:
       return before !== null && after !== null;
     default:
-      return false;
+      return (
+        leader === me && change.key.startsWith(KEYS.members) && nosync(after) && !nosync(before)
+      );
+  }
+}
+
+/** The member value's tags say `nosync` (the string test spares parsing every member write). */
+function nosync(value: string | null): boolean {
+  if (value === null || !value.includes('"nosync"')) return false;
+  try {
+    return decodeTags((JSON.parse(value) as { tags?: unknown } | null)?.tags).nosync;
+  } catch {
+    return false;
   }
 }
