@@ -3,7 +3,6 @@ import type { Decision } from '../core/ha/decision.js';
 import type {
   DcsView,
   FailsafePing,
-  FinishedAction,
   HaInput,
   LocalFacts,
   QueryAnswers,
@@ -44,12 +43,16 @@ export class HaCycle {
 
   async run(): Promise<Decision> {
     const { runtime, logger } = this.d;
-    const finished = this.finished();
+    // The long action's state is taken once, before anything is awaited: an action that ends
+    // while this cycle reads the DCS or PostgreSQL must not look neither running nor finished
+    // (a rewind that ended then was planned again: two pg_rewind runs, the second one on a
+    // data directory the first left in need of crash recovery). The next cycle absorbs it.
+    const slot = this.slotState();
     let view = await this.readCluster();
     runtime.pg = await this.observe();
     let answers: QueryAnswers = {};
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const decision = decide(this.input(view, answers, finished));
+      const decision = decide(this.input(view, answers, slot));
       if (decision.query === undefined) {
         for (const line of decision.log) logger[line.level](line.message);
         logger.info(decision.info);
@@ -79,10 +82,24 @@ export class HaCycle {
     throw new Error('the HA core kept asking questions; giving up this cycle');
   }
 
-  /** A finished task counts as failed when it returned false (e.g. pre_promote refused). */
-  private finished(): FinishedAction | null {
+  /**
+   * The running action and the one that finished since the last cycle, at one instant. A
+   * finished task counts as failed when it returned false (e.g. pre_promote refused).
+   */
+  private slotState(): SlotSnapshot {
+    const running = this.d.slot.current();
     const f = this.d.slot.takeFinished();
-    return f === null ? null : { action: f.action, ok: f.ok && f.result !== false };
+    return {
+      inFlight:
+        running === null
+          ? null
+          : {
+              action: running.action,
+              startedAt: running.startedAt,
+              cancellable: running.cancellable,
+            },
+      finished: f === null ? null : { action: f.action, ok: f.ok && f.result !== false },
+    };
   }
 
   private async readCluster(): Promise<DcsView> {
@@ -120,9 +137,8 @@ export class HaCycle {
     }
   }
 
-  private input(view: DcsView, answers: QueryAnswers, finished: FinishedAction | null): HaInput {
-    const { runtime, clock, slot } = this.d;
-    const running = slot.current();
+  private input(view: DcsView, answers: QueryAnswers, slot: SlotSnapshot): HaInput {
+    const { runtime, clock } = this.d;
     return {
       now: clock.now(),
       wallNow: clock.wallNow(),
@@ -132,20 +148,18 @@ export class HaCycle {
       settings: runtime.effective.ha,
       local: this.d.local(),
       memory: runtime.memory,
-      inFlight:
-        running === null
-          ? null
-          : {
-              action: running.action,
-              startedAt: running.startedAt,
-              cancellable: running.cancellable,
-            },
-      finished,
+      inFlight: slot.inFlight,
+      finished: slot.finished,
       failsafePing: this.d.failsafePing(),
       scheduledRestart: runtime.scheduledRestart,
       answers,
     };
   }
+}
+
+interface SlotSnapshot {
+  readonly inFlight: HaInput['inFlight'];
+  readonly finished: HaInput['finished'];
 }
 
 export type { SelfIdentity };
