@@ -122,6 +122,8 @@ describe('redaction', () => {
     ],
     ['{"username": "u", "password": "s3cret"}', '{"username": "u", "password": "******"}'],
     ["{'username': 'u', 'password': 's3cret'}", "{'username': 'u', 'password': '******'}"],
+    ['host=db PASSWORD=s3cret', 'host=db PASSWORD=******'],
+    ['{"Token": "abc"}', '{"Token": "******"}'],
     ['no secrets here', 'no secrets here'],
   ];
   for (const [input, expected] of rows) {
