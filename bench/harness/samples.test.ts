@@ -23,4 +23,14 @@ describe('Samples', () => {
     assert.deepEqual(s.get('b'), []);
     assert.deepEqual(s.failuresOf('b'), ['timed out']);
   });
+
+  it('comes back whole from what toJSON wrote', () => {
+    const s = new Samples();
+    s.add('a', 1.5);
+    s.fail('b', 'timed out');
+    const back = Samples.fromJSON(
+      JSON.parse(JSON.stringify(s)) as Parameters<typeof Samples.fromJSON>[0],
+    );
+    assert.deepEqual(back.toJSON(), s.toJSON());
+  });
 });

@@ -23,6 +23,21 @@ export class Samples {
     return this.failures.get(figure) ?? [];
   }
 
+  /** Back from what toJSON wrote (a results file). */
+  static fromJSON(json: {
+    readonly values?: Readonly<Record<string, readonly number[]>>;
+    readonly failures?: Readonly<Record<string, readonly string[]>>;
+  }): Samples {
+    const samples = new Samples();
+    for (const [figure, list] of Object.entries(json.values ?? {})) {
+      for (const value of list) samples.add(figure, value);
+    }
+    for (const [figure, list] of Object.entries(json.failures ?? {})) {
+      for (const reason of list) samples.fail(figure, reason);
+    }
+    return samples;
+  }
+
   toJSON(): Record<string, unknown> {
     return {
       values: Object.fromEntries(this.values),
