@@ -244,15 +244,15 @@ export class Etcd3Backend implements KvBackend {
     if (signal.aborted) return Promise.resolve();
     signal.addEventListener('abort', stop, { once: true });
     this.watches.add(controller);
-    return watchPrefix(
-      () => this.retrying.client,
-      this.answers,
+    return watchPrefix({
+      endpoint: () => this.retrying.client,
+      answers: this.answers,
       prefix,
       fromRevision,
       onEvent,
-      controller.signal,
-      this.logger,
-    );
+      signal: controller.signal,
+      logger: this.logger,
+    });
   }
 
   setRetryTimeout(seconds: number): void {

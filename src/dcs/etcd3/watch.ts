@@ -21,21 +21,27 @@ export const WATCH_RETRY_MS = 500;
 
 const LOST: KvEvent = { type: 'lost', key: '', value: null, revision: 0 };
 
+/** What to watch, where, and who hears of it. */
+export interface WatchSpec {
+  /** The endpoint to (re)connect to, asked at each (re)connection. */
+  readonly endpoint: () => GatewayClient;
+  /** etcd's latest answers to other calls, which can vouch for a silent stream. */
+  readonly answers: StoreAnswers;
+  readonly prefix: string;
+  readonly fromRevision: number;
+  readonly onEvent: (e: KvEvent) => void;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+}
+
 /**
  * Watches every key under a prefix from a revision until `signal` aborts. Resolves once etcd
  * confirmed the watch (or cancelled it: then a `lost` event was delivered). A broken stream is
  * re-opened after a short pause from the revision after the last event seen, so no event is
- * lost and none is delivered twice. `endpoint` names the endpoint to (re)connect to.
+ * lost and none is delivered twice.
  */
-export function watchPrefix(
-  endpoint: () => GatewayClient,
-  answers: StoreAnswers,
-  prefix: string,
-  fromRevision: number,
-  onEvent: (e: KvEvent) => void,
-  signal: AbortSignal,
-  logger: Logger,
-): Promise<void> {
+export function watchPrefix(spec: WatchSpec): Promise<void> {
+  const { signal } = spec;
   if (signal.aborted) return Promise.resolve();
   return new Promise<void>((established) => {
     signal.addEventListener(
@@ -45,29 +51,12 @@ export function watchPrefix(
       },
       { once: true },
     );
-    void follow(
-      endpoint,
-      answers,
-      prefix,
-      fromRevision,
-      onEvent,
-      signal,
-      logger,
-      established,
-    ).finally(established);
+    void follow(spec, established).finally(established);
   });
 }
 
-async function follow(
-  endpoint: () => GatewayClient,
-  answers: StoreAnswers,
-  prefix: string,
-  fromRevision: number,
-  onEvent: (e: KvEvent) => void,
-  signal: AbortSignal,
-  logger: Logger,
-  established: () => void,
-): Promise<void> {
+async function follow(spec: WatchSpec, established: () => void): Promise<void> {
+  const { endpoint, answers, prefix, fromRevision, onEvent, signal, logger } = spec;
   let next = fromRevision;
   const deliver = (event: KvEvent): void => {
     next = Math.max(next, event.revision + 1);
