@@ -87,17 +87,10 @@ export class HaCycle {
    * finished task counts as failed when it returned false (e.g. pre_promote refused).
    */
   private slotState(): SlotSnapshot {
-    const running = this.d.slot.current();
     const f = this.d.slot.takeFinished();
     return {
-      inFlight:
-        running === null
-          ? null
-          : {
-              action: running.action,
-              startedAt: running.startedAt,
-              cancellable: running.cancellable,
-            },
+      // A copy already: later changes to the slot do not reach it.
+      inFlight: this.d.slot.current(),
       finished: f === null ? null : { action: f.action, ok: f.ok && f.result !== false },
     };
   }
@@ -157,9 +150,6 @@ export class HaCycle {
   }
 }
 
-interface SlotSnapshot {
-  readonly inFlight: HaInput['inFlight'];
-  readonly finished: HaInput['finished'];
-}
+type SlotSnapshot = Pick<HaInput, 'inFlight' | 'finished'>;
 
 export type { SelfIdentity };

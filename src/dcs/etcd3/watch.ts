@@ -56,7 +56,7 @@ export function watchPrefix(spec: WatchSpec): Promise<void> {
 }
 
 async function follow(spec: WatchSpec, established: () => void): Promise<void> {
-  const { endpoint, answers, prefix, fromRevision, onEvent, signal, logger } = spec;
+  const { endpoint, prefix, fromRevision, onEvent, signal, logger } = spec;
   let next = fromRevision;
   const deliver = (event: KvEvent): void => {
     next = Math.max(next, event.revision + 1);
@@ -65,10 +65,7 @@ async function follow(spec: WatchSpec, established: () => void): Promise<void> {
   while (!signal.aborted) {
     const client = endpoint();
     try {
-      if (
-        (await watchOnce(client, answers, prefix, next, deliver, established, signal)) ===
-        'canceled'
-      ) {
+      if ((await watchOnce(spec, client, next, deliver, established)) === 'canceled') {
         // etcd cancelled the watch (compacted start revision, permissions): changes may have
         // been missed, so the watcher is told to re-read.
         onEvent(LOST);
@@ -90,13 +87,11 @@ async function follow(spec: WatchSpec, established: () => void): Promise<void> {
  * network cut).
  */
 async function watchOnce(
+  { answers, prefix, signal }: WatchSpec,
   client: GatewayClient,
-  answers: StoreAnswers,
-  prefix: string,
   fromRevision: number,
   deliver: (e: KvEvent) => void,
   established: () => void,
-  signal: AbortSignal,
 ): Promise<'broken' | 'canceled'> {
   const request = {
     create_request: {
