@@ -28,6 +28,8 @@ export interface ClusterOptions {
   readonly scope?: string;
   /** Extra top-level keys for every node (e.g. restapi authentication). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** Extra environment for every daemon (e.g. systemd's NOTIFY_SOCKET). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
@@ -58,7 +60,7 @@ export class TestNode {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  start(): void {
+  start(env: Readonly<Record<string, string>> = {}): void {
     const owner = postgresOwner();
     // As root, run the daemon as postgres when it can read the build; else as root (it then
     // drops privileges for PostgreSQL itself).
@@ -66,6 +68,7 @@ export class TestNode {
     const out = openLog(this.logPath);
     this.child = spawn(process.execPath, [ENTRY, this.configPath], {
       stdio: ['ignore', out, out],
+      env: { ...process.env, ...env },
       ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
     });
     live.add(this.child);
@@ -191,7 +194,7 @@ export class TestCluster {
         await chown(node.configPath, owner.uid, owner.gid);
       }
     }
-    for (const node of nodes) node.start();
+    for (const node of nodes) node.start(options.env);
     return cluster;
   }
 
