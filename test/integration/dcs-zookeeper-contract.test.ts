@@ -16,7 +16,12 @@ let raw: ZkNode | null = null;
 before(async () => {
   zk = await startZooKeeper();
   const client = zookeeper.createClient(zk.hostPort, { sessionTimeout: 10_000 });
-  client.connect();
+  await new Promise<void>((resolve) => {
+    client.once('connected', () => {
+      resolve();
+    });
+    client.connect();
+  });
   raw = new ZkNode(client);
 });
 
@@ -50,6 +55,9 @@ runDcsContract('zookeeper (real ZooKeeper 3.8)', (scope) => {
       );
       clients.push(dcs);
       proxies.set(dcs, proxy);
+      // A node that runs has its session; on a loaded machine the first one may take longer
+      // than the contract's 1 s retry_timeout.
+      if (!(await dcs.connect(20_000))) throw new Error('no ZooKeeper session');
       return dcs;
     },
     advance: (ms) => systemClock.sleep(ms),

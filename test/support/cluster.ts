@@ -19,6 +19,11 @@ export const SUPERUSER_PASSWORD = 'su-secret';
 export interface NodeSpec {
   readonly name: string;
   readonly tags?: Readonly<Record<string, unknown>>;
+  /**
+   * The program that runs this node, given the config path after it; default our daemon.
+   * `['/usr/bin/patroni']` runs Debian's Patroni 3.0.2 instead (a mixed cluster).
+   */
+  readonly command?: readonly string[];
 }
 
 export interface ClusterOptions {
@@ -54,6 +59,7 @@ export class TestNode {
     root: string,
     readonly pgPort: number,
     readonly restPort: number,
+    private readonly command: readonly string[] = [process.execPath, ENTRY],
   ) {
     this.dir = join(root, name);
     this.dataDir = join(this.dir, 'data');
@@ -75,7 +81,8 @@ export class TestNode {
     // drops privileges for PostgreSQL itself).
     const runAs = owner !== null && canRead(ENTRY, owner) ? owner : null;
     const out = openLog(this.logPath);
-    this.child = spawn(process.execPath, [ENTRY, this.configPath], {
+    const [program = process.execPath, ...args] = this.command;
+    this.child = spawn(program, [...args, this.configPath], {
       stdio: ['ignore', out, out],
       ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
     });
@@ -196,7 +203,7 @@ export class TestCluster {
     const ports = await freePorts(specs.length * 2);
     const scope = options.scope ?? 'batman';
     const nodes = specs.map(
-      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0),
+      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0, s.command),
     );
     const cluster = new TestCluster(dir, etcd, store, nodes, scope);
     for (const [i, node] of nodes.entries()) {

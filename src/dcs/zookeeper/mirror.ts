@@ -40,6 +40,7 @@ export class ZkMirror {
   /** The session's client the watches were set on; null: not trusted (read everything). */
   private watchedOn: ZkNode | null = null;
   private readonly watchers = new Map<string, Watcher>();
+  private watchersOf: ZkNode | null = null;
 
   constructor(
     private readonly session: ZkSession,
@@ -84,7 +85,6 @@ export class ZkMirror {
 
   /** One full read of the scope directory, arming every watch on this session. */
   private async load(node: ZkNode): Promise<void> {
-    this.watchers.clear();
     const entries = new Map<string, RawEntry>();
     const children = await node.getChildren(this.base, this.watcher(node, '', 'children'));
     if (children === null) {
@@ -127,6 +127,11 @@ export class ZkMirror {
 
   /** One watcher function per path and kind (the library then registers it only once). */
   private watcher(node: ZkNode, relative: string, kind: 'data' | 'children'): Watcher {
+    // Kept per session: a watch set again by a full read is then not registered twice.
+    if (this.watchersOf !== node) {
+      this.watchers.clear();
+      this.watchersOf = node;
+    }
     const id = `${kind}:${relative}`;
     let w = this.watchers.get(id);
     if (w === undefined) {

@@ -123,6 +123,11 @@ export class ZkSession {
     }
   }
 
+  /** Waits up to `ms` for a connected session; false when none came in time. */
+  async connect(ms: number): Promise<boolean> {
+    return (await this.ready(ms)) !== null;
+  }
+
   /** Closes the session (its ephemeral nodes go at once). */
   close(): Promise<void> {
     this.closed = true;

@@ -81,6 +81,11 @@ export class ZkDcs implements Dcs {
     this.writes = new ZkWrites(this.session, this.mirror, o.basePath);
   }
 
+  /** Waits up to `ms` for the session to be established; false when it was not. */
+  connect(ms: number): Promise<boolean> {
+    return this.session.connect(ms);
+  }
+
   /** The ensemble changed (Exhibitor). */
   setHosts(hosts: readonly string[]): void {
     this.session.setHosts(hosts);
