@@ -1,20 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { TestPki } from './etcd-tls.js';
 import { freePort } from './ports.js';
 import { makeTempDir, removeTempDir } from './tmpdir.js';
 
 /** Debian's `zookeeper` package: the server jar (its manifest names the other jars). */
 const ZK_JAR = process.env['PATRONI_TS_ZOOKEEPER_JAR'] ?? '/usr/share/java/zookeeper.jar';
 const JAVA = process.env['PATRONI_TS_JAVA'] ?? '/usr/bin/java';
+/**
+ * TLS needs Netty's codec and resolver, which the jar's manifest does not name (Debian's
+ * packaging leaves them out: the server then drops every TLS handshake without a word).
+ */
+const NETTY_EXTRA = ['netty-codec', 'netty-resolver', 'netty-transport-native-unix-common'].map(
+  (j) => `/usr/share/java/${j}.jar`,
+);
 
 /** A real standalone ZooKeeper for one test file, on a free loopback port with its own data dir. */
 export interface ZooKeeperHandle {
   /** `127.0.0.1:<port>`, the form of patroni.yml's `zookeeper.hosts`. */
   readonly hostPort: string;
   readonly port: number;
+  /** `127.0.0.1:<port>` of the TLS client port, when started with `tls`. */
+  readonly secureHostPort: string | null;
   /** Graceful stop (SIGTERM, then SIGKILL after 5 s); data is kept, `restart()` works. */
   stop(): Promise<void>;
   /** Starts it again on the same port and data (stopping it first if it runs). */
@@ -67,12 +78,21 @@ function ruok(port: number): Promise<boolean> {
  * contract suite's ttl is 3 s); the maximum of 60 s covers Patroni's default ttl of 30 s.
  */
 export async function startZooKeeper(
-  options: { timeoutMs?: number } = {},
+  options: {
+    timeoutMs?: number;
+    /** Also serve TLS clients (a second port), with this PKI; `clientAuth` demands certificates. */
+    tls?: { pki: TestPki; clientAuth: boolean };
+  } = {},
 ): Promise<ZooKeeperHandle> {
   const root = await makeTempDir('patroni-ts-zk-');
   const dataDir = join(root, 'data');
   await mkdir(dataDir, { recursive: true });
   const port = await freePort();
+  const securePort = options.tls === undefined ? null : await freePort();
+  const tlsLines =
+    options.tls === undefined || securePort === null
+      ? []
+      : await tlsConfig(root, securePort, options.tls.pki, options.tls.clientAuth);
   const cfg = join(root, 'zoo.cfg');
   await writeFile(
     cfg,
@@ -89,6 +109,7 @@ export async function startZooKeeper(
       // Like fsync=off for the tests' PostgreSQL: a session is a logged transaction, and an
       // fsync slowed by a busy disk must not make the contract's 1 s retry_timeout flaky.
       'forceSync=no',
+      ...tlsLines,
       '',
     ].join('\n'),
   );
@@ -104,7 +125,7 @@ export async function startZooKeeper(
         '-XX:+UseSerialGC',
         `-Dzookeeper.log.dir=${root}`,
         '-cp',
-        `${ZK_JAR}:/etc/zookeeper/conf`,
+        [ZK_JAR, ...NETTY_EXTRA, '/etc/zookeeper/conf'].join(':'),
         'org.apache.zookeeper.server.ZooKeeperServerMain',
         cfg,
       ],
@@ -141,6 +162,7 @@ export async function startZooKeeper(
   return {
     hostPort: `127.0.0.1:${port}`,
     port,
+    secureHostPort: securePort === null ? null : `127.0.0.1:${securePort}`,
     stop: halt,
     restart: async () => {
       await halt();
@@ -163,4 +185,37 @@ export async function startZooKeeper(
       await removeTempDir(root);
     },
   };
+}
+
+/** zoo.cfg lines for a TLS client port: a PKCS#12 key store made from the PEM files. */
+async function tlsConfig(
+  root: string,
+  securePort: number,
+  pki: TestPki,
+  clientAuth: boolean,
+): Promise<string[]> {
+  const store = join(root, 'server.p12');
+  await promisify(execFile)('openssl', [
+    'pkcs12',
+    '-export',
+    '-in',
+    pki.serverCert,
+    '-inkey',
+    pki.serverKey,
+    '-out',
+    store,
+    '-passout',
+    'pass:zk-test',
+  ]);
+  return [
+    `secureClientPort=${securePort}`,
+    'secureClientPortAddress=127.0.0.1',
+    'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+    `ssl.keyStore.location=${store}`,
+    'ssl.keyStore.type=PKCS12',
+    'ssl.keyStore.password=zk-test',
+    `ssl.trustStore.location=${pki.caFile}`,
+    'ssl.trustStore.type=PEM',
+    `ssl.clientAuth=${clientAuth ? 'need' : 'none'}`,
+  ];
 }

@@ -29,7 +29,7 @@ async function dcsOptions(
   clock: Clock,
 ): Promise<ZkDcsOptions> {
   const tunnels =
-    options.tls === undefined ? null : await TlsTunnels.open(options.hosts, options.tls);
+    options.tls === undefined ? null : await TlsTunnels.open(options.hosts, options.tls, logger);
   return {
     name: options.name,
     basePath: basePath(options.scope, options.namespace),

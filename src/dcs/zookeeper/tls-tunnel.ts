@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import type { Logger } from '../../shared/log/logger.js';
 import type { ZkTls } from './options.js';
 
 /**
@@ -17,11 +18,19 @@ export class TlsTunnels {
     readonly hosts: readonly string[],
   ) {}
 
-  static async open(hosts: readonly string[], tls: ZkTls): Promise<TlsTunnels> {
+  static async open(hosts: readonly string[], tls: ZkTls, logger: Logger): Promise<TlsTunnels> {
     const read = async (path: string | undefined): Promise<Buffer | undefined> =>
       path === undefined ? undefined : readFile(path);
     const [ca, cert, key] = await Promise.all([read(tls.cacert), read(tls.cert), read(tls.key)]);
     const sockets = new Set<Socket>();
+    // The client reconnects every few hundred ms: say each failure once a minute at most.
+    const said = new Map<string, number>();
+    const warn = (message: string): void => {
+      const now = Date.now();
+      if (now - (said.get(message) ?? -Infinity) < 60_000) return;
+      said.set(message, now);
+      logger.warning(message);
+    };
     const servers: Server[] = [];
     const local: string[] = [];
     for (const hostPort of hosts) {
@@ -43,7 +52,8 @@ export class TlsTunnels {
           sockets.add(s);
           s.once('close', () => sockets.delete(s));
           // Either side failing closes both: the client then reconnects.
-          s.on('error', () => {
+          s.on('error', (error: Error) => {
+            if (s === secure) warn(`ZooKeeper TLS to ${hostPort}: ${error.message}`);
             plain.destroy();
             secure.destroy();
           });
