@@ -166,7 +166,12 @@ export class ZkMirror {
       (k) => relative !== '' && k.startsWith(`${relative}/`),
     );
     for (const gone of [...scope, ...inDir]) if (!present.has(gone)) this.apply(gone, null);
-    if (relative === '' && names === null) return;
+    if (relative === '' && names === null) {
+      // The scope is gone (patronictl remove): nothing watches for it now; read in full next.
+      this.distrust();
+      this.waker.watchLost();
+      return;
+    }
     await Promise.all(
       [...present].map(async (rel) => {
         if (relative === '' && (rel === MEMBERS || rel === OPTIME)) {
