@@ -107,12 +107,17 @@ export class ZkSession {
       if (left <= 0 || this.closed) throw unreachable(what, last ?? 'no answer in time');
       const node = await this.ready(left);
       if (node === null) throw unreachable(what, last ?? 'not connected');
+      const window = deadline - this.clock.now();
       try {
-        return await this.within(op(node), deadline - this.clock.now());
+        return await this.within(op(node), window);
       } catch (error) {
         if (error instanceof CallTimeout) {
-          this.logger.warning(`ZooKeeper did not answer ${what}: dropping the connection`);
-          internals(node.client)?.socket?.destroy();
+          // A server silent for a second (or half the budget) is hung; a call left only a
+          // sliver of the budget, after waiting for a connection, says nothing about it.
+          if (window >= Math.min(1000, (this.retryTimeoutSeconds * 1000) / 2)) {
+            this.logger.warning(`ZooKeeper did not answer ${what}: dropping the connection`);
+            internals(node.client)?.socket?.destroy();
+          }
           throw unreachable(what, 'no answer in time');
         }
         if (!isZkError(error, 'connection-loss') && !isZkError(error, 'session-expired'))
