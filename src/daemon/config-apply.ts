@@ -13,6 +13,7 @@ import { effectiveFrom } from './dynamic-config.js';
 import type { NodeRuntime } from './runtime.js';
 import { selfIdentity } from './wiring/identity.js';
 import { homedir } from 'node:os';
+import { watchdogSettings, type WatchdogSettings } from '../watchdog/index.js';
 
 /** `~/pgpass` defaults to the home of the account PostgreSQL runs as. */
 export function pgExtras(owner: OsIdentity | null): PostgresOptionsExtras {
@@ -26,6 +27,7 @@ export interface ConfigApplierDeps {
   readonly runtime: NodeRuntime;
   readonly logger: Logger;
   readonly server: RestApiServer;
+  readonly watchdog?: { reload(settings: WatchdogSettings): void } | undefined;
 }
 
 /**
@@ -82,6 +84,8 @@ export class ConfigApplier {
     const { dcs, pg, runtime } = this.d;
     runtime.effective = effectiveFrom(this.config, runtime.dynamicConfig, this.d.logger);
     dcs.setTiming(runtime.effective.ha);
+    // A new ttl reaches an armed device with its next keepalive (after the next lock refresh).
+    this.d.watchdog?.reload(watchdogSettings(this.config.watchdog, runtime.effective.ha));
     const owner = pg.options.owner ?? null;
     await pg.updateOptions(postgresOptions(this.config, runtime.effective, pgExtras(owner)));
     if (runtime.pg.postmasterRunning) {
