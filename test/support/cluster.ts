@@ -88,6 +88,11 @@ export class TestNode {
     this.child?.kill('SIGHUP');
   }
 
+  /** Any other signal to the daemon, without waiting (e.g. SIGSTOP/SIGCONT for a hang). */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
   /** kill -9 of the daemon and of its postmaster: a node dying hard. */
   async kill9(): Promise<void> {
     await this.stopDaemon('SIGKILL');
