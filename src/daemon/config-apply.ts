@@ -27,7 +27,8 @@ export interface ConfigApplierDeps {
   readonly runtime: NodeRuntime;
   readonly logger: Logger;
   readonly server: RestApiServer;
-  readonly watchdog?: { reload(settings: WatchdogSettings): void } | undefined;
+  readonly watchdog?:
+    { reload(settings: WatchdogSettings, retryFailed?: boolean): void } | undefined;
 }
 
 /**
@@ -79,13 +80,17 @@ export class ConfigApplier {
     }
   }
 
-  /** Recompute the effective configuration and hand it to the DCS client and PostgreSQL. */
-  private async applyEffective(): Promise<void> {
+  /**
+   * Recompute the effective configuration and hand it to the DCS client, the watchdog and
+   * PostgreSQL. `sighup`: the local file was re-read (a failed watchdog device is tried again).
+   */
+  private async applyEffective(sighup = false): Promise<void> {
     const { dcs, pg, runtime } = this.d;
     runtime.effective = effectiveFrom(this.config, runtime.dynamicConfig, this.d.logger);
     dcs.setTiming(runtime.effective.ha);
     // A new ttl reaches an armed device with its next keepalive (after the next lock refresh).
-    this.d.watchdog?.reload(watchdogSettings(this.config.watchdog, runtime.effective.ha));
+    const watchdog = watchdogSettings(this.config.watchdog, runtime.effective.ha);
+    this.d.watchdog?.reload(watchdog, sighup);
     const owner = pg.options.owner ?? null;
     await pg.updateOptions(postgresOptions(this.config, runtime.effective, pgExtras(owner)));
     if (runtime.pg.postmasterRunning) {
@@ -102,7 +107,7 @@ export class ConfigApplier {
       this.config = loaded.config;
       for (const w of loaded.warnings) this.d.logger.warning(w);
       this.d.logger.info('Reloading configuration');
-      await this.applyEffective();
+      await this.applyEffective(true);
       const restOptions = parseRestApiOptions(this.config.restapi);
       runtime.self = selfIdentity(this.config, apiUrl(restOptions));
       await this.d.server.reload(restOptions);

@@ -171,13 +171,16 @@ describe('Watchdog (patroni/watchdog/base.py)', () => {
     assert.equal(wd.activate(), false);
   });
 
-  it('a reload after a failed activation tries a fresh device', () => {
+  it('SIGHUP after a failed activation tries a fresh device', () => {
     const broken = new FakeDevice('Broken');
     broken.failOpen = "Can't open watchdog device: [Errno 6] No such device or address";
     const fixed = new FakeDevice('Fixed');
     const { wd } = setup({ mode: 'required' }, [broken, fixed]);
     assert.equal(wd.activate(), false);
-    wd.reload(watchdogSettings({ mode: 'required' }, timing));
+    // A DCS change that leaves the device alone does not retry it: one log line, not one each.
+    wd.reload(watchdogSettings({ mode: 'required' }, { ttl: 30, loopWait: 2 }));
+    assert.equal(wd.healthy, false);
+    wd.reload(watchdogSettings({ mode: 'required' }, timing), true);
     assert.equal(wd.healthy, true);
     assert.equal(wd.activate(), true);
     assert.deepEqual(fixed.calls, ['open', 'timeout=15']);

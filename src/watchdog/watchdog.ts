@@ -69,8 +69,12 @@ export class Watchdog {
     };
   }
 
-  /** New settings (patroni.yml reloaded, or ttl/loop_wait changed in the DCS). */
-  reload(settings: WatchdogSettings): void {
+  /**
+   * New settings (patroni.yml reloaded, or ttl/loop_wait changed in the DCS). A device that
+   * failed is tried afresh when its settings change, or on `retryFailed` (SIGHUP: the operator
+   * may have fixed it); not on every DCS change, so a missing device is logged once.
+   */
+  reload(settings: WatchdogSettings, retryFailed = false): void {
     const before = this.applied;
     this.settings = settings;
     if (settings.mode === 'off') {
@@ -81,7 +85,8 @@ export class Watchdog {
       return;
     }
     if (this.active) return; // applied with the next keepalive
-    if (this.device === null || before.mode === 'off' || !sameDevice(settings, before)) {
+    const retry = this.device === null && (retryFailed || settings.mode !== before.mode);
+    if (retry || before.mode === 'off' || !sameDevice(settings, before)) {
       this.device = this.factory(settings);
     }
     this.applied = settings;
