@@ -75,13 +75,13 @@ const lines = (log: MemoryLogger): string[] => log.lines.map((l) => `${l.level} 
 describe('Watchdog (patroni/watchdog/base.py)', () => {
   it('activation opens the device with ttl - safety_margin and says so', () => {
     const { wd, dev, log } = setup();
-    assert.deepEqual(wd.view(), { active: false, running: false, healthy: true, inert: false });
+    assert.deepEqual(wd.view(), { running: false, healthy: true, inert: false });
     assert.equal(wd.activate(), true);
     assert.deepEqual(dev.calls, ['open', 'timeout=15']);
     assert.deepEqual(lines(log), [
       'INFO Fake watchdog activated with 15 second timeout, timing slack 13 seconds',
     ]);
-    assert.deepEqual(wd.view(), { active: true, running: true, healthy: true, inert: false });
+    assert.deepEqual(wd.view(), { running: true, healthy: true, inert: false });
   });
 
   it('safety_margin -1 means half the ttl', () => {
@@ -90,7 +90,7 @@ describe('Watchdog (patroni/watchdog/base.py)', () => {
     assert.deepEqual(dev.calls, ['open', 'timeout=10']);
   });
 
-  it('keepalive pings only while active', () => {
+  it('keepalive pings only while armed', () => {
     const { wd, dev } = setup();
     wd.keepalive();
     assert.deepEqual(dev.calls, []);
@@ -127,7 +127,7 @@ describe('Watchdog (patroni/watchdog/base.py)', () => {
     wd.disable();
     wd.keepalive();
     assert.deepEqual(dev.calls, ['open', 'timeout=15', 'close']);
-    assert.deepEqual(wd.view(), { active: false, running: false, healthy: true, inert: false });
+    assert.deepEqual(wd.view(), { running: false, healthy: true, inert: false });
   });
 
   it('a device that cannot be disarmed gets a last ping and a warning', () => {
@@ -152,7 +152,7 @@ describe('Watchdog (patroni/watchdog/base.py)', () => {
     assert.deepEqual(lines(log), [
       "WARNING Could not activate Fake watchdog: Can't open watchdog device: [Errno 2] No such file or directory",
     ]);
-    assert.deepEqual(wd.view(), { active: false, running: false, healthy: true, inert: true });
+    assert.deepEqual(wd.view(), { running: false, healthy: true, inert: true });
     assert.equal(wd.activate(), true);
     assert.equal(log.lines.length, 1);
   });
@@ -167,7 +167,7 @@ describe('Watchdog (patroni/watchdog/base.py)', () => {
       "WARNING Could not activate Fake watchdog: Can't open watchdog device: [Errno 6] No such device or address",
       'ERROR Configuration requires watchdog, but watchdog could not be configured.',
     ]);
-    assert.deepEqual(wd.view(), { active: false, running: false, healthy: false, inert: false });
+    assert.deepEqual(wd.view(), { running: false, healthy: false, inert: false });
     assert.equal(wd.activate(), false);
   });
 
@@ -240,7 +240,7 @@ describe('Watchdog (patroni/watchdog/base.py)', () => {
   it('mode off: no device is made, nothing to arm', () => {
     const { wd, made } = setup({ mode: 'off' });
     assert.deepEqual(made, []);
-    assert.deepEqual(wd.view(), { active: false, running: false, healthy: true, inert: true });
+    assert.deepEqual(wd.view(), { running: false, healthy: true, inert: true });
     assert.equal(wd.unsupported, false);
   });
 
@@ -255,7 +255,7 @@ describe('Watchdog (patroni/watchdog/base.py)', () => {
     wd.activate();
     wd.reload(watchdogSettings({ mode: 'off' }, timing));
     assert.deepEqual(dev.calls, ['open', 'timeout=15', 'close']);
-    assert.deepEqual(wd.view(), { active: false, running: false, healthy: true, inert: true });
+    assert.deepEqual(wd.view(), { running: false, healthy: true, inert: true });
   });
 
   it('off -> automatic on an idle node makes the device again', () => {

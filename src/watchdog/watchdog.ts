@@ -62,7 +62,6 @@ export class Watchdog {
   view(): WatchdogView {
     const { mode } = this.settings;
     return {
-      active: this.active,
       running: this.running,
       healthy: this.healthy,
       inert: mode === 'off' || (this.device === null && mode !== 'required'),

@@ -98,14 +98,14 @@ export class Plan {
 
   /** `Watchdog.keepalive()`: ping an armed watchdog (with each leader-key refresh). */
   keepWatchdogAlive(): void {
-    if (this.input.watchdog?.active !== true || this.watchdogDisabled) return;
+    if (this.input.watchdog?.running !== true || this.watchdogDisabled) return;
     this.add({ type: 'watchdogKeepalive' });
   }
 
   /** `Watchdog.disable()`: disarm it when it is armed. */
   disableWatchdog(): void {
     const wd = this.input.watchdog;
-    if (wd === undefined || !(wd.active || wd.running) || this.watchdogDisabled) return;
+    if (wd?.running !== true || this.watchdogDisabled) return;
     this.watchdogDisabled = true;
     this.add({ type: 'disableWatchdog' });
   }

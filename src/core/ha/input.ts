@@ -56,9 +56,7 @@ export interface LocalFacts {
  * arm it (taking the leader role), ping it (each leader-key refresh) and disarm it.
  */
 export interface WatchdogView {
-  /** Armed by `activate` and not disabled since: each leader-key refresh must ping it. */
-  readonly active: boolean;
-  /** A device is open (`Watchdog.is_running`). */
+  /** A device is armed (`Watchdog.is_running`): each leader-key refresh must ping it. */
   readonly running: boolean;
   /** False when a required watchdog is known to be unusable: the node must not race. */
   readonly healthy: boolean;

@@ -175,7 +175,6 @@ export function input(row: Row = {}): HaInput {
       ? {}
       : {
           watchdog: {
-            active: false,
             running: false,
             healthy: true,
             inert: false,

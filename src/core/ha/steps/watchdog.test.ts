@@ -14,7 +14,7 @@ import {
 } from '../test-builders.js';
 
 /** node1 leads with an armed watchdog. */
-const armed = { active: true, running: true } as const;
+const armed = { running: true } as const;
 const leader: Row = { me: 'node1', watchdog: armed };
 const pausedConfig = { data: { pause: true }, index: 5 };
 
@@ -36,7 +36,7 @@ describe('watchdog in the HA cycle (Patroni 3.0.2 ha.py)', () => {
     const d = run(input({ me: 'node1', watchdog: {} }));
     assert.deepEqual(d.rounds, ['refreshLock', 'activateWatchdog']);
     assert.equal(d.info, 'no action. I am (node1), the leader with the lock');
-    // Not active yet when the cycle began: the first ping comes with the next refresh.
+    // Not armed yet when the cycle began: the first ping comes with the next refresh.
     assert.deepEqual(kinds(d), []);
   });
 
