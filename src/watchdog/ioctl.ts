@@ -69,13 +69,14 @@ export function ioctl(fd: number, request: number, argp: Buffer): void {
 
 function bindIoctl(): Ioctl {
   let koffi: typeof import('koffi');
+  let call: ReturnType<ReturnType<typeof import('koffi').load>['func']>;
   try {
     koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    // The process's own symbols: node links the C library (glibc or musl) already.
+    call = koffi.load(null).func('int ioctl(int fd, unsigned long request, ...)');
   } catch (err) {
     throw new WatchdogError(`ioctl is not available: ${String(err)}`);
   }
-  const libc = koffi.load(process.platform === 'linux' ? 'libc.so.6' : null);
-  const call = libc.func('int ioctl(int fd, unsigned long request, ...)');
   return (fd, request, argp) => {
     const rc = call(fd, request, 'void *', argp) as number;
     if (rc === -1) throw new WatchdogError(osErrorText(koffi.errno()));
