@@ -60,7 +60,7 @@ export function buildNodeView(
     loopWait: effective.ha.loopWait,
     maximumLagOnFailover: effective.ha.maximumLagOnFailover,
     scheduledRestart: runtime.scheduledRestart,
-    watchdogHealthy: true,
+    watchdogHealthy: runtime.watchdogHealthy,
   };
 }
 

@@ -109,6 +109,11 @@ export class TestNode {
     this.child?.kill('SIGHUP');
   }
 
+  /** Any other signal to the daemon, without waiting (e.g. SIGSTOP/SIGCONT for a hang). */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
   /** kill -9 of the daemon and of its postmaster: a node dying hard. */
   async kill9(): Promise<void> {
     await this.stopDaemon('SIGKILL');
@@ -351,6 +356,9 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
       parameters: { unix_socket_directories: node.dir, fsync: 'off' },
     },
     ...(spec.tags === undefined ? {} : { tags: spec.tags }),
+    // Never arm a real /dev/watchdog from a test (the default mode is automatic): a kill -9
+    // test would then reset the machine. The watchdog tests set their own device.
+    watchdog: { mode: 'off' },
     ...o.extra,
   };
   // YAML 1.1, as Patroni (PyYAML) reads it: 'off'/'on' must stay quoted strings.
