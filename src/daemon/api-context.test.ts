@@ -7,7 +7,7 @@ import { UNKNOWN_PG_STATE } from '../core/model/local-pg.js';
 import type { LocalPgState } from '../core/model/local-pg.js';
 import { NO_TAGS } from '../core/model/tags.js';
 import { ManualClock } from '../shared/clock.js';
-import { DaemonApi } from './api-context.js';
+import { DaemonApi, slotPositions } from './api-context.js';
 import type { DaemonApiDeps } from './api-context.js';
 import type { NodeRuntime } from './runtime.js';
 
@@ -69,5 +69,15 @@ describe('DaemonApi.view: a postmaster killed between two cycles', () => {
     assert.equal(ctx.view(), ctx.view());
     gone.value = false;
     assert.equal(ctx.view().pg, RUNNING_REPLICA);
+  });
+});
+
+describe('slotPositions: the slots of a POST /failsafe body', () => {
+  it('keeps name -> LSN pairs and drops what is not one', () => {
+    assert.deepEqual(slotPositions({ dcs_slot_0: 67206952, bad: 'x', neg: -1 }), {
+      dcs_slot_0: 67206952,
+    });
+    assert.equal(slotPositions(undefined), null);
+    assert.equal(slotPositions([1]), null);
   });
 });

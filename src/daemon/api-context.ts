@@ -185,6 +185,7 @@ export class DaemonApi implements ApiContext {
       connUrl: str(body['conn_url']),
       apiUrl: str(body['api_url']),
       receivedAt: clock.now(),
+      slots: slotPositions(body['slots']),
     };
     return null;
   }
@@ -192,4 +193,14 @@ export class DaemonApi implements ApiContext {
   wakeup(): void {
     this.d.dcs.wakeup();
   }
+}
+
+/** `{name: lsn}` as a primary sends its slot positions; anything else counts as not sent. */
+export function slotPositions(value: unknown): Readonly<Record<string, number>> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const out: Record<string, number> = {};
+  for (const [name, lsn] of Object.entries(value)) {
+    if (typeof lsn === 'number' && Number.isSafeInteger(lsn) && lsn >= 0) out[name] = lsn;
+  }
+  return out;
 }
