@@ -27,4 +27,15 @@ describe('PgLifecycle', () => {
     assert.equal(l.published, 'restart failed (stop failed)');
     assert.equal(l.transition('starting'), true);
   });
+
+  it('a crashed postmaster may be restarted (POST /restart while paused)', () => {
+    const logger = new MemoryLogger();
+    const l = new PgLifecycle(logger, 'crashed');
+    assert.equal(l.transition('restarting'), true);
+    assert.equal(l.published, 'restarting');
+    assert.deepEqual(
+      logger.lines.map((x) => x.level),
+      ['DEBUG'],
+    );
+  });
 });

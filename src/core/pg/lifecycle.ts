@@ -26,7 +26,8 @@ const ALLOWED: Readonly<Record<PgLifecycleState, readonly PgLifecycleState[]>> =
   restarting: ['stopping', 'stopped', 'starting', 'running', 'restart failed'],
   'restart failed': ['stopping', 'starting', 'running', 'restarting', 'stopped', 'crashed'],
   'start failed': ['starting', 'stopping', 'stopped', 'running', 'creating replica', 'crashed'],
-  crashed: ['starting', 'stopping', 'stopped', 'running', 'creating replica'],
+  // POST /restart of a crashed postmaster (paused: nothing else starts it) goes through restarting.
+  crashed: ['starting', 'stopping', 'stopped', 'running', 'creating replica', 'restarting'],
   'initializing new cluster': ['stopped', 'starting', 'initdb failed'],
   'initdb failed': ['stopped', 'initializing new cluster', 'running custom bootstrap script'],
   'running custom bootstrap script': ['stopped', 'starting', 'custom bootstrap failed'],
