@@ -1,5 +1,6 @@
 import type { ClusterSnapshot, Member } from '../model/index.js';
 import type { LocalPgState } from '../model/local-pg.js';
+import type { Lsn } from '../model/lsn.js';
 import type { ScheduledRestart } from '../model/member.js';
 import type { HaSettings } from '../model/settings.js';
 import type { Tags } from '../model/tags.js';
@@ -146,6 +147,11 @@ export interface FailsafePing {
   readonly apiUrl: string | null;
   /** Monotonic ms when it arrived: it stands in for the leader key for `ttl` seconds. */
   readonly receivedAt: number;
+  /**
+   * The primary's permanent slot positions (`slots` of the body), standing in for `status.slots`
+   * while the DCS is down, so replicas keep advancing their copies; null when not sent.
+   */
+  readonly slots?: Readonly<Record<string, Lsn>> | null;
 }
 
 /** Identity of the member we replicate from (or clone, rewind from). */
