@@ -104,9 +104,14 @@ async function waitHealthy(
   throw new Error(`etcd at ${endpoint} not healthy within ${timeoutMs} ms`);
 }
 
-export async function startEtcd(
-  options: { timeoutMs?: number; tls?: EtcdTls } = {},
-): Promise<EtcdHandle> {
+export interface StartEtcdOptions {
+  readonly timeoutMs?: number;
+  readonly tls?: EtcdTls;
+  /** Serve the v2 API too (`--enable-v2`; etcd 3.4 disables it by default). */
+  readonly enableV2?: boolean;
+}
+
+export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdHandle> {
   const tls = options.tls;
   const root = await makeTempDir('patroni-ts-etcd-');
   const dataDir = join(root, 'data');
@@ -133,6 +138,7 @@ export async function startEtcd(
     '--initial-cluster-token',
     `patroni-ts-${clientPort}`,
   ];
+  if (options.enableV2 === true) args.push('--enable-v2');
   if (tls !== undefined) {
     args.push('--cert-file', tls.certFile, '--key-file', tls.keyFile);
     if (tls.clientCertAuth !== undefined) {

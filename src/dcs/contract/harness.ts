@@ -23,6 +23,11 @@ export interface ContractHarness {
   rawGet(key: string): Promise<string | null>;
   /** A raw write, as etcdctl or a Patroni 3.0.2 node would do it (absolute key, no lease). */
   rawPut(key: string, value: string): Promise<void>;
+  /**
+   * Sessions are TTLs (etcd v2: a key's seconds left, as Patroni's v2 `Member.session`), not
+   * lease IDs: keys written together show the same session give or take a second.
+   */
+  readonly sessionIsTtl?: boolean;
   /** Closes every client and frees what the test created. */
   cleanup(): Promise<void>;
 }

@@ -27,7 +27,7 @@ export class Retrying<C> {
   private current = 0;
 
   constructor(
-    private readonly clients: readonly C[],
+    private clients: readonly C[],
     private readonly clock: Clock,
     private readonly logger: Logger,
     retryTimeoutSeconds: number,
@@ -37,6 +37,22 @@ export class Retrying<C> {
 
   setRetryTimeout(seconds: number): void {
     this.budgetMs = seconds * 1000;
+  }
+
+  /**
+   * A new endpoint list (the cluster's member list was read): the endpoint in use stays in use
+   * when it is still listed, so that a known-good endpoint is not traded for a dead one.
+   */
+  setClients(clients: readonly C[]): void {
+    if (clients.length === 0) return;
+    const inUse = this.clients[this.current];
+    this.clients = clients;
+    const at = inUse === undefined ? -1 : clients.indexOf(inUse);
+    this.current = at >= 0 ? at : 0;
+  }
+
+  get endpoints(): readonly C[] {
+    return this.clients;
   }
 
   /** The client of the endpoint in use (for long-lived streams such as watches). */
