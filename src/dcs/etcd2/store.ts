@@ -157,6 +157,18 @@ export class Etcd2Store {
     return answer.body as V2Event;
   }
 
+  /** The endpoints in use, the one that answered last first (for tests and logs). */
+  get endpoints(): string[] {
+    const all = this.retrying.endpoints.map((c) => c.origin);
+    const current = this.retrying.client.origin;
+    return [current, ...all.filter((o) => o !== current)];
+  }
+
+  /** The member list read in progress, if any. */
+  get discovering(): Promise<void> | null {
+    return this.discovery.pending;
+  }
+
   setRetryTimeout(seconds: number): void {
     this.retrying.setRetryTimeout(seconds);
   }
