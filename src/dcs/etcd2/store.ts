@@ -1,5 +1,4 @@
 import { systemClock, type Clock } from '../../shared/clock.js';
-import { isPatroniError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { tlsFilesOf } from '../etcd3/backend.js';
 import { MemberDiscovery, srvOrigins } from '../etcd3/discovery.js';
@@ -189,18 +188,10 @@ export class Etcd2Store {
     call: (client: V2Client, signal: AbortSignal) => Promise<V2Answer>,
   ): Promise<{ answer: V2Answer; retried: boolean }> {
     let attempts = 0;
-    try {
-      const answer = await this.retrying.run(what, (c, s) => {
-        attempts += 1;
-        return call(c, s);
-      });
-      // After an answer, not before the call: a store that is down must cost one retry
-      // budget per call, not two.
-      this.discovery.refreshSoon();
-      return { answer, retried: attempts > 1 };
-    } catch (error) {
-      if (isPatroniError(error, 'DCS_UNREACHABLE')) this.discovery.reset();
-      throw error;
-    }
+    const answer = await this.retrying.run(what, (c, s) => {
+      attempts += 1;
+      return call(c, s);
+    });
+    return { answer, retried: attempts > 1 };
   }
 }

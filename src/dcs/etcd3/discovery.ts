@@ -41,6 +41,16 @@ export class MemberDiscovery<C extends Endpoint> {
 
   constructor(private readonly o: DiscoveryOptions<C>) {
     o.retrying.setClients(o.configured.map((origin) => this.client(origin)));
+    // After an answer, not before a call: a store that is down must cost one retry budget
+    // per call, not two.
+    o.retrying.hooks = {
+      answered: () => {
+        this.refreshSoon();
+      },
+      exhausted: () => {
+        this.reset();
+      },
+    };
   }
 
   /**

@@ -22,9 +22,18 @@ const LAST_TRY_MS = 100;
  * aborts its HTTP requests at its deadline; when the budget is spent the call throws
  * DCS_UNREACHABLE, so no call outlives `retry_timeout`.
  */
+/** Where the endpoint list's keeper (discovery.ts) hears how calls went. */
+export interface RetryingHooks {
+  /** A call was answered. */
+  answered(): void;
+  /** A call ran out of its budget: every endpoint failed. */
+  exhausted(): void;
+}
+
 export class Retrying<C> {
   private budgetMs: number;
   private current = 0;
+  hooks: RetryingHooks | null = null;
 
   constructor(
     private clients: readonly C[],
@@ -81,7 +90,9 @@ export class Retrying<C> {
       const remaining = end - this.clock.now();
       const timeout = Math.max(1, Math.min(this.attemptMs(), remaining));
       try {
-        return await withDeadline(what, timeout, (signal) => call(this.client, signal));
+        const answer = await withDeadline(what, timeout, (signal) => call(this.client, signal));
+        this.hooks?.answered();
+        return answer;
       } catch (error) {
         const kind = classify(error);
         if (kind === 'lease-not-found') throw error;
@@ -89,7 +100,10 @@ export class Retrying<C> {
         this.logger.debug(`etcd: ${what} attempt ${attempt} failed: ${errorMessage(error)}`);
         this.current = (this.current + 1) % this.clients.length;
         const left = end - this.clock.now();
-        if (left < LAST_TRY_MS) throw unreachable(what, error);
+        if (left < LAST_TRY_MS) {
+          this.hooks?.exhausted();
+          throw unreachable(what, error);
+        }
         if (attempt % this.clients.length === 0) {
           await this.clock.sleep(Math.min(pause, left - LAST_TRY_MS));
           pause = Math.min(MAX_PAUSE_MS, pause * 2);
