@@ -28,6 +28,11 @@ export interface ClusterOptions {
   readonly scope?: string;
   /** Extra top-level keys for every node (e.g. restapi authentication). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /**
+   * The DCS section the nodes use: `etcd3` (default) or `etcd` (the v2 API; etcd then runs
+   * with `--enable-v2`).
+   */
+  readonly dcsKind?: 'etcd' | 'etcd3';
 }
 
 /** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
@@ -168,18 +173,20 @@ export class TestCluster {
     readonly etcd: EtcdHandle,
     readonly nodes: readonly TestNode[],
     readonly scope: string,
+    readonly dcsKind: 'etcd' | 'etcd3' = 'etcd3',
   ) {}
 
   static async start(options: ClusterOptions = {}): Promise<TestCluster> {
     const specs = options.nodes ?? [{ name: 'node1' }, { name: 'node2' }, { name: 'node3' }];
     const dir = await makeTempDir('patroni-ts-cluster-');
-    const etcd = await startEtcd();
+    const dcsKind = options.dcsKind ?? 'etcd3';
+    const etcd = await startEtcd({ enableV2: dcsKind === 'etcd' });
     const ports = await freePorts(specs.length * 2);
     const scope = options.scope ?? 'batman';
     const nodes = specs.map(
       (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0),
     );
-    const cluster = new TestCluster(dir, etcd, nodes, scope);
+    const cluster = new TestCluster(dir, etcd, nodes, scope, dcsKind);
     for (const [i, node] of nodes.entries()) {
       await mkdir(node.dir, { recursive: true, mode: 0o700 });
       await writeFile(node.configPath, nodeConfig(cluster, node, specs[i] ?? s0, options), {
@@ -246,8 +253,15 @@ export class TestCluster {
     );
   }
 
-  /** The raw value of a key under the scope, straight from etcd (v3 JSON gateway). */
+  /** The raw value of a key under the scope, straight from etcd (the API the nodes use). */
   async dcsValue(key: string): Promise<string | null> {
+    if (this.dcsKind === 'etcd') {
+      const res = await fetch(`${this.etcd.endpoint}/v2/keys/service/${this.scope}/${key}`, {
+        signal: AbortSignal.timeout(3000),
+      });
+      if (res.status === 404) return null;
+      return ((await res.json()) as { node?: { value?: string } }).node?.value ?? null;
+    }
     const k = Buffer.from(`/service/${this.scope}/${key}`).toString('base64');
     const res = await fetch(`${this.etcd.endpoint}/v3/kv/range`, {
       method: 'POST',
@@ -277,7 +291,7 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
       listen: `127.0.0.1:${node.restPort}`,
       connect_address: `127.0.0.1:${node.restPort}`,
     },
-    etcd3: { hosts: c.etcd.hostPort },
+    [c.dcsKind]: { hosts: c.etcd.hostPort },
     bootstrap: {
       dcs: {
         ttl: 20,

@@ -1,0 +1,88 @@
+/**
+ * A three-node cluster on etcd's v2 API (`etcd:` section, etcd 3.4 with --enable-v2): bootstrap,
+ * kill -9 failover and rejoin, patronictl switchover, all through the keys Patroni 3.0.2's v2
+ * client writes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { TestCluster, type TestNode } from '../support/cluster.js';
+import { waitFor } from '../support/postgres.js';
+import { listMembers, patronictlOk } from '../e2e/ctl.js';
+
+describe('a three-node cluster on etcd v2 (etcd: section)', { timeout: 600_000 }, () => {
+  let cluster: TestCluster;
+  let leader: TestNode;
+
+  before(async () => {
+    cluster = await TestCluster.start({ dcsKind: 'etcd' });
+  });
+  after(async () => {
+    await cluster.stop();
+  });
+
+  async function v2Node(key: string): Promise<{ value?: string; ttl?: number } | undefined> {
+    const res = await fetch(`${cluster.etcd.endpoint}/v2/keys/service/${cluster.scope}/${key}`);
+    return ((await res.json()) as { node?: { value?: string; ttl?: number } }).node;
+  }
+
+  it('forms one leader and two streaming replicas; leader and member keys carry the ttl', async () => {
+    leader = await cluster.waitForHealthy();
+    const others = cluster.nodes.filter((n) => n !== leader);
+    assert.deepEqual(await cluster.streamingFrom(leader), others.map((n) => n.name).sort());
+    const lock = await v2Node('leader');
+    assert.equal(lock?.value, leader.name);
+    assert.ok((lock.ttl ?? 0) > 0 && (lock.ttl ?? 0) <= 20, `leader ttl ${String(lock.ttl)}`);
+    const member = await v2Node(`members/${leader.name}`);
+    assert.ok((member?.ttl ?? 0) > 0, 'member key has a ttl');
+    assert.equal((JSON.parse(member?.value ?? '{}') as { role?: string }).role, 'master');
+    assert.equal((await v2Node('initialize'))?.ttl, undefined, 'initialize has no ttl');
+    const rows = await listMembers(leader.configPath, cluster.scope);
+    assert.deepEqual(rows.map((r) => r['Member']).sort(), ['node1', 'node2', 'node3']);
+    assert.equal(rows.find((r) => r['Member'] === leader.name)?.['Role'], 'Leader');
+  });
+
+  it('fails over after kill -9 of the leader, and the old leader rejoins as a replica', async () => {
+    await leader.sql('CREATE TABLE IF NOT EXISTS t (id int); INSERT INTO t VALUES (1)');
+    const oldTimeline = Number((await leader.status())?.['timeline']);
+    await leader.kill9();
+    const next = await cluster.waitForLeader(120_000, leader.name);
+    assert.equal(await cluster.dcsValue('leader'), next.name);
+    await waitFor(
+      'the new leader on the next timeline',
+      async () => Number((await next.status())?.['timeline']) === oldTimeline + 1,
+      60_000,
+    );
+    assert.deepEqual(await next.sql('SELECT id FROM t'), [{ id: 1 }]);
+    leader.start();
+    await waitFor(
+      'the old leader to stream from the new one',
+      async () => (await cluster.streamingFrom(next)).includes(leader.name),
+      120_000,
+    );
+    leader = next;
+  });
+
+  it('switches over with patronictl to the chosen candidate', async () => {
+    leader = await cluster.waitForHealthy();
+    const candidate = cluster.nodes.find((n) => n !== leader);
+    assert.ok(candidate);
+    const out = await patronictlOk(leader.configPath, [
+      'switchover',
+      cluster.scope,
+      '--leader',
+      leader.name,
+      '--candidate',
+      candidate.name,
+      '--force',
+    ]);
+    assert.match(out, new RegExp(`Successfully switched over to "${candidate.name}"`));
+    await waitFor(
+      `${candidate.name} holding the leader key`,
+      async () => (await cluster.dcsValue('leader')) === candidate.name,
+      60_000,
+    );
+    const healthy = await cluster.waitForHealthy();
+    assert.equal(healthy.name, candidate.name);
+    assert.equal(await cluster.dcsValue('failover'), '{}', 'the request is cleared');
+  });
+});
