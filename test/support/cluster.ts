@@ -16,9 +16,14 @@ const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
 const ENTRY = join(REPO, 'dist', 'cli', 'patroni.js');
 export const SUPERUSER_PASSWORD = 'su-secret';
 
+/** Debian's Patroni 3.0.2, for mixed clusters (it runs as user postgres). */
+export const DEBIAN_PATRONI = '/usr/bin/patroni';
+
 export interface NodeSpec {
   readonly name: string;
   readonly tags?: Readonly<Record<string, unknown>>;
+  /** `patroni`: this node runs Debian's Patroni 3.0.2 instead of patroni-ts. */
+  readonly impl?: 'patroni-ts' | 'patroni';
 }
 
 export interface ClusterOptions {
@@ -48,6 +53,7 @@ export class TestNode {
     root: string,
     readonly pgPort: number,
     readonly restPort: number,
+    readonly impl: 'patroni-ts' | 'patroni' = 'patroni-ts',
   ) {
     this.dir = join(root, name);
     this.dataDir = join(this.dir, 'data');
@@ -67,11 +73,17 @@ export class TestNode {
     const owner = postgresOwner();
     // As root, run the daemon as postgres when it can read the build; else as root (it then
     // drops privileges for PostgreSQL itself).
-    const runAs = owner !== null && canRead(ENTRY, owner) ? owner : null;
+    const runAs =
+      owner !== null && (this.impl === 'patroni' || canRead(ENTRY, owner)) ? owner : null;
     const out = openLog(this.logPath);
-    this.child = spawn(process.execPath, [ENTRY, this.configPath], {
+    const [command, args] =
+      this.impl === 'patroni'
+        ? [DEBIAN_PATRONI, [this.configPath]]
+        : [process.execPath, [ENTRY, this.configPath]];
+    this.child = spawn(command, args, {
       stdio: ['ignore', out, out],
       ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
+      ...(this.impl === 'patroni' ? { env: { ...process.env, HOME: this.dir } } : {}),
     });
     live.add(this.child);
   }
@@ -184,7 +196,7 @@ export class TestCluster {
     const ports = await freePorts(specs.length * 2);
     const scope = options.scope ?? 'batman';
     const nodes = specs.map(
-      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0),
+      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0, s.impl),
     );
     const cluster = new TestCluster(dir, etcd, nodes, scope, dcsKind);
     for (const [i, node] of nodes.entries()) {
