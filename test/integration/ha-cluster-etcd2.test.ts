@@ -86,3 +86,32 @@ describe('a three-node cluster on etcd v2 (etcd: section)', { timeout: 600_000 }
     assert.equal(await cluster.dcsValue('failover'), '{}', 'the request is cleared');
   });
 });
+
+describe('a node whose etcd does not serve the v2 API', { timeout: 120_000 }, () => {
+  it('logs the error naming --enable-v2 and etcd3: every cycle, keeps running, writes nothing', async () => {
+    const cluster = await TestCluster.start({
+      dcsKind: 'etcd',
+      enableV2: false,
+      nodes: [{ name: 'node1' }],
+    });
+    try {
+      const node = cluster.node('node1');
+      await waitFor(
+        'the error logged twice (retried)',
+        async () =>
+          (await node.log()).split('start etcd with --enable-v2, or use an etcd3: section').length >
+          2,
+        60_000,
+      );
+      assert.ok(node.running, 'the daemon did not exit');
+      assert.equal(await node.postmasterPid(), null, 'PostgreSQL was not started');
+      const v3 = await fetch(`${cluster.etcd.endpoint}/v3/kv/range`, {
+        method: 'POST',
+        body: JSON.stringify({ key: Buffer.from('/').toString('base64'), range_end: 'AA==' }),
+      });
+      assert.equal(((await v3.json()) as { count?: string }).count, undefined, 'no v3 keys');
+    } finally {
+      await cluster.stop();
+    }
+  });
+});

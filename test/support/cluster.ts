@@ -38,6 +38,8 @@ export interface ClusterOptions {
    * with `--enable-v2`).
    */
   readonly dcsKind?: 'etcd' | 'etcd3';
+  /** With `dcsKind: 'etcd'`: false starts etcd without the v2 API (as etcd 3.4 does by default). */
+  readonly enableV2?: boolean;
 }
 
 /** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
@@ -192,7 +194,7 @@ export class TestCluster {
     const specs = options.nodes ?? [{ name: 'node1' }, { name: 'node2' }, { name: 'node3' }];
     const dir = await makeTempDir('patroni-ts-cluster-');
     const dcsKind = options.dcsKind ?? 'etcd3';
-    const etcd = await startEtcd({ enableV2: dcsKind === 'etcd' });
+    const etcd = await startEtcd({ enableV2: dcsKind === 'etcd' && options.enableV2 !== false });
     const ports = await freePorts(specs.length * 2);
     const scope = options.scope ?? 'batman';
     const nodes = specs.map(
