@@ -6,17 +6,32 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestCluster, type TestNode } from '../support/cluster.js';
+import { startHaproxy, type HaproxyHandle } from '../support/haproxy.js';
 import { waitFor } from '../support/postgres.js';
 import { listMembers, patronictlOk } from '../e2e/ctl.js';
+import { ACKED_TABLE_DDL, queryOnce, Writer } from '../e2e/writer.js';
 
 describe('a three-node cluster on etcd v2 (etcd: section)', { timeout: 600_000 }, () => {
   let cluster: TestCluster;
   let leader: TestNode;
+  let haproxy: HaproxyHandle | null = null;
+  let writer: Writer | null = null;
 
   before(async () => {
     cluster = await TestCluster.start({ dcsKind: 'etcd' });
+    haproxy = await startHaproxy(
+      cluster.dir,
+      cluster.nodes.map((n) => ({
+        name: n.name,
+        host: '127.0.0.1',
+        pgPort: n.pgPort,
+        restPort: n.restPort,
+      })),
+    );
   });
   after(async () => {
+    await writer?.stop();
+    await haproxy?.stop();
     await cluster.stop();
   });
 
@@ -62,10 +77,24 @@ describe('a three-node cluster on etcd v2 (etcd: section)', { timeout: 600_000 }
     leader = next;
   });
 
-  it('switches over with patronictl to the chosen candidate', async () => {
+  it('switches over with patronictl through HAProxy, losing no acknowledged write', async () => {
     leader = await cluster.waitForHealthy();
     const candidate = cluster.nodes.find((n) => n !== leader);
     assert.ok(candidate);
+    const rw = haproxy?.readWritePort ?? 0;
+    await waitFor(
+      'HAProxy routing writes to the leader',
+      async () => {
+        const [row] = await queryOnce<{ port: number }>(rw, 'SELECT inet_server_port() AS port');
+        return row?.port === leader.pgPort;
+      },
+      60_000,
+    );
+    await queryOnce(rw, ACKED_TABLE_DDL);
+    const w = new Writer(rw, 1);
+    writer = w;
+    w.start();
+    await waitFor('writes on the old leader', () => Promise.resolve(w.acks.length >= 20));
     const out = await patronictlOk(leader.configPath, [
       'switchover',
       cluster.scope,
@@ -77,12 +106,21 @@ describe('a three-node cluster on etcd v2 (etcd: section)', { timeout: 600_000 }
     ]);
     assert.match(out, new RegExp(`Successfully switched over to "${candidate.name}"`));
     await waitFor(
-      `${candidate.name} holding the leader key`,
-      async () => (await cluster.dcsValue('leader')) === candidate.name,
-      60_000,
+      'writes through HAProxy on the new leader',
+      () => Promise.resolve(w.acks.filter((a) => a.port === candidate.pgPort).length >= 20),
+      90_000,
     );
-    const healthy = await cluster.waitForHealthy();
-    assert.equal(healthy.name, candidate.name);
+    await w.stop();
+    writer = null;
+    assert.equal(await cluster.dcsValue('leader'), candidate.name);
+    const rows = await candidate.sql<{ id: number }>('SELECT id FROM acked');
+    const present = new Set(rows.map((r) => r.id));
+    const lost = w.acks.filter((a) => !present.has(a.id)).map((a) => a.id);
+    assert.deepEqual(lost, [], 'acknowledged rows missing after the switchover');
+    assert.ok(
+      w.acks.some((a) => a.port === leader.pgPort),
+      'writes reached the old leader',
+    );
     assert.equal(await cluster.dcsValue('failover'), '{}', 'the request is cleared');
   });
 });
