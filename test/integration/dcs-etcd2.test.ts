@@ -272,3 +272,46 @@ describe('etcd2 adapter: an etcd without the v2 API', () => {
     }
   });
 });
+
+describe('etcd2 adapter: username and password', () => {
+  it('sends them as basic auth, as Patroni does; without them etcd refuses', async () => {
+    const secured = await startEtcd({ enableV2: true });
+    const v2 = (path: string, method: string, body: object): Promise<Response> =>
+      fetch(`${secured.endpoint}/v2/auth${path}`, {
+        method,
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      });
+    const withAuth = await createEtcd2Dcs(
+      { ...options('node1'), hosts: [secured.hostPort], username: 'root', password: 'r00t' },
+      silentLogger,
+    );
+    const without = await createEtcd2Dcs(
+      { ...options('node2'), hosts: [secured.hostPort], retryTimeout: 2 },
+      silentLogger,
+    );
+    try {
+      assert.ok((await v2('/users/root', 'PUT', { user: 'root', password: 'r00t' })).ok);
+      assert.ok((await v2('/enable', 'PUT', {})).ok);
+      const guest = await fetch(`${secured.endpoint}/v2/auth/roles/guest`, {
+        method: 'PUT',
+        body: JSON.stringify({ role: 'guest', revoke: { kv: { read: ['/*'], write: ['/*'] } } }),
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Basic ${Buffer.from('root:r00t').toString('base64')}`,
+        },
+      });
+      assert.ok(guest.ok, `revoke guest: ${guest.status}`);
+      assert.equal(await withAuth.attemptToAcquireLeader(), true);
+      assert.equal((await withAuth.getCluster()).leader?.name, 'node1');
+      await assert.rejects(
+        () => without.getCluster(),
+        (e: unknown) => isPatroniError(e, 'DCS_UNREACHABLE'),
+      );
+    } finally {
+      await withAuth.close();
+      await without.close();
+      await secured.destroy();
+    }
+  });
+});
