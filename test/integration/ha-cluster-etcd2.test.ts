@@ -4,6 +4,7 @@
  * client writes.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { TestCluster, type TestNode } from '../support/cluster.js';
 import { startHaproxy, type HaproxyHandle } from '../support/haproxy.js';
@@ -153,3 +154,30 @@ describe('a node whose etcd does not serve the v2 API', { timeout: 120_000 }, ()
     }
   });
 });
+
+describe(
+  "a guide's etcd: file as written: host, protocol, empty parameters: and users:",
+  {
+    timeout: 300_000,
+  },
+  () => {
+    it('the first node leads, the second clones and streams', async () => {
+      const cluster = await TestCluster.start({
+        dcsKind: 'etcd',
+        nodes: [{ name: 'pg1' }, { name: 'pg2' }],
+        dcsSection: (hostPort) => ({ host: hostPort, protocol: 'http' }),
+        dcs: { postgresql: { use_pg_rewind: true, parameters: null } },
+        bootstrapExtra: { users: null },
+      });
+      try {
+        const leader = await cluster.waitForHealthy();
+        const replica = cluster.nodes.find((n) => n !== leader);
+        assert.ok(replica);
+        assert.deepEqual(await cluster.streamingFrom(leader), [replica.name]);
+        assert.match(await readFile(leader.configPath, 'utf8'), /parameters: null/);
+      } finally {
+        await cluster.stop();
+      }
+    });
+  },
+);

@@ -40,6 +40,10 @@ export interface ClusterOptions {
   readonly dcsKind?: 'etcd' | 'etcd3';
   /** With `dcsKind: 'etcd'`: false starts etcd without the v2 API (as etcd 3.4 does by default). */
   readonly enableV2?: boolean;
+  /** The DCS section's content for etcd at `host:port` (default `{hosts: 'host:port'}`). */
+  readonly dcsSection?: (hostPort: string) => Readonly<Record<string, unknown>>;
+  /** Extra keys of `bootstrap` (e.g. `users`). */
+  readonly bootstrapExtra?: Readonly<Record<string, unknown>>;
 }
 
 /** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
@@ -305,7 +309,7 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
       listen: `127.0.0.1:${node.restPort}`,
       connect_address: `127.0.0.1:${node.restPort}`,
     },
-    [c.dcsKind]: { hosts: c.etcd.hostPort },
+    [c.dcsKind]: o.dcsSection?.(c.etcd.hostPort) ?? { hosts: c.etcd.hostPort },
     bootstrap: {
       dcs: {
         ttl: 20,
@@ -321,6 +325,7 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
       },
       initdb: [{ encoding: 'UTF8' }],
       pg_hba: ['host replication replicator 127.0.0.1/32 md5', 'host all all 127.0.0.1/32 md5'],
+      ...o.bootstrapExtra,
     },
     postgresql: {
       listen: `127.0.0.1:${node.pgPort}`,
