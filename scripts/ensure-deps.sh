@@ -22,6 +22,10 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The TLS tests make their certificates with openssl.
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The mixed-cluster tests run Debian's Patroni 3.0.2 beside ours; python3-etcd is its etcd
+# (v2) client.
+[ -x /usr/bin/patroni ] || missing+=(patroni)
+/usr/bin/python3 -c 'import etcd' >/dev/null 2>&1 || missing+=(python3-etcd)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
