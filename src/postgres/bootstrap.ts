@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { credentialKwargs, localAddress } from '../core/pg/conn-kwargs.js';
 import { formatConninfo } from '../core/pg/conninfo.js';
 import { customBootstrapArgs, initdbArgs } from '../core/pg/program-args.js';
 import { parseHostPort, parseListen } from '../core/pg/options.js';
@@ -9,7 +10,7 @@ import type { BootstrapOptions } from '../core/pg/options.js';
 import { bootstrapRecoveryParams } from '../core/pg/recovery.js';
 import { describeExit } from '../process/runner.js';
 import { PatroniError } from '../shared/errors.js';
-import { localConnectParams, programEnv, programSpec } from './context.js';
+import { programEnv, programSpec, scriptSpec } from './context.js';
 import type { PgContext } from './context.js';
 import { ensureDirectory, isDirectoryEmpty, writeFileAtomic } from './files.js';
 
@@ -90,7 +91,7 @@ export async function runCustomBootstrap(
   try {
     await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
     const [command, ...args] = parsed.args as [string, ...string[]];
-    const result = await ctx.runner.run(programSpec(ctx, command, args));
+    const result = await ctx.runner.run(scriptSpec(ctx, command, args));
     if (result.exitCode !== 0) {
       throw new PatroniError('PROCESS_FAILED', `custom bootstrap script ${describeExit(result)}`);
     }
@@ -141,21 +142,34 @@ export async function runPostBootstrapScript(
   command: string,
   argv: readonly string[],
 ): Promise<void> {
-  const local = localConnectParams(ctx.options);
   const su = ctx.options.authentication.superuser;
+  const address = localAddress(ctx.options);
+  // Patroni's format_dsn(local_connect_kwargs, include_dbname): the superuser's ssl settings too.
   const dsn = formatConninfo(
-    { dbname: local.database, user: su.username, host: local.host, port: local.port },
+    {
+      ...credentialKwargs(su),
+      dbname: ctx.options.database ?? 'postgres',
+      ...(address.host === null ? {} : { host: address.host }),
+      port: address.port,
+    },
     true,
   );
-  const passHost = local.host.startsWith('/') ? 'localhost' : local.host;
+  // libpq matches a socket directory literally in pgpass; "localhost" covers its default one.
   const passfile = await ctx.files.writePgpass(
     su.password === undefined
       ? []
-      : [{ host: passHost, port: local.port, user: su.username, password: su.password }],
+      : [
+          {
+            host: address.host ?? 'localhost',
+            port: address.port,
+            user: su.username,
+            password: su.password,
+          },
+        ],
   );
   const [program, ...args] = argv as [string, ...string[]];
   const result = await ctx.runner.run({
-    ...programSpec(ctx, program, [...args, dsn]),
+    ...scriptSpec(ctx, program, [...args, dsn]),
     env: programEnv(ctx, {
       PGPASSFILE: passfile,
       PGOPTIONS: '-c synchronous_commit=local -c statement_timeout=0',
