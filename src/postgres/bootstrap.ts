@@ -89,7 +89,7 @@ export async function runCustomBootstrap(
   ctx.files.setBootstrapTrust(trustAddresses(ctx));
   ctx.lifecycle.transition('running custom bootstrap script');
   try {
-    await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
+    // Not created for it: a restore that copies a backup into place must find no directory.
     const [command, ...args] = parsed.args as [string, ...string[]];
     const result = await ctx.runner.run(scriptSpec(ctx, command, args));
     if (result.exitCode !== 0) {

@@ -144,10 +144,10 @@ async function customMethod(
     return false;
   }
   try {
+    // The script makes the directory itself, as with Patroni (which neither creates it).
     if (!truthy(section['keep_data']) && !(await isDirectoryEmpty(ctx.paths.dataDir))) {
-      await removeDataDirectory(ctx);
+      await removeDataDirectory(ctx, false);
     }
-    await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
     const [command, ...args] = parsed.args as [string, ...string[]];
     const result = await ctx.runner.run({
       ...scriptSpec(ctx, command, args, { signal }),

@@ -17,9 +17,15 @@ import { createPgContext } from './context.js';
 import type { PgContext } from './context.js';
 import { createReplica } from './replica.js';
 
-/** A script that appends its working directory and arguments, one per line, to `log`. */
+/**
+ * A script that appends its working directory and arguments, one per line, to `log`, and makes
+ * the `--datadir=` it is given (as a restore would).
+ */
 function recorder(log: string): string {
-  return `#!/bin/sh\n{ echo "cwd=$(pwd)"; for a in "$@"; do echo "$a"; done; } >> '${log}'\n`;
+  return (
+    `#!/bin/sh\n{ echo "cwd=$(pwd)"; for a in "$@"; do echo "$a"; done; } >> '${log}'\n` +
+    'for a in "$@"; do case "$a" in --datadir=*) mkdir -p "${a#--datadir=}";; esac; done\n'
+  );
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -46,6 +52,14 @@ describe('relative script paths resolve in the daemon’s working directory', ()
     const script = join(work, 'features', 'record.sh');
     await writeFile(script, recorder(log));
     await chmod(script, 0o755);
+    // Like features/backup_restore.py (shutil.copytree): fails when the data directory exists.
+    const copytree = join(work, 'features', 'copytree.sh');
+    await writeFile(
+      copytree,
+      '#!/bin/sh\nfor a in "$@"; do case "$a" in --datadir=*) D="${a#--datadir=}";; esac; done\n' +
+        'mkdir -p "$(dirname "$D")" && mkdir "$D" && echo restored > "$D/PG_VERSION"\n',
+    );
+    await chmod(copytree, 0o755);
     options = {
       scope: 'batman',
       name: 'postgres1',
@@ -137,5 +151,33 @@ describe('relative script paths resolve in the daemon’s working directory', ()
       `--datadir=${options.dataDir}`,
       '--connstring=dbname=postgres user=replicator host=127.0.0.1 port=5361 sslmode=verify-ca sslcert=/c/client.pem sslkey=/c/client.key',
     ]);
+  });
+
+  it('a restore that creates the data directory itself finds none (bootstrap, replica method)', async () => {
+    await rm(options.dataDir, { recursive: true, force: true });
+    await runCustomBootstrap(ctx, 'restore', {
+      method: 'restore',
+      methods: { restore: { command: 'features/copytree.sh' } },
+    });
+    assert.equal(await readFile(join(options.dataDir, 'PG_VERSION'), 'utf8'), 'restored\n');
+    // A replica method without keep_data: the old directory goes, and is not made again.
+    const replica = createPgContext(
+      {
+        ...options,
+        createReplicaMethods: ['restore'],
+        replicaMethods: { restore: { command: 'features/copytree.sh' } },
+      },
+      {
+        runner: new NodeCommandRunner(),
+        logger: new MemoryLogger(),
+        clock: new ManualClock(),
+        workDir: work,
+      },
+    );
+    const result = await createReplica(replica, {
+      name: 'postgres0',
+      connUrl: 'postgres://127.0.0.1:5361/postgres',
+    });
+    assert.deepEqual(result, { ok: true, method: 'restore' });
   });
 });
