@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile, chown } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { ConnectionOptions } from 'node:tls';
 import { stringify } from 'yaml';
 import { canRead } from '../../src/demo/processes.js';
 import { startEtcd, type EtcdHandle } from './etcd.js';
@@ -28,6 +29,12 @@ export interface ClusterOptions {
   readonly scope?: string;
   /** Extra top-level keys for every node (e.g. restapi authentication). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** Merged into every node's `postgresql` section (maps merge, anything else replaces). */
+  readonly postgresql?: Readonly<Record<string, unknown>>;
+  /** `bootstrap.pg_hba`, instead of md5 from 127.0.0.1. */
+  readonly pgHba?: readonly string[];
+  /** TLS for the tests' own SQL connections (`TestNode.sql`), when pg_hba asks for it. */
+  readonly clientTls?: ConnectionOptions;
 }
 
 /** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
@@ -43,6 +50,7 @@ export class TestNode {
     root: string,
     readonly pgPort: number,
     readonly restPort: number,
+    private readonly clientTls?: ConnectionOptions,
   ) {
     this.dir = join(root, name);
     this.dataDir = join(this.dir, 'data');
@@ -137,6 +145,7 @@ export class TestNode {
       password: SUPERUSER_PASSWORD,
       database: 'postgres',
       connectionTimeoutMillis: 3000,
+      ...(this.clientTls === undefined ? {} : { ssl: this.clientTls }),
     });
     await client.connect();
     try {
@@ -177,7 +186,8 @@ export class TestCluster {
     const ports = await freePorts(specs.length * 2);
     const scope = options.scope ?? 'batman';
     const nodes = specs.map(
-      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0),
+      (s, i) =>
+        new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0, options.clientTls),
     );
     const cluster = new TestCluster(dir, etcd, nodes, scope);
     for (const [i, node] of nodes.entries()) {
@@ -292,24 +302,47 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
         ...o.dcs,
       },
       initdb: [{ encoding: 'UTF8' }],
-      pg_hba: ['host replication replicator 127.0.0.1/32 md5', 'host all all 127.0.0.1/32 md5'],
+      pg_hba: o.pgHba ?? [
+        'host replication replicator 127.0.0.1/32 md5',
+        'host all all 127.0.0.1/32 md5',
+      ],
     },
-    postgresql: {
-      listen: `127.0.0.1:${node.pgPort}`,
-      connect_address: `127.0.0.1:${node.pgPort}`,
-      data_dir: node.dataDir,
-      bin_dir: PG_BIN_DIR,
-      pgpass: join(node.dir, 'pgpass'),
-      authentication: {
-        superuser: { username: 'postgres', password: SUPERUSER_PASSWORD },
-        replication: { username: 'replicator', password: 'rep-secret' },
-        rewind: { username: 'rewind_user', password: 'rewind-secret' },
+    postgresql: merged(
+      {
+        listen: `127.0.0.1:${node.pgPort}`,
+        connect_address: `127.0.0.1:${node.pgPort}`,
+        data_dir: node.dataDir,
+        bin_dir: PG_BIN_DIR,
+        pgpass: join(node.dir, 'pgpass'),
+        authentication: {
+          superuser: { username: 'postgres', password: SUPERUSER_PASSWORD },
+          replication: { username: 'replicator', password: 'rep-secret' },
+          rewind: { username: 'rewind_user', password: 'rewind-secret' },
+        },
+        parameters: { unix_socket_directories: node.dir, fsync: 'off' },
       },
-      parameters: { unix_socket_directories: node.dir, fsync: 'off' },
-    },
+      o.postgresql ?? {},
+    ),
     ...(spec.tags === undefined ? {} : { tags: spec.tags }),
     ...o.extra,
   };
   // YAML 1.1, as Patroni (PyYAML) reads it: 'off'/'on' must stay quoted strings.
   return stringify(doc, { version: '1.1' });
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `over` merged into `base`: maps recursively, anything else replaced (Patroni's tests' way). */
+function merged(
+  base: Readonly<Record<string, unknown>>,
+  over: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isMap(b) && isMap(v) ? merged(b, v) : v;
+  }
+  return out;
 }
