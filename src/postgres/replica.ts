@@ -10,7 +10,7 @@ import type { PgpassEntry } from '../core/pg/pgpass.js';
 import type { FollowTarget } from '../core/pg/recovery.js';
 import { describeExit } from '../process/runner.js';
 import { errorMessage } from '../shared/errors.js';
-import { programEnv, programSpec, scriptSpec } from './context.js';
+import { programEnv, programSpec, restoreConfigBackups, scriptSpec } from './context.js';
 import type { PgContext } from './context.js';
 import { ensureDirectory, isDirectoryEmpty } from './files.js';
 import { removeDataDirectory } from './data-dir.js';
@@ -74,7 +74,7 @@ export async function createReplica(
           ? await basebackup(ctx, src.connstring, passfile, signal)
           : await customMethod(ctx, method, src.connstring, passfile, signal);
       if (ok) {
-        await ctx.files.restoreBackups();
+        await restoreConfigBackups(ctx);
         return { ok: true, method };
       }
     }
