@@ -213,7 +213,8 @@ export async function rewind(
   const args = ['-D', ctx.paths.dataDir, '--source-server', dsn];
   if (ctx.paths.configDir !== ctx.paths.dataDir)
     args.splice(0, 0, `--config-file=${ctx.paths.conf}`);
-  ctx.logger.info(`running pg_rewind from ${leader.name}`);
+  // The dsn, as Patroni logs it: it names no password (that is in the passfile).
+  ctx.logger.info(`running pg_rewind from ${dsn}`);
   const result = await ctx.runner.run({
     ...programSpec(ctx, ctx.bins.path('pg_rewind'), args, { signal }),
     env: programEnv(ctx, {

@@ -146,7 +146,11 @@ describe('a cluster whose users need client certificates', { timeout: 600_000 },
       180_000,
     );
     const log = await old.log();
-    assert.match(log, /running pg_rewind from /);
+    // pg_rewind's source: the rewind user with its certificate, as Patroni's format_dsn has it.
+    assert.match(
+      log,
+      /running pg_rewind from dbname=postgres user=rewind_user host=127\.0\.0\.1 port=\d+ sslmode=verify-ca sslcert=\S+client\.crt sslkey=\S+client\.key sslrootcert=\S+ca\.crt target_session_attrs=read-write/,
+    );
     assert.match(log, /pg_rewind finished successfully/);
     await waitFor('after_failover on the old leader', async () => {
       const rows = await old
