@@ -10,7 +10,7 @@ import type { BootstrapOptions } from '../core/pg/options.js';
 import { bootstrapRecoveryParams } from '../core/pg/recovery.js';
 import { describeExit } from '../process/runner.js';
 import { PatroniError, errorMessage } from '../shared/errors.js';
-import { programEnv, programSpec, restoreConfigBackups, scriptSpec } from './context.js';
+import { programEnv, programSpec, scriptSpec } from './context.js';
 import type { PgContext } from './context.js';
 import { ensureDirectory, isDirectoryEmpty, writeFileAtomic } from './files.js';
 
@@ -95,7 +95,9 @@ export async function runCustomBootstrap(
     if (result.exitCode !== 0) {
       throw new PatroniError('PROCESS_FAILED', `custom bootstrap script ${describeExit(result)}`);
     }
-    await restoreConfigBackups(ctx);
+    // A script that "succeeded" without a directory still gets one for the config files.
+    await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
+    await ctx.files.restoreBackups();
     ctx.files.keepAutoConfRecovery = method.keepExistingRecoveryConf === true;
     if (method.recoveryConf !== undefined) {
       await ctx.files.setTargetedRecovery(bootstrapRecoveryParams(method.recoveryConf));

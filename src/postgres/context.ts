@@ -3,7 +3,6 @@ import type { PostgresOptions } from '../core/pg/options.js';
 import type { ExistingSlot } from '../core/pg/slots.js';
 import type { CommandRunner, RunAs, RunSpec } from '../process/runner.js';
 import type { Clock } from '../shared/clock.js';
-import { errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log/logger.js';
 import { PgBinaries } from './binaries.js';
 import { CallbackRunner } from './callbacks.js';
@@ -177,17 +176,4 @@ export function scriptSpec(
   extra: Partial<RunSpec> = {},
 ): RunSpec {
   return programSpec(ctx, command, args, { cwd: ctx.workDir, ...extra });
-}
-
-/**
- * Restores the saved config files after a clone or restore. Like Patroni, a failure is logged,
- * not raised: the script said it succeeded, and a data directory it did not make shows when
- * PostgreSQL starts.
- */
-export async function restoreConfigBackups(ctx: PgContext): Promise<void> {
-  try {
-    await ctx.files.restoreBackups();
-  } catch (err) {
-    ctx.logger.error(`unable to restore configuration files from backup: ${errorMessage(err)}`);
-  }
 }

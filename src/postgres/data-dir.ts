@@ -8,11 +8,10 @@ import { livePostmaster } from './postmaster-pid.js';
 /**
  * Wipes the data directory (before a re-clone, after a failed rewind). A symlinked pg_wal goes
  * with it. The directory itself is recreated empty, owned by the PostgreSQL account, so the
- * clone that follows can write there even when its parent belongs to root; `recreate` false
- * leaves it absent, as Patroni does, for scripts that create it themselves (a copytree of a
- * backup fails on an existing directory). Refuses while a postmaster runs on it.
+ * clone that follows can write there even when its parent belongs to root. Refuses while a
+ * postmaster runs on it.
  */
-export async function removeDataDirectory(ctx: PgContext, recreate = true): Promise<void> {
+export async function removeDataDirectory(ctx: PgContext): Promise<void> {
   const dir = ctx.paths.dataDir;
   const pm = await livePostmaster(dir);
   if (pm !== null) {
@@ -26,7 +25,7 @@ export async function removeDataDirectory(ctx: PgContext, recreate = true): Prom
   const st = await lstat(dir).catch(() => null);
   if (st?.isSymbolicLink() === true) await unlink(dir);
   else await rm(dir, { recursive: true, force: true });
-  if (recreate) await ensureDirectory(dir, ctx.options.owner);
+  await ensureDirectory(dir, ctx.options.owner);
   await ctx.conn.close();
 }
 

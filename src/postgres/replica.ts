@@ -1,3 +1,4 @@
+import { rmdir } from 'node:fs/promises';
 import { memberConnKwargs } from '../core/pg/conn-kwargs.js';
 import { formatConninfo } from '../core/pg/conninfo.js';
 import {
@@ -10,7 +11,7 @@ import type { PgpassEntry } from '../core/pg/pgpass.js';
 import type { FollowTarget } from '../core/pg/recovery.js';
 import { describeExit } from '../process/runner.js';
 import { errorMessage } from '../shared/errors.js';
-import { programEnv, programSpec, restoreConfigBackups, scriptSpec } from './context.js';
+import { programEnv, programSpec, scriptSpec } from './context.js';
 import type { PgContext } from './context.js';
 import { ensureDirectory, isDirectoryEmpty } from './files.js';
 import { removeDataDirectory } from './data-dir.js';
@@ -74,7 +75,7 @@ export async function createReplica(
           ? await basebackup(ctx, src.connstring, passfile, signal)
           : await customMethod(ctx, method, src.connstring, passfile, signal);
       if (ok) {
-        await restoreConfigBackups(ctx);
+        await ctx.files.restoreBackups();
         return { ok: true, method };
       }
     }
@@ -144,16 +145,23 @@ async function customMethod(
     return false;
   }
   try {
-    // The script makes the directory itself, as with Patroni (which neither creates it).
-    if (!truthy(section['keep_data']) && !(await isDirectoryEmpty(ctx.paths.dataDir))) {
-      await removeDataDirectory(ctx, false);
+    if (!truthy(section['keep_data'])) {
+      if (!(await isDirectoryEmpty(ctx.paths.dataDir))) await removeDataDirectory(ctx);
+      // Patroni hands the method no data directory at all: restore scripts create it (Patroni's
+      // own test method is a `shutil.copytree`, which fails on an existing one). A directory
+      // that cannot go (a mount point, a root-owned parent) stays, as it would for Patroni.
+      await rmdir(ctx.paths.dataDir).catch(() => undefined);
     }
     const [command, ...args] = parsed.args as [string, ...string[]];
     const result = await ctx.runner.run({
       ...scriptSpec(ctx, command, args, { signal }),
       env: programEnv(ctx, passfile === null ? {} : { PGPASSFILE: passfile }),
     });
-    if (result.exitCode === 0) return true;
+    if (result.exitCode === 0) {
+      // A method that "succeeded" without a directory still gets one for the config files.
+      await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
+      return true;
+    }
     ctx.logger.error(`replica method ${method} ${describeExit(result)}`);
   } catch (err) {
     ctx.logger.error(`replica method ${method} failed: ${errorMessage(err)}`);
