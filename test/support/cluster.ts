@@ -31,8 +31,6 @@ export interface ClusterOptions {
   readonly extra?: Readonly<Record<string, unknown>>;
   /** Merged into every node's `postgresql` section (maps merge, anything else replaces). */
   readonly postgresql?: Readonly<Record<string, unknown>>;
-  /** `bootstrap.pg_hba`, instead of md5 from 127.0.0.1. */
-  readonly pgHba?: readonly string[];
   /** TLS for the tests' own SQL connections (`TestNode.sql`), when pg_hba asks for it. */
   readonly clientTls?: ConnectionOptions;
 }
@@ -302,32 +300,27 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
         ...o.dcs,
       },
       initdb: [{ encoding: 'UTF8' }],
-      pg_hba: o.pgHba ?? [
-        'host replication replicator 127.0.0.1/32 md5',
-        'host all all 127.0.0.1/32 md5',
-      ],
+      pg_hba: ['host replication replicator 127.0.0.1/32 md5', 'host all all 127.0.0.1/32 md5'],
     },
-    postgresql: merged(
-      {
-        listen: `127.0.0.1:${node.pgPort}`,
-        connect_address: `127.0.0.1:${node.pgPort}`,
-        data_dir: node.dataDir,
-        bin_dir: PG_BIN_DIR,
-        pgpass: join(node.dir, 'pgpass'),
-        authentication: {
-          superuser: { username: 'postgres', password: SUPERUSER_PASSWORD },
-          replication: { username: 'replicator', password: 'rep-secret' },
-          rewind: { username: 'rewind_user', password: 'rewind-secret' },
-        },
-        parameters: { unix_socket_directories: node.dir, fsync: 'off' },
+    postgresql: {
+      listen: `127.0.0.1:${node.pgPort}`,
+      connect_address: `127.0.0.1:${node.pgPort}`,
+      data_dir: node.dataDir,
+      bin_dir: PG_BIN_DIR,
+      pgpass: join(node.dir, 'pgpass'),
+      authentication: {
+        superuser: { username: 'postgres', password: SUPERUSER_PASSWORD },
+        replication: { username: 'replicator', password: 'rep-secret' },
+        rewind: { username: 'rewind_user', password: 'rewind-secret' },
       },
-      o.postgresql ?? {},
-    ),
+      parameters: { unix_socket_directories: node.dir, fsync: 'off' },
+    },
     ...(spec.tags === undefined ? {} : { tags: spec.tags }),
     ...o.extra,
   };
+  const postgresql = merged(doc.postgresql, o.postgresql ?? {});
   // YAML 1.1, as Patroni (PyYAML) reads it: 'off'/'on' must stay quoted strings.
-  return stringify(doc, { version: '1.1' });
+  return stringify({ ...doc, postgresql }, { version: '1.1' });
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
