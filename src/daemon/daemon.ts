@@ -24,6 +24,7 @@ import { PeerClient } from './peer-client.js';
 import { NodeRuntime } from './runtime.js';
 import { LoopScheduler } from './scheduler.js';
 import { shutdown } from './shutdown.js';
+import type { SystemdNotifier } from './systemd-notify.js';
 import { selfIdentity } from './wiring/identity.js';
 import { bootstrapOptions, postgresOptions } from '../config/to-options.js';
 import { hasLeaderlessReplicaMethod } from './wiring/replica-methods.js';
@@ -60,6 +61,7 @@ export class Daemon {
     private readonly config: PatroniConfig,
     private readonly source: ConfigSource,
     private readonly logger: PatroniLogger,
+    private readonly notifier: SystemdNotifier | null = null,
   ) {}
 
   async run(): Promise<number> {
@@ -91,6 +93,7 @@ export class Daemon {
   }
 
   private stop(dcs: Dcs): void {
+    if (!this.stopping) this.notifier?.stopping();
     this.stopping = true;
     dcs.wakeup();
   }
@@ -235,7 +238,8 @@ export class Daemon {
         await applier.reload();
       }
       try {
-        await cycle.run();
+        const decision = await cycle.run();
+        this.notifier?.cycleDone(decision.info);
       } catch (err) {
         if (err instanceof FatalExit) {
           logger.error(err.message);

@@ -22,6 +22,7 @@ SELECT
   pg_catalog.current_setting('server_version_num')::int AS server_version,
   (SELECT system_identifier::text FROM pg_catalog.pg_control_system()) AS system_identifier,
   pg_catalog.current_setting('synchronous_standby_names') AS sync_standby_names,
+  pg_catalog.current_setting('synchronous_commit') AS synchronous_commit,
   EXISTS (SELECT 1 FROM pg_catalog.pg_settings WHERE pending_restart
           AND name NOT IN ('primary_conninfo', 'primary_slot_name', 'restore_command',
                            'recovery_min_apply_delay', 'archive_cleanup_command')
@@ -52,6 +53,7 @@ export interface MonitorRow {
   server_version: number;
   system_identifier: string | null;
   sync_standby_names: string;
+  synchronous_commit: string;
   pending_restart: boolean;
   wal_receiver: {
     received_tli: number | null;

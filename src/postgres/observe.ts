@@ -60,6 +60,7 @@ function fromRow(ctx: PgContext, row: MonitorRow): LocalPgState {
     serverVersion: row.server_version,
     systemIdentifier: row.system_identifier,
     syncStandbyNames: row.sync_standby_names,
+    synchronousCommit: row.synchronous_commit,
   };
 }
 

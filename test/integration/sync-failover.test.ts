@@ -235,6 +235,68 @@ describe(
       await waitForSyncReady(cluster);
     });
 
+    it('maximum_lag_on_syncnode under remote_apply moves the duty off a standby whose replay is paused', async () => {
+      const { leader, sync } = await waitForSyncReady(cluster);
+      const standby = cluster.node(sync);
+      const other = cluster.nodes.find((n) => n !== leader && n !== standby);
+      assert.ok(other !== undefined);
+      const patch = async (body: unknown): Promise<void> => {
+        const status = await leader.httpStatus('/config', {
+          method: 'PATCH',
+          body: JSON.stringify(body),
+        });
+        assert.equal(status, 200);
+      };
+      const commitIs = (value: string) => async () => {
+        const rows = await leader.sql<{ v: string }>(
+          "SELECT current_setting('synchronous_commit') AS v",
+        );
+        return rows[0]?.v === value;
+      };
+      await patch({
+        maximum_lag_on_syncnode: 1_000_000,
+        postgresql: { parameters: { synchronous_commit: 'remote_apply' } },
+      });
+      await waitFor('synchronous_commit = remote_apply', commitIs('remote_apply'), 30_000);
+      await standby.sql('SELECT pg_catalog.pg_wal_replay_pause()');
+      try {
+        // Its flush position stays current: only the replay position shows it lagging ~10 MB.
+        const c = new pg.Client({
+          host: '127.0.0.1',
+          port: leader.pgPort,
+          user: 'postgres',
+          password: SUPERUSER_PASSWORD,
+          database: 'postgres',
+        });
+        await c.connect();
+        try {
+          await c.query("SET synchronous_commit TO 'local'");
+          await c.query(
+            'CREATE TABLE lagload AS SELECT g::numeric AS n FROM generate_series(1, 200000) g',
+          );
+        } finally {
+          await c.end();
+        }
+        const key = await waitFor(
+          `/sync to move from ${sync} to ${other.name}`,
+          async () => {
+            const k = await syncKey(cluster);
+            return k?.sync_standby === other.name ? k : undefined;
+          },
+          30_000,
+        );
+        assert.equal(key.leader, leader.name);
+      } finally {
+        await standby.sql('SELECT pg_catalog.pg_wal_replay_resume()').catch(() => undefined);
+      }
+      await patch({
+        maximum_lag_on_syncnode: null,
+        postgresql: { parameters: { synchronous_commit: null } },
+      });
+      await waitFor('synchronous_commit back to on', commitIs('on'), 30_000);
+      await leader.sql('DROP TABLE lagload');
+    });
+
     it('synchronous_node_count 2 makes both replicas synchronous, in /sync and in the ssn', async () => {
       const leader = await cluster.waitForHealthy();
       const others = cluster.nodes.filter((n) => n !== leader).map((n) => n.name);

@@ -33,6 +33,8 @@ export interface ClusterOptions {
   readonly postgresql?: Readonly<Record<string, unknown>>;
   /** TLS for the tests' own SQL connections (`TestNode.sql`), when pg_hba asks for it. */
   readonly clientTls?: ConnectionOptions;
+  /** Extra environment for every daemon (e.g. systemd's NOTIFY_SOCKET). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
@@ -64,7 +66,7 @@ export class TestNode {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  start(): void {
+  start(env: Readonly<Record<string, string>> = {}): void {
     const owner = postgresOwner();
     // As root, run the daemon as postgres when it can read the build; else as root (it then
     // drops privileges for PostgreSQL itself).
@@ -72,6 +74,7 @@ export class TestNode {
     const out = openLog(this.logPath);
     this.child = spawn(process.execPath, [ENTRY, this.configPath], {
       stdio: ['ignore', out, out],
+      env: { ...process.env, ...env },
       ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
     });
     live.add(this.child);
@@ -199,7 +202,7 @@ export class TestCluster {
         await chown(node.configPath, owner.uid, owner.gid);
       }
     }
-    for (const node of nodes) node.start();
+    for (const node of nodes) node.start(options.env);
     return cluster;
   }
 

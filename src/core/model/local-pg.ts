@@ -51,6 +51,11 @@ export interface LocalPgState {
   readonly clusterState: string | null;
   readonly syncStandbyNames: string | null;
   /**
+   * `synchronous_commit` as PostgreSQL holds it (null when unknown): it says which standby LSN
+   * the primary waits for, so the sync pick ranks and measures lag on that column (§8.2).
+   */
+  readonly synchronousCommit: string | null;
+  /**
    * Timeline of the latest checkpoint in pg_control (`pg_control_checkpoint().timeline_id`); equal
    * to `timeline` once the post-promote CHECKPOINT has run (spec/core.md §11.4). Optional: HA core.
    */
@@ -79,4 +84,5 @@ export const UNKNOWN_PG_STATE: LocalPgState = {
   systemIdentifier: null,
   clusterState: null,
   syncStandbyNames: null,
+  synchronousCommit: null,
 };

@@ -111,6 +111,51 @@ describe('synchronous mode on the primary (§8.4)', () => {
     assert.ok(a?.type === 'setSynchronousStandbyNames' && a.value === null);
   });
 
+  describe('maximum_lag_on_syncnode measures the position commits wait for', () => {
+    // node2 receives everything but its replay is paused; node3 is current on every column.
+    const stuck = { ...row('node2', 'sync', 50_000_000), replayLsn: 10_000_000 };
+    const current = row('node3', 'async', 50_000_000);
+    const withCommit = (synchronousCommit: string) =>
+      input(
+        leaderRow({
+          cluster: cluster({ sync: syncOf('node1', 'node2') }),
+          settings: { ...on, maximumLagOnSyncnode: 15_000_000 },
+          pg: {
+            ...PRIMARY_PG,
+            walPosition: 50_000_000,
+            syncStandbyNames: 'node2',
+            synchronousCommit,
+            replication: [stuck, current],
+          },
+        }),
+      );
+
+    it('remote_apply: a standby lagging in replay gives the duty to one that is not', () => {
+      const d = run(withCommit('remote_apply'));
+      assert.ok(
+        d.log.some(
+          (l) => l.message === "Updating synchronous privilege temporarily from ['node2'] to []",
+        ),
+      );
+      const a = d.actions.find((x) => x.type === 'setSynchronousStandbyNames');
+      assert.ok(a?.type === 'setSynchronousStandbyNames' && a.value === 'node3');
+    });
+
+    it('on (flush): replay lag does not count, node2 keeps the duty', () => {
+      const d = run(withCommit('on'));
+      assert.deepEqual(kinds(d), []);
+      assert.ok(!d.rounds.includes('writeSyncState'));
+    });
+
+    it('remote_write ranks on the written position', () => {
+      const behind = { ...row('node2', 'sync', 50_000_000), writeLsn: 10_000_000 };
+      const base = withCommit('remote_write');
+      const d = run({ ...base, pg: { ...base.pg, replication: [behind, current] } });
+      const a = d.actions.find((x) => x.type === 'setSynchronousStandbyNames');
+      assert.ok(a?.type === 'setSynchronousStandbyNames' && a.value === 'node3');
+    });
+  });
+
   it('strict mode with no standby: *', () => {
     const c = cluster({ sync: syncOf('node1', 'node2') });
     const d = run(

@@ -66,23 +66,24 @@ export function currentSyncState(c: Cycle): Pick {
   const names = trackNames(c).map((n) => n.toLowerCase());
   const listed = c.cluster.sync.syncStandbys;
   const members = new Map(c.cluster.members.map((m) => [m.name.toLowerCase(), m]));
+  const column = lsnColumn(c.input.pg.synchronousCommit);
   const rows = c.input.pg.replication
-    .filter((r) => r.state === 'streaming' && r.flushLsn !== null)
-    .map((r) => ({ row: r, member: members.get(r.applicationName.toLowerCase()) }))
+    .filter((r) => r.state === 'streaming')
+    .map((r) => ({ row: r, pos: column(r), member: members.get(r.applicationName.toLowerCase()) }))
+    .filter((x): x is typeof x & { pos: Lsn } => x.pos !== null)
     .filter((x) => x.member !== undefined && x.member.state === 'running' && !x.member.tags.nosync)
-    .sort((a, b) => rank(b.row) - rank(a.row) || lsn(b.row) - lsn(a.row))
+    .sort((a, b) => rank(b.row) - rank(a.row) || b.pos - a.pos)
     .sort((a, b) => Number(a.member?.tags.nofailover) - Number(b.member?.tags.nofailover));
-  const maxLsn =
-    rows.length >= 2 ? Math.max(...rows.map((x) => lsn(x.row))) : (c.lastOperation ?? 0);
+  const maxLsn = rows.length >= 2 ? Math.max(...rows.map((x) => x.pos)) : (c.lastOperation ?? 0);
   const maxLag = c.input.settings.maximumLagOnSyncnode;
   const ready = new Set(c.memory.sync.ready);
   const out: Pick = { picked: [], allow: [] };
-  for (const { row, member } of rows) {
+  for (const { row, pos, member } of rows) {
     const name = member?.name ?? row.applicationName;
     const isSync = row.syncState === 'sync';
-    const confirmed = listed.includes(name) || (isSync && lsn(row) >= c.memory.sync.flushLsn);
+    const confirmed = listed.includes(name) || (isSync && pos >= c.memory.sync.flushLsn);
     if (names.includes(name.toLowerCase()) && confirmed) ready.add(name);
-    if (maxLag <= 0 || maxLsn - lsn(row) <= maxLag) {
+    if (maxLag <= 0 || maxLsn - pos <= maxLag) {
       out.picked.push(name);
       if (isSync && ready.has(name)) out.allow.push(name);
     }
@@ -96,8 +97,15 @@ function rank(r: ReplicationRow): number {
   return SYNC_RANK[r.syncState] ?? 0;
 }
 
-function lsn(r: ReplicationRow): Lsn {
-  return r.flushLsn ?? 0;
+/**
+ * The standby position a commit waits for under this `synchronous_commit`: a standby that
+ * receives but does not replay (paused, stuck on a lock) holds up `remote_apply` commits while
+ * its flush position looks current, so the pick must rank and measure lag on replay then.
+ */
+function lsnColumn(synchronousCommit: string | null): (r: ReplicationRow) => Lsn | null {
+  if (synchronousCommit === 'remote_apply') return (r) => r.replayLsn;
+  if (synchronousCommit === 'remote_write') return (r) => r.writeLsn;
+  return (r) => r.flushLsn;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
