@@ -25,6 +25,7 @@ import { PeerClient } from './peer-client.js';
 import { NodeRuntime } from './runtime.js';
 import { LoopScheduler } from './scheduler.js';
 import { shutdown } from './shutdown.js';
+import { ReplicationSlots } from './slots.js';
 import { selfIdentity } from './wiring/identity.js';
 import { bootstrapOptions, postgresOptions } from '../config/to-options.js';
 import { hasLeaderlessReplicaMethod } from './wiring/replica-methods.js';
@@ -163,6 +164,7 @@ export class Daemon {
       logger,
       local: () => this.localFacts(pg, runtime),
       failsafePing: () => api.failsafePing,
+      slots: new ReplicationSlots(pg, slot, logger),
     });
     const server = new RestApiServer({
       options: restOptions,
