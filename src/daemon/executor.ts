@@ -35,6 +35,14 @@ export interface ExecutorDeps {
   readonly prePromote?: string | undefined;
 }
 
+/** How Patroni's `bootstrapped %s` / `failed to bootstrap %s` name the clone source. */
+function cloneDescription(from: FollowTarget | null): string {
+  if (from === null) return '(without leader)';
+  // bootstrap_standby_leader: 'clone from remote member <conn_url>'.
+  if (from.standby !== undefined) return `clone from remote member ${from.connUrl ?? ''}`;
+  return `from '${from.name}'`;
+}
+
 /**
  * Carries out a Decision's actions in order: quick ones inline, long ones in the async slot
  * under Patroni's task name. A DCS write that cannot reach the DCS is logged and skipped, as
@@ -181,7 +189,7 @@ export class Executor {
     methods: readonly string[] | null,
   ): Promise<boolean> {
     const { pg, logger } = this.d;
-    const what = from === null ? '(without leader)' : `from '${from.name}'`;
+    const what = cloneDescription(from);
     const result = await pg.createReplica(pgFollowTarget(from), signal, methods ?? undefined);
     if (!result.ok) {
       logger.error(`failed to bootstrap ${what}`);
