@@ -152,3 +152,41 @@ describe('Executor: clone in a standby cluster', () => {
     );
   });
 });
+
+describe('Executor: reinitialize in a standby cluster', () => {
+  it('re-clones the member with standby_cluster.create_replica_methods', async () => {
+    const log = new MemoryLogger();
+    const slot = new AsyncSlot(
+      log,
+      () => 0,
+      () => undefined,
+    );
+    const methods: unknown[] = [];
+    const pg = {
+      stop: () => Promise.resolve(true),
+      removeDataDirectory: () => Promise.resolve(),
+      createReplica: (_source: unknown, _signal: unknown, m: unknown) => {
+        methods.push(m);
+        return Promise.resolve({ ok: true, method: 'basebackup' });
+      },
+      follow: () => Promise.resolve('running'),
+    } as unknown as Postgresql;
+    const runtime = {
+      effective: { standbyCluster: { host: 'h', create_replica_methods: ['backup_restore'] } },
+    } as unknown as NodeRuntime;
+    const executor = new Executor({
+      dcs: {} as Dcs,
+      pg,
+      slot,
+      runtime,
+      bootstrap: {},
+      logger: log,
+      name: 'node2',
+      sleep: () => Promise.resolve(),
+    });
+    const leader = { name: 'node1', connUrl: 'postgres://127.0.0.1:5432/postgres', apiUrl: null };
+    await executor.execute([{ type: 'reinitialize', from: leader, task: 'reinitialize' }]);
+    await slot.idle(1);
+    assert.deepEqual(methods, [['backup_restore']]);
+  });
+});

@@ -140,7 +140,10 @@ export class Executor {
         this.runTask(a.task, async (signal) => {
           await pg.stop({ mode: 'immediate' });
           await pg.removeDataDirectory();
-          return this.clone(a.from, a.from, signal, null);
+          // In a standby cluster a re-clone, too, uses standby_cluster.create_replica_methods.
+          const standby = runtime.effective.standbyCluster;
+          const methods = standby === null ? null : (standby.create_replica_methods ?? []);
+          return this.clone(a.from, a.from, signal, methods);
         });
         return;
       case 'restartPostgres':
