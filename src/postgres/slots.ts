@@ -58,7 +58,12 @@ export async function applySlotPlan(
         logger.info(`Created logical replication slot '${name}' in database ${spec.database}`);
       }
     } catch (err) {
-      logger.error(`Failed to create replication slot '${name}': ${errorMessage(err)}`);
+      // Patroni's wording for each kind (operators grep for it).
+      const what =
+        spec.type === 'logical'
+          ? `logical replication slot '${name}' plugin='${spec.plugin}'`
+          : `physical replication slot '${name}'`;
+      logger.error(`Failed to create ${what}: ${errorMessage(err)}`);
     }
   }
 }
