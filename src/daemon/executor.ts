@@ -206,10 +206,10 @@ export class Executor {
 
   private async follow(a: Extract<Action, { type: 'followLeader' }>): Promise<void> {
     const work = async (): Promise<boolean> => {
-      const outcome = await this.d.pg.follow(
-        pgFollowTarget(a.target),
-        a.startTimeout === null ? {} : { timeoutMs: a.startTimeout * 1000 },
-      );
+      const outcome = await this.d.pg.follow(pgFollowTarget(a.target), {
+        role: a.role,
+        ...(a.startTimeout === null ? {} : { timeoutMs: a.startTimeout * 1000 }),
+      });
       return outcome === 'running';
     };
     if (a.task !== null) {

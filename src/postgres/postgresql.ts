@@ -294,6 +294,8 @@ export class Postgresql {
 
   /** Fire a callback (fire and forget), e.g. on_start when joining a running PostgreSQL. */
   callback(action: CallbackAction, role: CallbackRole): void {
+    // The role callbacks were told is the role the next follow() compares with.
+    if (action === 'on_role_change' || action === 'on_start') this.ctx.role = role;
     this.ctx.callbacks.call(action, role);
   }
 

@@ -109,6 +109,7 @@ export function recover(c: Cycle): string {
     how: 'start',
     task: TASK.restartingAfterFailure,
     startTimeout: timeout,
+    role,
   });
   return msg;
 }

@@ -57,10 +57,28 @@ describe('standby cluster decisions (§17)', () => {
     assert.ok(
       a?.type === 'followLeader' &&
         a.target?.connUrl === REMOTE_URL &&
-        a.target.standby?.port === 5433,
+        a.target.standby?.port === 5433 &&
+        a.role === 'standby_leader',
     );
-    assert.ok(kinds(d).includes('callback'));
+    // The re-point itself tells on_role_change (once): no separate callback.
+    assert.ok(!kinds(d).includes('callback'));
     assert.equal(d.memory.role, 'standby_leader');
+  });
+
+  it('a lock holder already following the remote only tells on_role_change', () => {
+    const d = run(
+      input({
+        me: 'node1',
+        cluster: standby(),
+        pg: REPLICA_PG,
+        memory: { role: 'replica', ...upstreamRemote },
+      }),
+    );
+    assert.equal(d.info, 'promoted self to a standby leader because i had the session lock');
+    assert.deepEqual(
+      d.actions.filter((a) => a.type !== 'touchMember'),
+      [{ type: 'callback', name: 'on_role_change', role: 'standby_leader' }],
+    );
   });
 
   it('a primary in a standby cluster demotes', () => {
@@ -104,6 +122,9 @@ describe('standby cluster decisions (§17)', () => {
     const d = run(input({ me: 'node1', cluster: standby(), pg: STOPPED_PG }));
     assert.equal(d.info, 'starting as a standby leader because i had the session lock');
     assert.equal(d.memory.role, 'standby_leader');
+    const a = d.actions.find((x) => x.type === 'followLeader');
+    // on_start is told standby_leader, as Patroni's follow(node, 'standby_leader') does.
+    assert.ok(a?.type === 'followLeader' && a.role === 'standby_leader');
   });
 
   it('bootstrap: the initialize winner clones the remote primary', () => {
