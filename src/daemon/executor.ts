@@ -8,6 +8,7 @@ import { PatroniError, assertNever, errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
 import { runDemotion } from './demote.js';
+import { pgFollowTarget } from './follow-target.js';
 import { buildHistory } from './history.js';
 import type { NodeRuntime } from './runtime.js';
 import type { WatchdogPort } from './watchdog-port.js';
@@ -36,9 +37,12 @@ export interface ExecutorDeps {
   readonly watchdog?: WatchdogPort | undefined;
 }
 
-/** The replication source as the PostgreSQL layer needs it (null: no upstream). */
-function source(target: FollowTarget | null): { name: string; connUrl: string | null } | null {
-  return target === null ? null : { name: target.name, connUrl: target.connUrl };
+/** How Patroni's `bootstrapped %s` / `failed to bootstrap %s` name the clone source. */
+function cloneDescription(from: FollowTarget | null): string {
+  if (from === null) return '(without leader)';
+  // bootstrap_standby_leader: 'clone from remote member <conn_url>'.
+  if (from.standby !== undefined) return `clone from remote member ${from.connUrl ?? ''}`;
+  return `from '${from.name}'`;
 }
 
 /**
@@ -102,7 +106,9 @@ export class Executor {
       case 'cancelBootstrap':
         return this.cancelBootstrap();
       case 'cloneFrom':
-        this.runTask(a.task, (signal) => this.clone(a.source, a.followAfter, signal));
+        this.runTask(a.task, (signal) =>
+          this.clone(a.source, a.followAfter, signal, a.replicaMethods),
+        );
         return;
       case 'followLeader':
         return this.follow(a);
@@ -136,7 +142,10 @@ export class Executor {
         this.runTask(a.task, async (signal) => {
           await pg.stop({ mode: 'immediate' });
           await pg.removeDataDirectory();
-          return this.clone(a.from, a.from, signal);
+          // In a standby cluster a re-clone, too, uses standby_cluster.create_replica_methods.
+          const standby = runtime.effective.standbyCluster;
+          const methods = standby === null ? null : (standby.create_replica_methods ?? []);
+          return this.clone(a.from, a.from, signal, methods);
         });
         return;
       case 'restartPostgres':
@@ -188,26 +197,27 @@ export class Executor {
     from: FollowTarget | null,
     followAfter: FollowTarget | null,
     signal: AbortSignal,
+    methods: readonly string[] | null,
   ): Promise<boolean> {
     const { pg, logger } = this.d;
-    const what = from === null ? '(without leader)' : `from '${from.name}'`;
-    const result = await this.d.pg.createReplica(source(from), signal);
+    const what = cloneDescription(from);
+    const result = await pg.createReplica(pgFollowTarget(from), signal, methods ?? undefined);
     if (!result.ok) {
       logger.error(`failed to bootstrap ${what}`);
       await pg.removeDataDirectory().catch(() => undefined);
       return false;
     }
     logger.info(`bootstrapped ${what}`);
-    const outcome = await pg.follow(source(followAfter));
+    const outcome = await pg.follow(pgFollowTarget(followAfter));
     return outcome === 'running';
   }
 
   private async follow(a: Extract<Action, { type: 'followLeader' }>): Promise<void> {
     const work = async (): Promise<boolean> => {
-      const outcome = await this.d.pg.follow(
-        source(a.target),
-        a.startTimeout === null ? {} : { timeoutMs: a.startTimeout * 1000 },
-      );
+      const outcome = await this.d.pg.follow(pgFollowTarget(a.target), {
+        role: a.role,
+        ...(a.startTimeout === null ? {} : { timeoutMs: a.startTimeout * 1000 }),
+      });
       return outcome === 'running';
     };
     if (a.task !== null) {

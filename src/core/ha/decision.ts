@@ -58,11 +58,18 @@ export type Action =
       readonly source: FollowTarget | null;
       readonly followAfter: FollowTarget | null;
       readonly task: string;
+      /**
+       * `standby_cluster.create_replica_methods` in a standby cluster, where every clone (from the
+       * remote primary or from a member) uses them, basebackup when empty; null: the local
+       * `postgresql.create_replica_methods`.
+       */
+      readonly replicaMethods: readonly string[] | null;
     }
   /**
    * `Postgresql.follow`: write the recovery configuration for `target` (null: standby without
    * primary_conninfo), then `start` it (when stopped), `restart` or `reload` it. `startTimeout`
-   * (s) bounds the start when set.
+   * (s) bounds the start when set. `role` is the role callbacks are told (Patroni's
+   * `follow(node, role)`): on_start's, and on_role_change fires when it differs from before.
    */
   | {
       readonly type: 'followLeader';
@@ -70,6 +77,7 @@ export type Action =
       readonly how: 'start' | 'restart' | 'reload';
       readonly task: string | null;
       readonly startTimeout: number | null;
+      readonly role: 'replica' | 'standby_leader';
     }
   /** Stop PostgreSQL (§7.2), e.g. `immediate` when the data directory vanished. */
   | {

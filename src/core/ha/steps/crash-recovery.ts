@@ -112,6 +112,7 @@ export function recover(c: Cycle): string {
     how: 'start',
     task: TASK.restartingAfterFailure,
     startTimeout: timeout,
+    role,
   });
   return msg;
 }
