@@ -195,6 +195,18 @@ describe('checkConfig: lenient values Patroni accepts', () => {
   });
 });
 
+describe('checkConfig: standby cluster replica methods', () => {
+  it('a section named by bootstrap.dcs.standby_cluster.create_replica_methods is no unknown key', () => {
+    const raw = withChange('postgresql.backup_restore', { command: 'restore.py' });
+    raw['bootstrap'] = {
+      dcs: {
+        standby_cluster: { host: 'h', port: 5433, create_replica_methods: ['backup_restore'] },
+      },
+    };
+    assert.deepEqual(checkConfig(raw).warnings, []);
+  });
+});
+
 describe('checkConfig: warnings', () => {
   it('warns about unknown keys but accepts the config', () => {
     const raw = withChange('restapi.ttl', 30);

@@ -16,7 +16,7 @@ import type { AsyncSlot } from './async-slot.js';
 import type { Executor } from './executor.js';
 import { answerQuery, type QueryDeps } from './queries.js';
 import type { NodeRuntime } from './runtime.js';
-import { syncReplicationSlots } from './slots.js';
+import type { ReplicationSlots } from './slots.js';
 
 export interface CycleDeps extends Omit<QueryDeps, 'self'> {
   readonly slot: AsyncSlot;
@@ -26,6 +26,7 @@ export interface CycleDeps extends Omit<QueryDeps, 'self'> {
   readonly logger: Logger;
   readonly local: () => LocalFacts;
   readonly failsafePing: () => FailsafePing | null;
+  readonly slots: ReplicationSlots;
 }
 
 /** A query loop that never ends would stall the lock refresh; the core asks a few at most. */
@@ -60,18 +61,16 @@ export class HaCycle {
         runtime.lastInfo = decision.info;
         await this.d.executor.execute(decision.actions);
         if (this.d.slot.current() === null && runtime.pg.state === 'running') {
-          const { name, tags } = runtime.self;
-          await syncReplicationSlots(
-            this.d.pg,
-            runtime,
-            { name, nofailover: tags.nofailover },
-            logger,
-          );
+          await this.d.slots.sync(runtime);
         }
         return decision;
       }
       try {
-        answers = await answerQuery(decision.query, answers, { ...this.d, self: runtime.self });
+        answers = await answerQuery(decision.query, answers, {
+          ...this.d,
+          self: runtime.self,
+          publishedSlots: () => this.d.slots.published(runtime),
+        });
       } catch (err) {
         if (!isPatroniError(err, 'DCS_UNREACHABLE')) throw err;
         logger.error('Error communicating with DCS');

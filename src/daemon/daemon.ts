@@ -6,6 +6,7 @@ import type { ConfigSource } from '../config/load.js';
 import type { PatroniConfig } from '../config/schema.js';
 import type { LocalFacts } from '../core/ha/input.js';
 import { initialMemory } from '../core/ha/memory.js';
+import { parseStandbyCluster } from '../core/ha/standby.js';
 import type { LocalPgState } from '../core/model/local-pg.js';
 import type { MemberRole } from '../core/model/member.js';
 import { createDcs, type Dcs, type DcsConfig } from '../dcs/index.js';
@@ -24,6 +25,7 @@ import { PeerClient } from './peer-client.js';
 import { NodeRuntime } from './runtime.js';
 import { LoopScheduler } from './scheduler.js';
 import { shutdown } from './shutdown.js';
+import { ReplicationSlots } from './slots.js';
 import { selfIdentity } from './wiring/identity.js';
 import { bootstrapOptions, postgresOptions } from '../config/to-options.js';
 import { hasLeaderlessReplicaMethod } from './wiring/replica-methods.js';
@@ -160,8 +162,9 @@ export class Daemon {
       runtime,
       clock,
       logger,
-      local: () => this.localFacts(pg),
+      local: () => this.localFacts(pg, runtime),
       failsafePing: () => api.failsafePing,
+      slots: new ReplicationSlots(pg, slot, logger),
     });
     const server = new RestApiServer({
       options: restOptions,
@@ -197,7 +200,7 @@ export class Daemon {
     this.canRewind = { value, at: this.clock.now(), pgAnswered };
   }
 
-  private localFacts(pg: Postgresql): LocalFacts {
+  private localFacts(pg: Postgresql, runtime: NodeRuntime): LocalFacts {
     const config = this.applier?.current ?? this.config;
     const now = this.clock.now();
     const ttl = this.canRewind.value ? REWIND_YES_TTL_MS : REWIND_NO_TTL_MS;
@@ -217,7 +220,9 @@ export class Daemon {
       bootstrapConfigured: config.bootstrap !== undefined,
       replicaMethodWithoutLeader: hasLeaderlessReplicaMethod(pg.options),
       canRewind: this.canRewind.value,
-      standbyCluster: null,
+      // Before the DCS holds a `config` (a new standby cluster), bootstrap.dcs or the cached copy
+      // says whether this is a standby cluster; the core prefers the DCS key once it exists.
+      standbyCluster: parseStandbyCluster(runtime.dynamicConfig['standby_cluster']),
     };
   }
 

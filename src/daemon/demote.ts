@@ -6,6 +6,7 @@ import { errorMessage } from '../shared/errors.js';
 import type { Dcs } from '../dcs/index.js';
 import type { Postgresql } from '../postgres/postgresql.js';
 import type { Logger } from '../shared/log/logger.js';
+import { pgFollowTarget } from './follow-target.js';
 
 type Demote = Extract<Action, { type: 'demote' }>;
 
@@ -48,10 +49,7 @@ export async function runDemotion(d: DemoteDeps, a: Demote, runTask: RunTask): P
     if (await orFalse(dcs.deleteLeader(lastLsn))) logger.info('Leader key released');
   };
   const startAsReplica = async (): Promise<boolean> => {
-    const target = a.followAfter;
-    const outcome = await pg.follow(
-      target === null ? null : { name: target.name, connUrl: target.connUrl },
-    );
+    const outcome = await pg.follow(pgFollowTarget(a.followAfter));
     return outcome === 'running';
   };
 

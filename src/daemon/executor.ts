@@ -8,6 +8,7 @@ import { PatroniError, assertNever, errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
 import { runDemotion } from './demote.js';
+import { pgFollowTarget } from './follow-target.js';
 import { buildHistory } from './history.js';
 import type { NodeRuntime } from './runtime.js';
 
@@ -32,11 +33,6 @@ export interface ExecutorDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** `postgresql.pre_promote`. */
   readonly prePromote?: string | undefined;
-}
-
-/** The replication source as the PostgreSQL layer needs it (null: no upstream). */
-function source(target: FollowTarget | null): { name: string; connUrl: string | null } | null {
-  return target === null ? null : { name: target.name, connUrl: target.connUrl };
 }
 
 /**
@@ -100,7 +96,9 @@ export class Executor {
       case 'cancelBootstrap':
         return this.cancelBootstrap();
       case 'cloneFrom':
-        this.runTask(a.task, (signal) => this.clone(a.source, a.followAfter, signal));
+        this.runTask(a.task, (signal) =>
+          this.clone(a.source, a.followAfter, signal, a.replicaMethods),
+        );
         return;
       case 'followLeader':
         return this.follow(a);
@@ -134,7 +132,7 @@ export class Executor {
         this.runTask(a.task, async (signal) => {
           await pg.stop({ mode: 'immediate' });
           await pg.removeDataDirectory();
-          return this.clone(a.from, a.from, signal);
+          return this.clone(a.from, a.from, signal, null);
         });
         return;
       case 'restartPostgres':
@@ -180,24 +178,25 @@ export class Executor {
     from: FollowTarget | null,
     followAfter: FollowTarget | null,
     signal: AbortSignal,
+    methods: readonly string[] | null,
   ): Promise<boolean> {
     const { pg, logger } = this.d;
     const what = from === null ? '(without leader)' : `from '${from.name}'`;
-    const result = await this.d.pg.createReplica(source(from), signal);
+    const result = await pg.createReplica(pgFollowTarget(from), signal, methods ?? undefined);
     if (!result.ok) {
       logger.error(`failed to bootstrap ${what}`);
       await pg.removeDataDirectory().catch(() => undefined);
       return false;
     }
     logger.info(`bootstrapped ${what}`);
-    const outcome = await pg.follow(source(followAfter));
+    const outcome = await pg.follow(pgFollowTarget(followAfter));
     return outcome === 'running';
   }
 
   private async follow(a: Extract<Action, { type: 'followLeader' }>): Promise<void> {
     const work = async (): Promise<boolean> => {
       const outcome = await this.d.pg.follow(
-        source(a.target),
+        pgFollowTarget(a.target),
         a.startTimeout === null ? {} : { timeoutMs: a.startTimeout * 1000 },
       );
       return outcome === 'running';

@@ -2,6 +2,7 @@ import type { Query } from '../core/ha/decision.js';
 import type { QueryAnswers, SelfIdentity } from '../core/ha/input.js';
 import { parsePeerStatus, type PeerStatus } from '../core/ha/peer-status.js';
 import type { Dcs } from '../dcs/index.js';
+import type { Lsn } from '../core/model/lsn.js';
 import { assertNever } from '../shared/errors.js';
 import type { Postgresql } from '../postgres/postgresql.js';
 import type { PeerClient } from './peer-client.js';
@@ -11,6 +12,8 @@ export interface QueryDeps {
   readonly pg: Postgresql;
   readonly peers: PeerClient;
   readonly self: SelfIdentity;
+  /** The primary's permanent logical slot positions for `/status.slots` (null: none). */
+  readonly publishedSlots?: () => Promise<Readonly<Record<string, Lsn>> | null>;
 }
 
 /**
@@ -38,7 +41,11 @@ export async function answerQuery(
     case 'refreshLock':
       return {
         ...answers,
-        lockRefreshed: await d.dcs.updateLeader(q.lastLsn, null, q.failsafe),
+        lockRefreshed: await d.dcs.updateLeader(
+          q.lastLsn,
+          q.lastLsn === null ? null : ((await d.publishedSlots?.()) ?? null),
+          q.failsafe,
+        ),
       };
     case 'raceInitialize':
       return { ...answers, initializeWon: await d.dcs.initialize(true, '') };

@@ -240,7 +240,11 @@ describe('PostgreSQL lifecycle on a real PostgreSQL 15', { timeout: 300_000 }, (
       permanent: { perm1: null },
       nofailover: false,
     });
-    const plan = planSlots(desired.slots, await node.pg.listSlots(), { paused: false, ignore: [] });
+    const plan = planSlots(desired.slots, await node.pg.listSlots(), {
+      paused: false,
+      ignore: [],
+      createLogical: true,
+    });
     await node.pg.applySlotPlan(plan);
     const names = (await node.pg.listSlots()).map((x) => x.name).sort();
     assert.deepEqual(names, ['node_x', 'perm1']);

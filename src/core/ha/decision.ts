@@ -58,6 +58,12 @@ export type Action =
       readonly source: FollowTarget | null;
       readonly followAfter: FollowTarget | null;
       readonly task: string;
+      /**
+       * `standby_cluster.create_replica_methods` in a standby cluster, where every clone (from the
+       * remote primary or from a member) uses them, basebackup when empty; null: the local
+       * `postgresql.create_replica_methods`.
+       */
+      readonly replicaMethods: readonly string[] | null;
     }
   /**
    * `Postgresql.follow`: write the recovery configuration for `target` (null: standby without

@@ -144,6 +144,14 @@ export interface FollowTarget {
    * primary_slot_name, restore_command, archive_cleanup_command, recovery_min_apply_delay from it.
    */
   readonly standby?: StandbyClusterConfig;
+  /**
+   * A member followed inside a standby cluster: the cluster's restore_command and
+   * archive_cleanup_command still apply to its recovery configuration (`_get_node_to_follow`).
+   */
+  readonly archive?: {
+    readonly restoreCommand: string | null;
+    readonly archiveCleanupCommand: string | null;
+  };
 }
 
 export function followTargetOf(member: Member): FollowTarget {

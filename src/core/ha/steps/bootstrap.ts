@@ -38,6 +38,7 @@ function bootstrap(c: Cycle): string {
       source: followTargetOf(source),
       followAfter: after,
       task: TASK.bootstrapFrom(kind, source.name),
+      replicaMethods: c.standby?.createReplicaMethods ?? null,
     });
     return INFO.tryingBootstrapFrom(kind, source.name);
   }
@@ -53,6 +54,7 @@ function bootstrap(c: Cycle): string {
         source: remote,
         followAfter: remote,
         task: TASK.bootstrapStandby,
+        replicaMethods: c.standby.createReplicaMethods,
       });
       return INFO.tryingBootstrapStandby;
     }
@@ -66,6 +68,7 @@ function bootstrap(c: Cycle): string {
       source: null,
       followAfter: null,
       task: TASK.bootstrapWithoutLeader,
+      replicaMethods: null,
     });
     return INFO.tryingBootstrapWithoutLeader;
   }

@@ -13,12 +13,14 @@ export function nodeToFollow(c: Cycle): FollowTarget | null {
   const standby = c.standby;
   if (standby !== null && (c.cluster.leader === null || c.hasLock)) return remoteTarget(standby);
   const wanted = c.input.self.tags.replicatefrom;
-  if (wanted !== undefined && wanted !== c.me) {
-    const m = c.member(wanted);
-    if (m !== undefined) return followTargetOf(m);
-  }
+  let member = wanted !== undefined && wanted !== c.me ? c.member(wanted) : undefined;
   const leader = c.cluster.leader;
-  return leader === null || leader.name === c.me ? null : followTargetOf(leader.member);
+  if (member === undefined && leader !== null && leader.name !== c.me) member = leader.member;
+  if (member === undefined) return null;
+  const target = followTargetOf(member);
+  if (standby === null) return target;
+  const { restoreCommand, archiveCleanupCommand } = standby;
+  return { ...target, archive: { restoreCommand, archiveCleanupCommand } };
 }
 
 /**
