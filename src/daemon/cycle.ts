@@ -17,6 +17,7 @@ import type { Executor } from './executor.js';
 import { answerQuery, type QueryDeps } from './queries.js';
 import type { NodeRuntime } from './runtime.js';
 import type { ReplicationSlots } from './slots.js';
+import { slotsView } from './slots-view.js';
 
 export interface CycleDeps extends Omit<QueryDeps, 'self'> {
   readonly slot: AsyncSlot;
@@ -62,7 +63,10 @@ export class HaCycle {
         runtime.lastInfo = decision.info;
         await this.d.executor.execute(decision.actions);
         if (this.d.slot.current() === null && runtime.pg.state === 'running') {
-          await this.d.slots.sync(runtime);
+          await this.d.slots.sync(
+            runtime,
+            slotsView(view, runtime, this.d.failsafePing(), this.d.clock.now()),
+          );
         }
         return decision;
       }
@@ -103,6 +107,7 @@ export class HaCycle {
     try {
       const cluster = await dcs.getCluster();
       runtime.cluster = cluster;
+      runtime.lastCluster = cluster;
       runtime.dcsLastSeenMs = clock.wallNow();
       this.unreachableSince = null;
       return { reachable: true, cluster };

@@ -59,7 +59,14 @@ export async function answerQuery(
       return { ...answers, divergence };
     }
     case 'failsafePing': {
-      const body = { name: d.self.name, conn_url: d.self.connUrl, api_url: d.self.apiUrl };
+      // `slots`: replicas keep advancing their logical slot copies from these while the DCS is down.
+      const slots = (await d.publishedSlots?.().catch(() => null)) ?? null;
+      const body = {
+        name: d.self.name,
+        conn_url: d.self.connUrl,
+        api_url: d.self.apiUrl,
+        ...(slots === null ? {} : { slots }),
+      };
       const accepted = await Promise.all(
         q.members.map(async (m) => {
           // Patroni retries a failsafe ping once: one lost packet must not demote a primary.

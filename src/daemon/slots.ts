@@ -5,6 +5,7 @@ import {
   type SlotAdvance,
 } from '../core/pg/logical-slots.js';
 import { desiredSlots, planSlots, type DesiredSlots, type SlotSpec } from '../core/pg/slots.js';
+import type { ClusterSnapshot } from '../core/model/cluster.js';
 import type { Lsn } from '../core/model/lsn.js';
 import type { Postgresql } from '../postgres/postgresql.js';
 import { errorMessage } from '../shared/errors.js';
@@ -13,6 +14,14 @@ import type { AsyncSlot } from './async-slot.js';
 import type { NodeRuntime } from './runtime.js';
 
 type SlotRole = 'primary' | 'standby_leader' | 'replica';
+
+/** What one cycle's slot work follows (see HaCycle.slotsView). */
+export interface SlotsView {
+  /** The members, the leader and the published slot positions to follow. */
+  readonly cluster: ClusterSnapshot;
+  /** Missing logical slot copies may be fetched from the leader (not while failsafe is active). */
+  readonly copy: boolean;
+}
 
 /** Patroni's task name while slot files are copied from the primary. */
 export const COPY_LOGICAL_SLOTS = 'copy_logical_slots';
@@ -36,11 +45,11 @@ export class ReplicationSlots {
     private readonly logger: Logger,
   ) {}
 
-  async sync(runtime: NodeRuntime): Promise<void> {
-    const cluster = runtime.cluster;
-    if (cluster === null || !runtime.pg.accepting) return;
+  async sync(runtime: NodeRuntime, view: SlotsView | null): Promise<void> {
+    if (view === null || !runtime.pg.accepting) return;
+    const { cluster } = view;
     const role = slotRole(runtime);
-    const desired = desiredFor(runtime, role);
+    const desired = desiredFor(runtime, role, cluster);
     for (const e of desired.errors) this.logger.error(e);
     try {
       const existing = await this.pg.observedSlots();
@@ -51,12 +60,13 @@ export class ReplicationSlots {
       });
       if (plan.create.length > 0 || plan.drop.length > 0) await this.pg.applySlotPlan(plan);
       // As Patroni: on whatever the role, so a promotion or demotion does not flip it.
-      const feedback = needsHotStandbyFeedback(desiredFor(runtime, 'replica').slots);
+      const feedback = needsHotStandbyFeedback(desiredFor(runtime, 'replica', cluster).slots);
       await this.pg.enforceHotStandbyFeedback(feedback);
       if (role !== 'replica') return;
       const work = replicaLogicalWork(desired.slots, existing, cluster.slots);
       this.advance(work.advance);
-      this.copy([...new Set([...work.copy, ...this.recopy])], desired.slots, runtime);
+      if (!view.copy) return;
+      this.copy([...new Set([...work.copy, ...this.recopy])], desired.slots, cluster);
     } catch (err) {
       this.logger.warning(`replication slots not synchronized: ${errorMessage(err)}`);
     }
@@ -67,8 +77,10 @@ export class ReplicationSlots {
    * are the primary (a standby leader's slots are its own business).
    */
   async published(runtime: NodeRuntime): Promise<Record<string, Lsn> | null> {
-    if (runtime.cluster === null || slotRole(runtime) !== 'primary') return null;
-    const desired = desiredFor(runtime, 'primary');
+    // The last snapshot: a primary kept up by failsafe still sends its positions to replicas.
+    const cluster = runtime.cluster ?? runtime.lastCluster;
+    if (cluster === null || slotRole(runtime) !== 'primary') return null;
+    const desired = desiredFor(runtime, 'primary', cluster);
     const existing = await this.pg.observedSlots().catch(() => null);
     return existing === null ? null : publishedSlotPositions(desired.slots, existing);
   }
@@ -89,9 +101,9 @@ export class ReplicationSlots {
   private copy(
     names: string[],
     desired: ReadonlyMap<string, SlotSpec>,
-    runtime: NodeRuntime,
+    cluster: ClusterSnapshot,
   ): void {
-    const leader = runtime.cluster?.leader ?? null;
+    const leader = cluster.leader;
     const connUrl = leader?.member.connUrl ?? null;
     const wanted = new Map<string, SlotSpec>();
     for (const n of names) {
@@ -115,14 +127,13 @@ function slotRole(runtime: NodeRuntime): SlotRole {
   return runtime.memory.role === 'standby_leader' ? 'standby_leader' : 'replica';
 }
 
-function desiredFor(runtime: NodeRuntime, role: SlotRole): DesiredSlots {
-  const cluster = runtime.cluster;
+function desiredFor(runtime: NodeRuntime, role: SlotRole, cluster: ClusterSnapshot): DesiredSlots {
   const { name, tags } = runtime.self;
   return desiredSlots({
     role,
     selfName: name,
-    leaderName: cluster?.leader?.name ?? null,
-    members: (cluster?.members ?? []).map((m) => ({
+    leaderName: cluster.leader?.name ?? null,
+    members: cluster.members.map((m) => ({
       name: m.name,
       replicatefrom: m.tags.replicatefrom,
     })),
