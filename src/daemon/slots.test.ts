@@ -7,7 +7,7 @@ import type { Postgresql } from '../postgres/postgresql.js';
 import { MemoryLogger } from '../shared/log/logger.js';
 import { AsyncSlot } from './async-slot.js';
 import type { NodeRuntime } from './runtime.js';
-import { COPY_LOGICAL_SLOTS, ReplicationSlots } from './slots.js';
+import { COPY_LOGICAL_SLOTS, ReplicationSlots, type SlotsView } from './slots.js';
 
 const PERMANENT = {
   test_logical: { type: 'logical', database: 'postgres', plugin: 'test_decoding' },
@@ -83,10 +83,16 @@ function setup(opts: {
   return { slots: new ReplicationSlots(pg, slot, log), runtime, seen, slot, log };
 }
 
+/** The view of a cycle that read the DCS: the cluster as read, copies allowed. */
+function reachable(runtime: NodeRuntime): SlotsView {
+  assert.ok(runtime.cluster);
+  return { cluster: runtime.cluster, copy: true };
+}
+
 describe('ReplicationSlots on the primary', () => {
   it('creates the permanent logical slot and publishes its position', async () => {
     const { slots, runtime, seen } = setup({ primary: true, existing: [] });
-    await slots.sync(runtime);
+    await slots.sync(runtime, reachable(runtime));
     assert.deepEqual(
       seen.plans[0]?.create.map((c) => c.name),
       ['node2', 'test_logical'],
@@ -104,7 +110,7 @@ describe('ReplicationSlots on a replica', () => {
       existing: [],
       published: { test_logical: 5000 },
     });
-    await slots.sync(runtime);
+    await slots.sync(runtime, reachable(runtime));
     await slot.idle(1);
     assert.equal(slot.takeFinished()?.action, COPY_LOGICAL_SLOTS);
     assert.deepEqual(seen.copied, [{ leader: 'node1', names: ['test_logical'] }]);
@@ -125,19 +131,19 @@ describe('ReplicationSlots on a replica', () => {
       published: { test_logical: 5000 },
       advance: 'recopy',
     });
-    await slots.sync(runtime);
+    await slots.sync(runtime, reachable(runtime));
     assert.equal(slot.takeFinished(), null, 'nothing to copy yet');
     // The advance runs in the background; let it finish.
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(seen.advanced, [{ name: 'test_logical', database: 'postgres', lsn: 5000 }]);
-    await slots.sync(runtime);
+    await slots.sync(runtime, reachable(runtime));
     await slot.idle(1);
     assert.deepEqual(seen.copied, [{ leader: 'node1', names: ['test_logical'] }]);
   });
 
   it('leaves a slot alone until the primary publishes it', async () => {
     const { slots, runtime, seen, slot } = setup({ primary: false, existing: [] });
-    await slots.sync(runtime);
+    await slots.sync(runtime, reachable(runtime));
     await slot.idle(1);
     assert.equal(slot.takeFinished(), null);
     assert.deepEqual([seen.copied, seen.advanced], [[], []]);
