@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what `make` needs and is missing: the npm dependencies, and Debian's PostgreSQL 15,
-# etcd and HAProxy. As root it uses apt-get; otherwise it prints the exact command to run.
+# etcd, HAProxy, Keepalived and vip-manager. As root it uses apt-get; otherwise it prints the exact command to run.
 # Set PATRONI_TS_SKIP_APT=1 to check only the npm side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,10 @@ command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 # The TLS tests make their certificates with openssl.
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The virtual-IP tests: namespaces and addresses (ip), Keepalived's VRRP, vip-manager.
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v keepalived >/dev/null 2>&1 || missing+=(keepalived)
+command -v vip-manager >/dev/null 2>&1 || missing+=(vip-manager)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -30,6 +30,11 @@ export interface ClusterOptions {
   readonly extra?: Readonly<Record<string, unknown>>;
   /** Extra environment for every daemon (e.g. systemd's NOTIFY_SOCKET). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The address etcd, PostgreSQL and the REST API listen on and advertise (default 127.0.0.1),
+   * e.g. a test bridge's, so that programs in network namespaces reach them; pg_hba admits its /24.
+   */
+  readonly host?: string;
 }
 
 /** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
@@ -45,6 +50,7 @@ export class TestNode {
     root: string,
     readonly pgPort: number,
     readonly restPort: number,
+    readonly host = '127.0.0.1',
   ) {
     this.dir = join(root, name);
     this.dataDir = join(this.dir, 'data');
@@ -53,7 +59,7 @@ export class TestNode {
   }
 
   get apiBase(): string {
-    return `http://127.0.0.1:${this.restPort}`;
+    return `http://${this.host}:${this.restPort}`;
   }
 
   get running(): boolean {
@@ -134,7 +140,7 @@ export class TestNode {
 
   async sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string): Promise<R[]> {
     const client = new pg.Client({
-      host: '127.0.0.1',
+      host: this.host,
       port: this.pgPort,
       user: 'postgres',
       password: SUPERUSER_PASSWORD,
@@ -176,11 +182,11 @@ export class TestCluster {
   static async start(options: ClusterOptions = {}): Promise<TestCluster> {
     const specs = options.nodes ?? [{ name: 'node1' }, { name: 'node2' }, { name: 'node3' }];
     const dir = await makeTempDir('patroni-ts-cluster-');
-    const etcd = await startEtcd();
+    const etcd = await startEtcd(options.host === undefined ? {} : { host: options.host });
     const ports = await freePorts(specs.length * 2);
     const scope = options.scope ?? 'batman';
     const nodes = specs.map(
-      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0),
+      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0, options.host),
     );
     const cluster = new TestCluster(dir, etcd, nodes, scope);
     for (const [i, node] of nodes.entries()) {
@@ -272,13 +278,19 @@ export class TestCluster {
 
 const s0: NodeSpec = { name: 'node' };
 
+/** The host's /24: replicas connect from the host address, HAProxy clients from the lab. */
+function hbaForSubnet(host: string): string[] {
+  const net = `${host.split('.').slice(0, 3).join('.')}.0/24`;
+  return [`host replication replicator ${net} md5`, `host all all ${net} md5`];
+}
+
 function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOptions): string {
   const doc = {
     scope: c.scope,
     name: node.name,
     restapi: {
-      listen: `127.0.0.1:${node.restPort}`,
-      connect_address: `127.0.0.1:${node.restPort}`,
+      listen: `${node.host}:${node.restPort}`,
+      connect_address: `${node.host}:${node.restPort}`,
     },
     etcd3: { hosts: c.etcd.hostPort },
     bootstrap: {
@@ -295,11 +307,15 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
         ...o.dcs,
       },
       initdb: [{ encoding: 'UTF8' }],
-      pg_hba: ['host replication replicator 127.0.0.1/32 md5', 'host all all 127.0.0.1/32 md5'],
+      pg_hba: [
+        'host replication replicator 127.0.0.1/32 md5',
+        'host all all 127.0.0.1/32 md5',
+        ...(node.host === '127.0.0.1' ? [] : hbaForSubnet(node.host)),
+      ],
     },
     postgresql: {
-      listen: `127.0.0.1:${node.pgPort}`,
-      connect_address: `127.0.0.1:${node.pgPort}`,
+      listen: `${node.host}:${node.pgPort}`,
+      connect_address: `${node.host}:${node.pgPort}`,
       data_dir: node.dataDir,
       bin_dir: PG_BIN_DIR,
       pgpass: join(node.dir, 'pgpass'),

@@ -18,7 +18,7 @@ export interface EtcdTls {
 
 /** A real etcd for one test file, on free loopback ports with its own data dir. */
 export interface EtcdHandle {
-  /** `http(s)://127.0.0.1:<port>`, for clients. */
+  /** `http(s)://127.0.0.1:<port>` (or the `host` asked for), for clients. */
   readonly endpoint: string;
   /** `127.0.0.1:<port>`, the form of patroni.yml's `etcd3.hosts`. */
   readonly hostPort: string;
@@ -105,13 +105,21 @@ async function waitHealthy(
 }
 
 export async function startEtcd(
-  options: { timeoutMs?: number; tls?: EtcdTls } = {},
+  options: {
+    timeoutMs?: number;
+    tls?: EtcdTls;
+    /** The address clients use (default 127.0.0.1), e.g. a test bridge's for namespaces. */
+    host?: string;
+    /** Serve the v2 API too (`--enable-v2`), as v2-only clients such as vip-manager 1.0 need. */
+    enableV2?: boolean;
+  } = {},
 ): Promise<EtcdHandle> {
   const tls = options.tls;
   const root = await makeTempDir('patroni-ts-etcd-');
   const dataDir = join(root, 'data');
   const [clientPort = 0, peerPort = 0] = await freePorts(2);
-  const endpoint = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${clientPort}`;
+  const host = options.host ?? '127.0.0.1';
+  const endpoint = `${tls === undefined ? 'http' : 'https'}://${host}:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const args = [
     '--name',
@@ -133,6 +141,7 @@ export async function startEtcd(
     '--initial-cluster-token',
     `patroni-ts-${clientPort}`,
   ];
+  if (options.enableV2 === true) args.push('--enable-v2');
   if (tls !== undefined) {
     args.push('--cert-file', tls.certFile, '--key-file', tls.keyFile);
     if (tls.clientCertAuth !== undefined) {
@@ -174,7 +183,7 @@ export async function startEtcd(
   await start();
   return {
     endpoint,
-    hostPort: `127.0.0.1:${clientPort}`,
+    hostPort: `${host}:${clientPort}`,
     clientPort,
     dataDir,
     stop: () => halt('SIGTERM'),
