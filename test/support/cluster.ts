@@ -35,6 +35,11 @@ export interface ClusterOptions {
    * e.g. a test bridge's, so that programs in network namespaces reach them; pg_hba admits its /24.
    */
   readonly host?: string;
+  /**
+   * The DCS section the nodes use: `etcd3` (default) or `etcd` (the v2 API; etcd then runs
+   * with `--enable-v2`).
+   */
+  readonly dcsKind?: 'etcd' | 'etcd3';
 }
 
 /** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
@@ -177,18 +182,23 @@ export class TestCluster {
     readonly etcd: EtcdHandle,
     readonly nodes: readonly TestNode[],
     readonly scope: string,
+    readonly dcsKind: 'etcd' | 'etcd3' = 'etcd3',
   ) {}
 
   static async start(options: ClusterOptions = {}): Promise<TestCluster> {
     const specs = options.nodes ?? [{ name: 'node1' }, { name: 'node2' }, { name: 'node3' }];
     const dir = await makeTempDir('patroni-ts-cluster-');
-    const etcd = await startEtcd(options.host === undefined ? {} : { host: options.host });
+    const dcsKind = options.dcsKind ?? 'etcd3';
+    const etcd = await startEtcd({
+      enableV2: dcsKind === 'etcd',
+      ...(options.host === undefined ? {} : { host: options.host }),
+    });
     const ports = await freePorts(specs.length * 2);
     const scope = options.scope ?? 'batman';
     const nodes = specs.map(
       (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0, options.host),
     );
-    const cluster = new TestCluster(dir, etcd, nodes, scope);
+    const cluster = new TestCluster(dir, etcd, nodes, scope, dcsKind);
     for (const [i, node] of nodes.entries()) {
       await mkdir(node.dir, { recursive: true, mode: 0o700 });
       await writeFile(node.configPath, nodeConfig(cluster, node, specs[i] ?? s0, options), {
@@ -292,7 +302,7 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
       listen: `${node.host}:${node.restPort}`,
       connect_address: `${node.host}:${node.restPort}`,
     },
-    etcd3: { hosts: c.etcd.hostPort },
+    [c.dcsKind]: { hosts: c.etcd.hostPort },
     bootstrap: {
       dcs: {
         ttl: 20,
