@@ -48,6 +48,7 @@ export class HaCycle {
     // (a rewind that ended then was planned again: two pg_rewind runs, the second one on a
     // data directory the first left in need of crash recovery). The next cycle absorbs it.
     const slot = this.slotState();
+    if (slot.watchdog !== undefined) runtime.watchdogHealthy = slot.watchdog.healthy;
     let view = await this.readCluster();
     runtime.pg = await this.observe();
     let answers: QueryAnswers = {};
@@ -84,14 +85,17 @@ export class HaCycle {
 
   /**
    * The running action and the one that finished since the last cycle, at one instant. A
-   * finished task counts as failed when it returned false (e.g. pre_promote refused).
+   * finished task counts as failed when it returned false (e.g. pre_promote refused). The
+   * watchdog's state is taken here too, so every decide round of the cycle sees the same.
    */
   private slotState(): SlotSnapshot {
     const f = this.d.slot.takeFinished();
+    const watchdog = this.d.watchdog?.view();
     return {
       // A copy already: later changes to the slot do not reach it.
       inFlight: this.d.slot.current(),
       finished: f === null ? null : { action: f.action, ok: f.ok && f.result !== false },
+      ...(watchdog === undefined ? {} : { watchdog }),
     };
   }
 
@@ -145,11 +149,13 @@ export class HaCycle {
       finished: slot.finished,
       failsafePing: this.d.failsafePing(),
       scheduledRestart: runtime.scheduledRestart,
+      ...(slot.watchdog === undefined ? {} : { watchdog: slot.watchdog }),
       answers,
     };
   }
 }
 
-type SlotSnapshot = Pick<HaInput, 'inFlight' | 'finished'>;
+/** What this cycle takes once, at its start: the async slot's state and the watchdog's. */
+type SlotSnapshot = Pick<HaInput, 'inFlight' | 'finished' | 'watchdog'>;
 
 export type { SelfIdentity };

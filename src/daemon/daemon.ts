@@ -29,6 +29,7 @@ import { selfIdentity } from './wiring/identity.js';
 import { bootstrapOptions, postgresOptions } from '../config/to-options.js';
 import { hasLeaderlessReplicaMethod } from './wiring/replica-methods.js';
 import { resolvePgOwner } from './wiring/os-user.js';
+import { Watchdog, createWatchdogDevice, watchdogSettings } from '../watchdog/index.js';
 
 /** Patroni's role of a data directory found at start-up (spec/core.md §4.0 step 4). */
 function initialRole(pg: LocalPgState): MemberRole {
@@ -102,6 +103,17 @@ export class Daemon {
     const { config, logger, clock } = this;
     const effective = effectiveFrom(config, dynamic, logger);
     dcs.setTiming(effective.ha);
+    const watchdog = new Watchdog(
+      watchdogSettings(config.watchdog, effective.ha),
+      createWatchdogDevice,
+      logger.child('watchdog'),
+    );
+    if (watchdog.unsupported) {
+      logger.error(
+        'Configuration requires a watchdog, but watchdog is not supported on this platform.',
+      );
+      return 1;
+    }
     const owner = resolvePgOwner(config.postgresql.data_dir);
     const pgOptions = postgresOptions(config, effective, pgExtras(owner));
     const pg = new Postgresql(pgOptions, { runner: new NodeCommandRunner(), logger, clock });
@@ -142,6 +154,7 @@ export class Daemon {
       bootstrap: bootstrapOptions(config),
       sleep: (ms) => clock.sleep(ms),
       prePromote: config.postgresql.pre_promote,
+      watchdog,
     });
     const api = new DaemonApi({
       dcs,
@@ -165,6 +178,7 @@ export class Daemon {
       logger,
       local: () => this.localFacts(pg),
       failsafePing: () => api.failsafePing,
+      watchdog,
     });
     const server = new RestApiServer({
       options: restOptions,
@@ -179,6 +193,7 @@ export class Daemon {
       runtime,
       logger,
       server,
+      watchdog,
     });
     this.applier = applier;
     process.on('SIGHUP', () => {
@@ -188,7 +203,7 @@ export class Daemon {
     try {
       return await this.loop(dcs, applier, cycle, runtime);
     } finally {
-      await shutdown({ dcs, pg, slot, runtime, clock, logger });
+      await shutdown({ dcs, pg, slot, runtime, clock, logger, watchdog });
       await server.stop();
       await pg.close();
     }

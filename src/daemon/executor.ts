@@ -10,6 +10,7 @@ import type { AsyncSlot } from './async-slot.js';
 import { runDemotion } from './demote.js';
 import { buildHistory } from './history.js';
 import type { NodeRuntime } from './runtime.js';
+import type { WatchdogPort } from './watchdog-port.js';
 
 /** Thrown to end the daemon: a decision said exit (sysid mismatch, failed bootstrap). */
 export class FatalExit extends PatroniError {
@@ -32,6 +33,7 @@ export interface ExecutorDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** `postgresql.pre_promote`. */
   readonly prePromote?: string | undefined;
+  readonly watchdog?: WatchdogPort | undefined;
 }
 
 /** The replication source as the PostgreSQL layer needs it (null: no upstream). */
@@ -168,6 +170,12 @@ export class Executor {
         return;
       case 'callback':
         pg.callback(a.name, a.role === 'primary' ? 'master' : (a.role as 'replica'));
+        return;
+      case 'watchdogKeepalive':
+        this.d.watchdog?.keepalive();
+        return;
+      case 'disableWatchdog':
+        this.d.watchdog?.disable();
         return;
       case 'exit':
         throw new FatalExit(a.code, a.message);

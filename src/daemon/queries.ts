@@ -5,12 +5,14 @@ import type { Dcs } from '../dcs/index.js';
 import { assertNever } from '../shared/errors.js';
 import type { Postgresql } from '../postgres/postgresql.js';
 import type { PeerClient } from './peer-client.js';
+import type { WatchdogPort } from './watchdog-port.js';
 
 export interface QueryDeps {
   readonly dcs: Dcs;
   readonly pg: Postgresql;
   readonly peers: PeerClient;
   readonly self: SelfIdentity;
+  readonly watchdog?: WatchdogPort | undefined;
 }
 
 /**
@@ -68,6 +70,8 @@ export async function answerQuery(
       const written = await d.dcs.setSyncStateValue(value, q.index);
       return { ...answers, syncStateWritten: written !== false };
     }
+    case 'activateWatchdog':
+      return { ...answers, watchdogActivated: d.watchdog?.activate() ?? true };
     default:
       return assertNever(q, 'query');
   }

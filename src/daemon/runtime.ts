@@ -31,6 +31,8 @@ export class NodeRuntime {
   scheduledRestart: ScheduledRestart | null = null;
   /** SIGHUP or `POST /reload` arrived: re-read the configuration before the next cycle. */
   reloadRequested = false;
+  /** `Watchdog.is_healthy` as of the last cycle (`watchdog_failed` in the status document). */
+  watchdogHealthy = true;
   /** The cycle that ran last; for logs of the shutdown path. */
   lastInfo = '';
 

@@ -36,6 +36,11 @@ export interface PgContext extends PgDeps {
   launched: { readonly pid: number; readonly exited: Promise<unknown>; done: boolean } | null;
   /** What the last answered monitoring query saw, so the same cycle need not ask again. */
   observed: Observation | null;
+  /**
+   * pid of the postmaster that answered the last monitoring query (null when none did). Unlike
+   * `observed`, kept while the next observation runs: the REST API checks it per request.
+   */
+  answeredPid: number | null;
 }
 
 /**
@@ -74,6 +79,7 @@ export function createPgContext(options: PostgresOptions, deps: PgDeps): PgConte
     role: 'uninitialized',
     launched: null,
     observed: null,
+    answeredPid: null,
   };
   return ctx;
 }

@@ -26,7 +26,7 @@ import type { TimelineHistoryFile } from './history.js';
 import type { LeaderRef } from './leader-link.js';
 import { observe } from './observe.js';
 import { postBootstrap } from './post-bootstrap.js';
-import { livePostmaster } from './postmaster-pid.js';
+import { livePostmaster, processAlive } from './postmaster-pid.js';
 import { createReplica } from './replica.js';
 import type { CloneResult } from './replica.js';
 import { canRewind, checkDivergence, leaderCheckpointGate, rewind } from './rewind.js';
@@ -55,6 +55,16 @@ export class Postgresql {
 
   observe(): Promise<LocalPgState> {
     return observe(this.ctx);
+  }
+
+  /**
+   * The postmaster that answered the last observation has exited since (killed from outside,
+   * e.g. `pg_ctl stop -m immediate`): what the loop last saw no longer holds. Patroni queries
+   * PostgreSQL per REST request; one kill(pid, 0) per request tells the same at a fraction.
+   */
+  answeredPostmasterGone(): boolean {
+    const pid = this.ctx.answeredPid;
+    return pid !== null && !processAlive(pid);
   }
 
   /** Starts with whatever recovery setting the files hold; use follow() to start a replica. */

@@ -1,3 +1,4 @@
+import { rmdir } from 'node:fs/promises';
 import { formatConninfo, parseConnUrl } from '../core/pg/conninfo.js';
 import {
   basebackupArgs,
@@ -140,16 +141,23 @@ async function customMethod(
     return false;
   }
   try {
-    if (!truthy(section['keep_data']) && !(await isDirectoryEmpty(ctx.paths.dataDir))) {
-      await removeDataDirectory(ctx);
+    if (!truthy(section['keep_data'])) {
+      if (!(await isDirectoryEmpty(ctx.paths.dataDir))) await removeDataDirectory(ctx);
+      // Patroni hands the method no data directory at all: restore scripts create it (Patroni's
+      // own test method is a `shutil.copytree`, which fails on an existing one). A directory
+      // that cannot go (a mount point, a root-owned parent) stays, as it would for Patroni.
+      await rmdir(ctx.paths.dataDir).catch(() => undefined);
     }
-    await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
     const [command, ...args] = parsed.args as [string, ...string[]];
     const result = await ctx.runner.run({
       ...programSpec(ctx, command, args, { signal }),
       env: programEnv(ctx, passfile === null ? {} : { PGPASSFILE: passfile }),
     });
-    if (result.exitCode === 0) return true;
+    if (result.exitCode === 0) {
+      // A method that "succeeded" without a directory still gets one for the config files.
+      await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
+      return true;
+    }
     ctx.logger.error(`replica method ${method} ${describeExit(result)}`);
   } catch (err) {
     ctx.logger.error(`replica method ${method} failed: ${errorMessage(err)}`);

@@ -249,6 +249,18 @@ describe('PostgreSQL lifecycle on a real PostgreSQL 15', { timeout: 300_000 }, (
     );
   });
 
+  it('notices at once when the postmaster that answered the last observation is killed', async () => {
+    const seen = await node.pg.observe();
+    assert.equal(seen.accepting, true);
+    assert.equal(node.pg.answeredPostmasterGone(), false);
+    await killPostmaster(node.options.dataDir);
+    // What the REST API checks per request, before the loop observes again.
+    assert.equal(node.pg.answeredPostmasterGone(), true);
+    assert.equal((await node.pg.observe()).accepting, false);
+    assert.equal(node.pg.answeredPostmasterGone(), false, 'nothing answered: nothing to check');
+    assert.equal(await node.pg.start(), 'running');
+  });
+
   it('stop on a stopped cluster is a no-op', async () => {
     await node.pg.stop({ mode: 'fast' });
     assert.equal(await node.pg.stop({ mode: 'fast' }), false);

@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TestCluster, type TestNode } from '../support/cluster.js';
+import { TestCluster, type TestNode, type TestStore } from '../support/cluster.js';
+import { startEtcd, type EtcdHandle } from '../support/etcd.js';
 import { createNetLab, netnsUnavailable, nsAddresses, type NetLab } from '../support/netns.js';
 import { waitFor } from '../support/postgres.js';
 import { startVipManager, type VipManagerHandle } from '../support/vip-manager.js';
@@ -25,6 +26,25 @@ const skip =
     ? false
     : "vip-manager 1.0.2 reads etcd's v2 API only and this build has no etcd: (v2) DCS yet");
 
+/** etcd with the v2 API on the lab's host address, and the `etcd:` section that uses it. */
+function etcdV2Store(host: string, started: (etcd: EtcdHandle) => void): () => Promise<TestStore> {
+  return async () => {
+    const etcd = await startEtcd({ host, enableV2: true });
+    started(etcd);
+    return {
+      section: { etcd: { hosts: etcd.hostPort } },
+      value: async (key) => {
+        const res = await fetch(`${etcd.endpoint}/v2/keys${key}`, {
+          signal: AbortSignal.timeout(3000),
+        });
+        if (res.status === 404) return null;
+        return ((await res.json()) as { node?: { value?: string } }).node?.value ?? null;
+      },
+      destroy: () => etcd.destroy(),
+    };
+  };
+}
+
 describe('vip-manager moves the VIP with the leader', { skip, timeout: 600_000 }, () => {
   let lab: NetLab | null = null;
   let cluster: TestCluster | null = null;
@@ -34,11 +54,16 @@ describe('vip-manager moves the VIP with the leader', { skip, timeout: 600_000 }
   before(async () => {
     lab = await createNetLab(2);
     vip = `${lab.prefix}.100`;
+    const started: { etcd?: EtcdHandle } = {};
     cluster = await TestCluster.start({
       nodes: [{ name: 'node1' }, { name: 'node2' }],
       host: lab.hostAddress,
-      dcsKind: 'etcd',
+      store: etcdV2Store(lab.hostAddress, (e) => {
+        started.etcd = e;
+      }),
     });
+    const endpoint = started.etcd?.endpoint;
+    assert.ok(endpoint !== undefined);
     for (const [i, node] of lab.nodes.entries()) {
       const member = cluster.nodes[i];
       assert.ok(member);
@@ -49,7 +74,7 @@ describe('vip-manager moves the VIP with the leader', { skip, timeout: 600_000 }
           vip,
           scope: cluster.scope,
           name: member.name,
-          etcdEndpoint: cluster.etcd.endpoint,
+          etcdEndpoint: endpoint,
         }),
       );
     }

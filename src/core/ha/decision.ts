@@ -133,6 +133,10 @@ export type Action =
       readonly name: 'on_start' | 'on_role_change';
       readonly role: string;
     }
+  /** Ping the armed watchdog; right after a leader-key refresh (`update_lock`). */
+  | { readonly type: 'watchdogKeepalive' }
+  /** Disarm the watchdog (magic close): paused, or PostgreSQL is not running as the leader. */
+  | { readonly type: 'disableWatchdog' }
   /** Fatal: log at CRITICAL and exit the process with `code` (sysid mismatch, join aborted). */
   | { readonly type: 'exit'; readonly code: number; readonly message: string };
 
@@ -149,6 +153,7 @@ export type ActionType = Action['type'];
  *   `lockRefreshed`.
  * - raceInitialize: create-only write of `initialize` = "" -> `answers.initializeWon`.
  * - checkDivergence: the §11.3 timeline/LSN check against `leader` -> `answers.divergence`.
+ * - activateWatchdog: arm the watchdog (`Watchdog.activate()`) -> `answers.watchdogActivated`.
  * - writeSyncState: write `/sync` = {leader, sync_standby} with CAS on `index` (0: must not
  *   exist) -> `answers.syncStateWritten`.
  * - failsafePing: POST /failsafe {name, conn_url, api_url, slots} to every member in parallel
@@ -166,6 +171,7 @@ export type Query =
   | { readonly kind: 'raceInitialize' }
   | { readonly kind: 'checkDivergence'; readonly leader: FollowTarget }
   | { readonly kind: 'failsafePing'; readonly members: readonly PeerRef[] }
+  | { readonly kind: 'activateWatchdog' }
   | {
       readonly kind: 'writeSyncState';
       readonly leader: string;

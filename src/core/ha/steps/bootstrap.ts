@@ -84,6 +84,8 @@ export function emptyDataDir(c: Cycle): string {
       timeoutSeconds: c.input.settings.retryTimeout,
     });
   }
+  // In case the data directory went away while we were the primary.
+  c.disableWatchdog();
   if (c.hasLock) {
     c.add({ type: 'releaseLeaderLock', lastLsn: null });
     c.clearLeader();
@@ -156,6 +158,11 @@ export function postBootstrap(c: Cycle): string {
     return INFO.runningPostBootstrap;
   }
   c.memory.bootstrapping = false;
+  if (!c.activateWatchdog()) {
+    c.say('error', 'Cancelling bootstrap because watchdog activation failed');
+    c.add({ type: 'cancelBootstrap' });
+    return 'Failed to bootstrap cluster';
+  }
   if (standbyDone) c.memory.role = 'standby_leader';
   const sysid = c.input.pg.systemIdentifier ?? '';
   c.add(

@@ -60,7 +60,8 @@ function remoteMember(name: string, connUrl: string | null, apiUrl: string | nul
 
 /**
  * §9.4: a replica pinged by a primary that lost the DCS keeps following it for `ttl` seconds
- * instead of racing: the ping stands in for the expired leader key.
+ * instead of racing: the ping stands in for the expired leader key, and its `slots` for the
+ * published slot positions.
  */
 export function withFailsafeLeader(input: HaInput, cluster: ClusterSnapshot): ClusterSnapshot {
   const ping = input.failsafePing ?? null;
@@ -69,5 +70,7 @@ export function withFailsafeLeader(input: HaInput, cluster: ClusterSnapshot): Cl
     return cluster;
   }
   const member = remoteMember(ping.name, ping.connUrl, ping.apiUrl);
-  return { ...cluster, leader: { name: ping.name, index: 0, session: null, member } };
+  // Patroni's Failsafe.update_cluster replaces the slot positions too: none sent means none.
+  const slots = ping.slots ?? {};
+  return { ...cluster, leader: { name: ping.name, index: 0, session: null, member }, slots };
 }
