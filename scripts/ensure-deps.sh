@@ -26,6 +26,10 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v keepalived >/dev/null 2>&1 || missing+=(keepalived)
 command -v vip-manager >/dev/null 2>&1 || missing+=(vip-manager)
+# The mixed-cluster tests run Debian's Patroni 3.0.2 beside ours; python3-etcd is its etcd
+# (v2) client.
+[ -x /usr/bin/patroni ] || missing+=(patroni)
+/usr/bin/python3 -c 'import etcd' >/dev/null 2>&1 || missing+=(python3-etcd)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

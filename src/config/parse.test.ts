@@ -272,3 +272,21 @@ describe('checkConfig: an empty config', () => {
     ]);
   });
 });
+
+describe('checkConfig: empty keys the guides leave (Patroni 3.0.2 takes them as none)', () => {
+  it('accepts empty bootstrap.users, bootstrap.dcs.postgresql and its parameters', () => {
+    const raw = {
+      ...base(),
+      bootstrap: {
+        dcs: { ttl: 30, postgresql: { use_pg_rewind: true, parameters: null } },
+        users: null,
+      },
+    };
+    const check = checkConfig(raw);
+    assert.deepEqual(check.problems, []);
+    assert.equal(check.config?.bootstrap?.users, undefined);
+    assert.equal(check.config?.bootstrap?.dcs?.postgresql?.parameters, undefined);
+    const emptyPg = checkConfig({ ...base(), bootstrap: { dcs: { postgresql: null } } });
+    assert.deepEqual(emptyPg.problems, []);
+  });
+});

@@ -9,41 +9,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TestCluster, type TestNode, type TestStore } from '../support/cluster.js';
-import { startEtcd, type EtcdHandle } from '../support/etcd.js';
+import { TestCluster, type TestNode } from '../support/cluster.js';
 import { createNetLab, netnsUnavailable, nsAddresses, type NetLab } from '../support/netns.js';
 import { waitFor } from '../support/postgres.js';
 import { startVipManager, type VipManagerHandle } from '../support/vip-manager.js';
 import { patronictlOk } from '../e2e/ctl.js';
 
-const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
-const skip =
-  (await netnsUnavailable()) ??
-  (existsSync(join(REPO, 'src', 'dcs', 'etcd2'))
-    ? false
-    : "vip-manager 1.0.2 reads etcd's v2 API only and this build has no etcd: (v2) DCS yet");
-
-/** etcd with the v2 API on the lab's host address, and the `etcd:` section that uses it. */
-function etcdV2Store(host: string, started: (etcd: EtcdHandle) => void): () => Promise<TestStore> {
-  return async () => {
-    const etcd = await startEtcd({ host, enableV2: true });
-    started(etcd);
-    return {
-      section: { etcd: { hosts: etcd.hostPort } },
-      value: async (key) => {
-        const res = await fetch(`${etcd.endpoint}/v2/keys${key}`, {
-          signal: AbortSignal.timeout(3000),
-        });
-        if (res.status === 404) return null;
-        return ((await res.json()) as { node?: { value?: string } }).node?.value ?? null;
-      },
-      destroy: () => etcd.destroy(),
-    };
-  };
-}
+const skip = (await netnsUnavailable()) ?? false;
 
 describe('vip-manager moves the VIP with the leader', { skip, timeout: 600_000 }, () => {
   let lab: NetLab | null = null;
@@ -54,16 +26,11 @@ describe('vip-manager moves the VIP with the leader', { skip, timeout: 600_000 }
   before(async () => {
     lab = await createNetLab(2);
     vip = `${lab.prefix}.100`;
-    const started: { etcd?: EtcdHandle } = {};
     cluster = await TestCluster.start({
       nodes: [{ name: 'node1' }, { name: 'node2' }],
       host: lab.hostAddress,
-      store: etcdV2Store(lab.hostAddress, (e) => {
-        started.etcd = e;
-      }),
+      dcsKind: 'etcd',
     });
-    const endpoint = started.etcd?.endpoint;
-    assert.ok(endpoint !== undefined);
     for (const [i, node] of lab.nodes.entries()) {
       const member = cluster.nodes[i];
       assert.ok(member);
@@ -74,7 +41,7 @@ describe('vip-manager moves the VIP with the leader', { skip, timeout: 600_000 }
           vip,
           scope: cluster.scope,
           name: member.name,
-          etcdEndpoint: endpoint,
+          etcdEndpoint: cluster.etcd.endpoint,
         }),
       );
     }

@@ -15,6 +15,8 @@ import { makeTempDir, removeTempDir } from './tmpdir.js';
 const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
 const ENTRY = join(REPO, 'dist', 'cli', 'patroni.js');
 export const SUPERUSER_PASSWORD = 'su-secret';
+/** Debian's Patroni 3.0.2, for mixed clusters (it runs as user postgres). */
+export const DEBIAN_PATRONI = '/usr/bin/patroni';
 
 export interface NodeSpec {
   readonly name: string;
@@ -24,6 +26,8 @@ export interface NodeSpec {
    * `['/usr/bin/patroni']` runs Debian's Patroni 3.0.2 instead (a mixed cluster).
    */
   readonly command?: readonly string[];
+  /** `patroni`: this node runs Debian's Patroni 3.0.2 (the same as `command: [DEBIAN_PATRONI]`). */
+  readonly impl?: 'patroni-ts' | 'patroni';
 }
 
 export interface ClusterOptions {
@@ -37,6 +41,17 @@ export interface ClusterOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The DCS the cluster runs on; default: a real etcd (v3 API). */
   readonly store?: () => Promise<TestStore>;
+  /**
+   * Without `store`: the etcd API the nodes use, `etcd3` (default) or `etcd` (the v2 API; etcd
+   * then runs with `--enable-v2`).
+   */
+  readonly dcsKind?: 'etcd' | 'etcd3';
+  /** With `dcsKind: 'etcd'`: false starts etcd without the v2 API (as etcd 3.4 does by default). */
+  readonly enableV2?: boolean;
+  /** The etcd section's content for etcd at `host:port` (default `{hosts: 'host:port'}`). */
+  readonly dcsSection?: (hostPort: string) => Readonly<Record<string, unknown>>;
+  /** Extra keys of `bootstrap` (e.g. `users`). */
+  readonly bootstrapExtra?: Readonly<Record<string, unknown>>;
   /**
    * The address PostgreSQL, the REST API and the default etcd listen on and advertise (default
    * 127.0.0.1), e.g. a test bridge's, so that programs in network namespaces reach them; pg_hba
@@ -76,6 +91,11 @@ export class TestNode {
     this.logPath = join(this.dir, 'patroni.log');
   }
 
+  /** Which implementation this node runs. */
+  get impl(): 'patroni-ts' | 'patroni' {
+    return this.command[0] === DEBIAN_PATRONI ? 'patroni' : 'patroni-ts';
+  }
+
   get apiBase(): string {
     return `http://${this.host}:${this.restPort}`;
   }
@@ -88,12 +108,14 @@ export class TestNode {
     const owner = postgresOwner();
     // As root, run the daemon as postgres when it can read the build; else as root (it then
     // drops privileges for PostgreSQL itself).
-    const runAs = owner !== null && canRead(ENTRY, owner) ? owner : null;
+    const ours = this.command[0] === process.execPath;
+    const runAs = owner !== null && (!ours || canRead(ENTRY, owner)) ? owner : null;
     const out = openLog(this.logPath);
     const [program = process.execPath, ...args] = this.command;
     this.child = spawn(program, [...args, this.configPath], {
       stdio: ['ignore', out, out],
-      env: { ...process.env, ...env },
+      // Another implementation (Debian's Patroni) gets a HOME it can write to as postgres.
+      env: { ...process.env, ...(ours ? {} : { HOME: this.dir }), ...env },
       ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
     });
     live.add(this.child);
@@ -213,11 +235,18 @@ export class TestCluster {
   static async start(options: ClusterOptions = {}): Promise<TestCluster> {
     const specs = options.nodes ?? [{ name: 'node1' }, { name: 'node2' }, { name: 'node3' }];
     const dir = await makeTempDir('patroni-ts-cluster-');
+    const dcsKind = options.dcsKind ?? 'etcd3';
     const etcd =
       options.store === undefined
-        ? await startEtcd(options.host === undefined ? {} : { host: options.host })
+        ? await startEtcd({
+            enableV2: dcsKind === 'etcd' && options.enableV2 !== false,
+            ...(options.host === undefined ? {} : { host: options.host }),
+          })
         : null;
-    const store = etcd === null ? await (options.store ?? etcdStore)() : etcdStoreOf(etcd);
+    const store =
+      etcd === null
+        ? await (options.store ?? etcdStore)()
+        : etcdStoreOf(etcd, dcsKind, options.dcsSection);
     const ports = await freePorts(specs.length * 2);
     const scope = options.scope ?? 'batman';
     const nodes = specs.map(
@@ -227,7 +256,7 @@ export class TestCluster {
           dir,
           ports[2 * i] ?? 0,
           ports[2 * i + 1] ?? 0,
-          s.command,
+          s.command ?? (s.impl === 'patroni' ? [DEBIAN_PATRONI] : undefined),
           options.host,
         ),
     );
@@ -320,13 +349,25 @@ function hbaForSubnet(host: string): string[] {
 }
 
 async function etcdStore(): Promise<TestStore> {
-  return etcdStoreOf(await startEtcd());
+  return etcdStoreOf(await startEtcd(), 'etcd3');
 }
 
-function etcdStoreOf(etcd: EtcdHandle): TestStore {
+function etcdStoreOf(
+  etcd: EtcdHandle,
+  kind: 'etcd' | 'etcd3',
+  section?: (hostPort: string) => Readonly<Record<string, unknown>>,
+): TestStore {
   return {
-    section: { etcd3: { hosts: etcd.hostPort } },
+    section: { [kind]: section?.(etcd.hostPort) ?? { hosts: etcd.hostPort } },
     value: async (key) => {
+      if (kind === 'etcd') {
+        // The v2 API, which the nodes use.
+        const res = await fetch(`${etcd.endpoint}/v2/keys${key}`, {
+          signal: AbortSignal.timeout(3000),
+        });
+        if (res.status === 404) return null;
+        return ((await res.json()) as { node?: { value?: string } }).node?.value ?? null;
+      }
       // The v3 JSON gateway.
       const res = await fetch(`${etcd.endpoint}/v3/kv/range`, {
         method: 'POST',
@@ -369,6 +410,7 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
         'host all all 127.0.0.1/32 md5',
         ...(node.host === '127.0.0.1' ? [] : hbaForSubnet(node.host)),
       ],
+      ...o.bootstrapExtra,
     },
     postgresql: {
       listen: `${node.host}:${node.pgPort}`,
