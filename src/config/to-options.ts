@@ -112,6 +112,7 @@ export function postgresOptions(
     removeDataDirectoryOnDivergedTimelines: effective.ha.removeDataDirectoryOnDivergedTimelines,
     recoveryConf: eff.recovery_conf,
     useUnixSocket: pg.use_unix_socket,
+    useUnixSocketRepl: pg.use_unix_socket_repl,
     useSlots: effective.ha.useSlots,
     database: pg.database,
     configBaseName: pg.config_base_name,

@@ -1,5 +1,6 @@
 import { rmdir } from 'node:fs/promises';
-import { formatConninfo, parseConnUrl } from '../core/pg/conninfo.js';
+import { memberConnKwargs } from '../core/pg/conn-kwargs.js';
+import { formatConninfo } from '../core/pg/conninfo.js';
 import {
   basebackupArgs,
   canRunWithoutLeader,
@@ -10,7 +11,7 @@ import type { PgpassEntry } from '../core/pg/pgpass.js';
 import type { FollowTarget } from '../core/pg/recovery.js';
 import { describeExit } from '../process/runner.js';
 import { errorMessage } from '../shared/errors.js';
-import { programEnv, programSpec } from './context.js';
+import { programEnv, programSpec, scriptSpec } from './context.js';
 import type { PgContext } from './context.js';
 import { ensureDirectory, isDirectoryEmpty } from './files.js';
 import { removeDataDirectory } from './data-dir.js';
@@ -26,16 +27,19 @@ interface CloneSource {
   readonly pgpass: PgpassEntry | null;
 }
 
+/**
+ * Patroni's clone dsn: the source's address and database with every setting of
+ * `authentication.replication` (sslmode, sslcert, ...), its password moved to the passfile.
+ */
 function cloneSource(ctx: PgContext, source: FollowTarget | null): CloneSource {
-  const url = source?.connUrl === null || source === null ? null : parseConnUrl(source.connUrl);
-  if (url === null) return { connstring: '', pgpass: null };
   const repl = ctx.options.authentication.replication;
-  const host = url['host'] ?? '';
-  const port = url['port'] ?? '5432';
-  const connstring = formatConninfo(
-    { dbname: url['dbname'] ?? 'postgres', user: repl.username, host, port },
-    true,
-  );
+  const kw =
+    source === null || source.connUrl === null ? null : memberConnKwargs(source.connUrl, repl);
+  if (kw === null) return { connstring: '', pgpass: null };
+  kw['dbname'] ??= ctx.options.database ?? 'postgres';
+  const connstring = formatConninfo(kw, true);
+  const host = kw['host'] ?? '';
+  const port = kw['port'] ?? '5432';
   const pgpass =
     repl.password === undefined
       ? null
@@ -150,7 +154,7 @@ async function customMethod(
     }
     const [command, ...args] = parsed.args as [string, ...string[]];
     const result = await ctx.runner.run({
-      ...programSpec(ctx, command, args, { signal }),
+      ...scriptSpec(ctx, command, args, { signal }),
       env: programEnv(ctx, passfile === null ? {} : { PGPASSFILE: passfile }),
     });
     if (result.exitCode === 0) {

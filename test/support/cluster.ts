@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile, chown } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { ConnectionOptions } from 'node:tls';
 import { stringify } from 'yaml';
 import { canRead } from '../../src/demo/processes.js';
 import { startEtcd, type EtcdHandle } from './etcd.js';
@@ -37,6 +38,10 @@ export interface ClusterOptions {
   readonly scope?: string;
   /** Extra top-level keys for every node (e.g. restapi authentication). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** Merged into every node's `postgresql` section (maps merge, anything else replaces). */
+  readonly postgresql?: Readonly<Record<string, unknown>>;
+  /** TLS for the tests' own SQL connections (`TestNode.sql`), when pg_hba asks for it. */
+  readonly clientTls?: ConnectionOptions;
   /** Extra environment for every daemon (e.g. systemd's NOTIFY_SOCKET). */
   readonly env?: Readonly<Record<string, string>>;
   /** The DCS the cluster runs on; default: a real etcd (v3 API). */
@@ -83,6 +88,7 @@ export class TestNode {
     readonly pgPort: number,
     readonly restPort: number,
     private readonly command: readonly string[] = [process.execPath, ENTRY],
+    private readonly clientTls?: ConnectionOptions,
     readonly host = '127.0.0.1',
   ) {
     this.dir = join(root, name);
@@ -192,6 +198,7 @@ export class TestNode {
       password: SUPERUSER_PASSWORD,
       database: 'postgres',
       connectionTimeoutMillis: 3000,
+      ...(this.clientTls === undefined ? {} : { ssl: this.clientTls }),
     });
     await client.connect();
     try {
@@ -257,6 +264,7 @@ export class TestCluster {
           ports[2 * i] ?? 0,
           ports[2 * i + 1] ?? 0,
           s.command ?? (s.impl === 'patroni' ? [DEBIAN_PATRONI] : undefined),
+          options.clientTls,
           options.host,
         ),
     );
@@ -431,6 +439,24 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
     watchdog: { mode: 'off' },
     ...o.extra,
   };
+  const postgresql = merged(doc.postgresql, o.postgresql ?? {});
   // YAML 1.1, as Patroni (PyYAML) reads it: 'off'/'on' must stay quoted strings.
-  return stringify(doc, { version: '1.1' });
+  return stringify({ ...doc, postgresql }, { version: '1.1' });
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `over` merged into `base`: maps recursively, anything else replaced (Patroni's tests' way). */
+function merged(
+  base: Readonly<Record<string, unknown>>,
+  over: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isMap(b) && isMap(v) ? merged(b, v) : v;
+  }
+  return out;
 }
