@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what `make` needs and is missing: the npm dependencies, and Debian's PostgreSQL 15,
-# etcd and HAProxy. As root it uses apt-get; otherwise it prints the exact command to run.
+# etcd, HAProxy, Keepalived and vip-manager. As root it uses apt-get; otherwise it prints the exact command to run.
 # Set PATRONI_TS_SKIP_APT=1 to check only the npm side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,10 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The TLS tests make their certificates with openssl.
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The virtual-IP tests: namespaces and addresses (ip), Keepalived's VRRP, vip-manager.
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v keepalived >/dev/null 2>&1 || missing+=(keepalived)
+command -v vip-manager >/dev/null 2>&1 || missing+=(vip-manager)
 # The mixed-cluster tests run Debian's Patroni 3.0.2 beside ours; python3-etcd is its etcd
 # (v2) client.
 [ -x /usr/bin/patroni ] || missing+=(patroni)

@@ -57,6 +57,12 @@ export interface ClusterOptions {
   readonly dcsSection?: (hostPort: string) => Readonly<Record<string, unknown>>;
   /** Extra keys of `bootstrap` (e.g. `users`). */
   readonly bootstrapExtra?: Readonly<Record<string, unknown>>;
+  /**
+   * The address PostgreSQL, the REST API and the default etcd listen on and advertise (default
+   * 127.0.0.1), e.g. a test bridge's, so that programs in network namespaces reach them; pg_hba
+   * then admits its /24.
+   */
+  readonly host?: string;
 }
 
 /** A DCS server started for one cluster: its patroni.yml section and a raw view of its keys. */
@@ -83,6 +89,7 @@ export class TestNode {
     readonly restPort: number,
     private readonly command: readonly string[] = [process.execPath, ENTRY],
     private readonly clientTls?: ConnectionOptions,
+    readonly host = '127.0.0.1',
   ) {
     this.dir = join(root, name);
     this.dataDir = join(this.dir, 'data');
@@ -96,7 +103,7 @@ export class TestNode {
   }
 
   get apiBase(): string {
-    return `http://127.0.0.1:${this.restPort}`;
+    return `http://${this.host}:${this.restPort}`;
   }
 
   get running(): boolean {
@@ -185,7 +192,7 @@ export class TestNode {
 
   async sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string): Promise<R[]> {
     const client = new pg.Client({
-      host: '127.0.0.1',
+      host: this.host,
       port: this.pgPort,
       user: 'postgres',
       password: SUPERUSER_PASSWORD,
@@ -238,7 +245,10 @@ export class TestCluster {
     const dcsKind = options.dcsKind ?? 'etcd3';
     const etcd =
       options.store === undefined
-        ? await startEtcd({ enableV2: dcsKind === 'etcd' && options.enableV2 !== false })
+        ? await startEtcd({
+            enableV2: dcsKind === 'etcd' && options.enableV2 !== false,
+            ...(options.host === undefined ? {} : { host: options.host }),
+          })
         : null;
     const store =
       etcd === null
@@ -255,6 +265,7 @@ export class TestCluster {
           ports[2 * i + 1] ?? 0,
           s.command ?? (s.impl === 'patroni' ? [DEBIAN_PATRONI] : undefined),
           options.clientTls,
+          options.host,
         ),
     );
     const cluster = new TestCluster(dir, etcd, store, nodes, scope);
@@ -339,6 +350,12 @@ export class TestCluster {
 
 const s0: NodeSpec = { name: 'node' };
 
+/** The host's /24: replicas connect from the host address, HAProxy clients from the lab. */
+function hbaForSubnet(host: string): string[] {
+  const net = `${host.split('.').slice(0, 3).join('.')}.0/24`;
+  return [`host replication replicator ${net} md5`, `host all all ${net} md5`];
+}
+
 async function etcdStore(): Promise<TestStore> {
   return etcdStoreOf(await startEtcd(), 'etcd3');
 }
@@ -378,8 +395,8 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
     scope: c.scope,
     name: node.name,
     restapi: {
-      listen: `127.0.0.1:${node.restPort}`,
-      connect_address: `127.0.0.1:${node.restPort}`,
+      listen: `${node.host}:${node.restPort}`,
+      connect_address: `${node.host}:${node.restPort}`,
     },
     ...c.store.section,
     bootstrap: {
@@ -396,12 +413,16 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
         ...o.dcs,
       },
       initdb: [{ encoding: 'UTF8' }],
-      pg_hba: ['host replication replicator 127.0.0.1/32 md5', 'host all all 127.0.0.1/32 md5'],
+      pg_hba: [
+        'host replication replicator 127.0.0.1/32 md5',
+        'host all all 127.0.0.1/32 md5',
+        ...(node.host === '127.0.0.1' ? [] : hbaForSubnet(node.host)),
+      ],
       ...o.bootstrapExtra,
     },
     postgresql: {
-      listen: `127.0.0.1:${node.pgPort}`,
-      connect_address: `127.0.0.1:${node.pgPort}`,
+      listen: `${node.host}:${node.pgPort}`,
+      connect_address: `${node.host}:${node.pgPort}`,
       data_dir: node.dataDir,
       bin_dir: PG_BIN_DIR,
       pgpass: join(node.dir, 'pgpass'),

@@ -18,7 +18,7 @@ export interface EtcdTls {
 
 /** A real etcd for one test file, on free loopback ports with its own data dir. */
 export interface EtcdHandle {
-  /** `http(s)://127.0.0.1:<port>`, for clients. */
+  /** `http(s)://127.0.0.1:<port>` (or the `host` asked for), for clients. */
   readonly endpoint: string;
   /** `127.0.0.1:<port>`, the form of patroni.yml's `etcd3.hosts`. */
   readonly hostPort: string;
@@ -116,6 +116,8 @@ export interface StartEtcdOptions {
    * that a client given one address can discover another.
    */
   readonly secondClientPort?: boolean;
+  /** The address clients use (default 127.0.0.1), e.g. a test bridge's for namespaces. */
+  readonly host?: string;
 }
 
 export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdHandle> {
@@ -123,7 +125,8 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdHan
   const root = await makeTempDir('patroni-ts-etcd-');
   const dataDir = join(root, 'data');
   const [clientPort = 0, peerPort = 0, secondPort = 0] = await freePorts(3);
-  const endpoint = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${clientPort}`;
+  const host = options.host ?? '127.0.0.1';
+  const endpoint = `${tls === undefined ? 'http' : 'https'}://${host}:${clientPort}`;
   const second =
     options.secondClientPort === true && tls === undefined
       ? `http://127.0.0.1:${secondPort}`
@@ -192,7 +195,7 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdHan
   await start();
   return {
     endpoint,
-    hostPort: `127.0.0.1:${clientPort}`,
+    hostPort: `${host}:${clientPort}`,
     ...(second === undefined ? {} : { secondEndpoint: second }),
     clientPort,
     dataDir,
