@@ -22,6 +22,7 @@ import { dynamicFrom, effectiveFrom, waitForCluster } from './dynamic-config.js'
 import { ConfigApplier, pgExtras } from './config-apply.js';
 import { Executor, FatalExit } from './executor.js';
 import { PeerClient } from './peer-client.js';
+import { peerClientOptions } from './wiring/peer-options.js';
 import { NodeRuntime } from './runtime.js';
 import { LoopScheduler } from './scheduler.js';
 import { shutdown } from './shutdown.js';
@@ -138,13 +139,8 @@ export class Daemon {
         dcs.wakeup();
       },
     );
-    const auth = restOptions.authentication;
-    const peers = new PeerClient(
-      {
-        timeoutMs: 2000,
-        ...(auth === undefined ? {} : { username: auth.username, password: auth.password }),
-      },
-      (p) => readFileSync(p),
+    const peers = new PeerClient(peerClientOptions(config, restOptions, 2000), (p) =>
+      readFileSync(p),
     );
     const executor = new Executor({
       dcs,

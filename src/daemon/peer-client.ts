@@ -8,6 +8,8 @@ export interface PeerClientOptions {
   /** Client certificate for peers that require one (`ctl.certfile` / `restapi.certfile`). */
   readonly certfile?: string;
   readonly keyfile?: string;
+  /** `keyfile_password`: the passphrase of an encrypted key. */
+  readonly passphrase?: string;
   readonly cafile?: string;
   readonly timeoutMs: number;
 }
@@ -87,6 +89,7 @@ export class PeerClient {
     return {
       cert: this.readFile(o.certfile),
       key: this.readFile(o.keyfile ?? o.certfile),
+      ...(o.passphrase === undefined ? {} : { passphrase: o.passphrase }),
       ...(o.cafile === undefined ? {} : { ca: this.readFile(o.cafile) }),
       rejectUnauthorized: true,
       checkServerIdentity: () => undefined,
