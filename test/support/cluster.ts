@@ -30,6 +30,8 @@ export interface ClusterOptions {
   readonly extra?: Readonly<Record<string, unknown>>;
   /** Extra environment for every daemon (e.g. systemd's NOTIFY_SOCKET). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Last word on each node's patroni.yml (nested keys that `extra` cannot reach). */
+  readonly edit?: (doc: Record<string, unknown>, node: TestNode) => void;
 }
 
 /** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
@@ -313,6 +315,7 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
     ...(spec.tags === undefined ? {} : { tags: spec.tags }),
     ...o.extra,
   };
+  o.edit?.(doc, node);
   // YAML 1.1, as Patroni (PyYAML) reads it: 'off'/'on' must stay quoted strings.
   return stringify(doc, { version: '1.1' });
 }
