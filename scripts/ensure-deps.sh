@@ -19,6 +19,8 @@ command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 # The TLS tests make their certificates with openssl.
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The pgBackRest recipe (replicas, bootstrap and reinit from a backup) runs the real program.
+command -v pgbackrest >/dev/null 2>&1 || missing+=(pgbackrest)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -133,7 +133,8 @@ export class Executor {
       case 'reinitialize':
         this.runTask(a.task, async (signal) => {
           await pg.stop({ mode: 'immediate' });
-          await pg.removeDataDirectory();
+          // The data directory stays, as in Patroni 3.0.2: a keep_data method (`pgbackrest
+          // --delta restore`) then copies only what changed; the others empty it themselves.
           return this.clone(a.from, a.from, signal);
         });
         return;

@@ -70,6 +70,7 @@ export async function createReplica(
           ? await basebackup(ctx, src.connstring, passfile, signal)
           : await customMethod(ctx, method, src.connstring, passfile, signal);
       if (ok) {
+        ctx.logger.info(`replica has been created using ${method}`);
         await ctx.files.restoreBackups();
         return { ok: true, method };
       }
@@ -140,8 +141,9 @@ async function customMethod(
     return false;
   }
   try {
-    if (!truthy(section['keep_data']) && !(await isDirectoryEmpty(ctx.paths.dataDir))) {
-      await removeDataDirectory(ctx);
+    if (!(await isDirectoryEmpty(ctx.paths.dataDir))) {
+      if (truthy(section['keep_data'])) ctx.logger.info('Leaving data directory uncleaned');
+      else await removeDataDirectory(ctx);
     }
     await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
     const [command, ...args] = parsed.args as [string, ...string[]];
