@@ -17,6 +17,9 @@ missing=()
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
+# The ZooKeeper tests start Debian's ZooKeeper 3.8 (a standalone server on a free port) with java.
+[ -f /usr/share/java/zookeeper.jar ] || missing+=(zookeeper)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The TLS tests make their certificates with openssl.
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # The pgBackRest recipe (replicas, bootstrap and reinit from a backup) runs the real program.
@@ -33,4 +36,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # The packages start system services on their default ports where an init system exists; we
-# never use those ports, so they are left alone.
+# never use those ports, so they are left alone (the tests start their own etcd and ZooKeeper on
+# free ports; `zookeeper` alone, unlike `zookeeperd`, starts no service).

@@ -3,6 +3,13 @@ import type { Logger } from '../shared/log/logger.js';
 import type { PrimaryRoleName } from './codec/roles.js';
 import { createEtcd3Dcs, parseEtcd3Section } from './etcd3/index.js';
 import type { Dcs } from './port.js';
+import {
+  createExhibitorDcs,
+  createZooKeeperDcs,
+  parseExhibitorSection,
+  parseZooKeeperSection,
+  timingOf,
+} from './zookeeper/index.js';
 
 export type {
   Dcs,
@@ -18,6 +25,7 @@ export { basePath, KEYS } from './codec/paths.js';
 export type { PrimaryRoleName } from './codec/roles.js';
 export { createEtcd3Dcs, parseEtcd3Section, type Etcd3Options } from './etcd3/index.js';
 export { MemoryStore, type MemoryClientOptions } from './memory/index.js';
+export { createZooKeeperDcs, createExhibitorDcs } from './zookeeper/index.js';
 
 /** The parts of patroni.yml a DCS client is built from (snake_case, as in the file). */
 export interface DcsConfig {
@@ -43,11 +51,12 @@ export interface CreateDcsOptions {
   readonly linearizableReads?: boolean;
 }
 
-const UNSUPPORTED = ['etcd', 'consul', 'zookeeper', 'kubernetes', 'raft', 'exhibitor'] as const;
+const UNSUPPORTED = ['etcd', 'consul', 'kubernetes', 'raft'] as const;
 
 /**
  * Builds the DCS client for a configuration, as Patroni's `get_dcs` does: the DCS section
- * present decides. Only `etcd3` is implemented; the others are refused with a clear message.
+ * present decides: `etcd3`, `exhibitor` and `zookeeper` are implemented; the others are refused
+ * with a clear message.
  */
 export async function createDcs(
   config: DcsConfig,
@@ -68,6 +77,22 @@ export async function createDcs(
       ...(options.linearizableReads === true ? { linearizableReads: true } : {}),
     });
     return createEtcd3Dcs(parsed, logger);
+  }
+  const globals = {
+    scope: config.scope,
+    name: config.name,
+    ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
+    ...(config.ttl === undefined ? {} : { ttl: config.ttl }),
+    ...(config.loop_wait === undefined ? {} : { loopWait: config.loop_wait }),
+    ...(config.retry_timeout === undefined ? {} : { retryTimeout: config.retry_timeout }),
+    ...(options.primaryRoleName === undefined ? {} : { primaryRoleName: options.primaryRoleName }),
+  };
+  // Patroni's order: exhibitor before zookeeper (an exhibitor section wins).
+  if (config.exhibitor !== undefined) {
+    return createExhibitorDcs(parseExhibitorSection(config.exhibitor), timingOf(globals), logger);
+  }
+  if (config.zookeeper !== undefined) {
+    return createZooKeeperDcs(parseZooKeeperSection(config.zookeeper, globals), logger);
   }
   const other = UNSUPPORTED.find((name) => config[name] !== undefined);
   if (other !== undefined) {

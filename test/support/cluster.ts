@@ -19,6 +19,11 @@ export const SUPERUSER_PASSWORD = 'su-secret';
 export interface NodeSpec {
   readonly name: string;
   readonly tags?: Readonly<Record<string, unknown>>;
+  /**
+   * The program that runs this node, given the config path after it; default our daemon.
+   * `['/usr/bin/patroni']` runs Debian's Patroni 3.0.2 instead (a mixed cluster).
+   */
+  readonly command?: readonly string[];
 }
 
 export interface ClusterOptions {
@@ -30,8 +35,19 @@ export interface ClusterOptions {
   readonly extra?: Readonly<Record<string, unknown>>;
   /** Extra environment for every daemon (e.g. systemd's NOTIFY_SOCKET). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The DCS the cluster runs on; default: a real etcd (v3 API). */
+  readonly store?: () => Promise<TestStore>;
   /** Last word on each node's patroni.yml (nested keys that `extra` cannot reach). */
   readonly edit?: (doc: Record<string, unknown>, node: TestNode) => void;
+}
+
+/** A DCS server started for one cluster: its patroni.yml section and a raw view of its keys. */
+export interface TestStore {
+  /** The DCS section(s) of patroni.yml, e.g. `{ zookeeper: { hosts: '127.0.0.1:2181' } }`. */
+  readonly section: Readonly<Record<string, unknown>>;
+  /** The raw value of an absolute key; null when absent. */
+  value(key: string): Promise<string | null>;
+  destroy(): Promise<void>;
 }
 
 /** One patroni-ts daemon with its PostgreSQL, on loopback ports of its own. */
@@ -47,6 +63,7 @@ export class TestNode {
     root: string,
     readonly pgPort: number,
     readonly restPort: number,
+    private readonly command: readonly string[] = [process.execPath, ENTRY],
   ) {
     this.dir = join(root, name);
     this.dataDir = join(this.dir, 'data');
@@ -68,7 +85,8 @@ export class TestNode {
     // drops privileges for PostgreSQL itself).
     const runAs = owner !== null && canRead(ENTRY, owner) ? owner : null;
     const out = openLog(this.logPath);
-    this.child = spawn(process.execPath, [ENTRY, this.configPath], {
+    const [program = process.execPath, ...args] = this.command;
+    this.child = spawn(program, [...args, this.configPath], {
       stdio: ['ignore', out, out],
       env: { ...process.env, ...env },
       ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
@@ -170,21 +188,29 @@ function openLog(path: string): number {
 export class TestCluster {
   private constructor(
     readonly dir: string,
-    readonly etcd: EtcdHandle,
+    private readonly etcdHandle: EtcdHandle | null,
+    readonly store: TestStore,
     readonly nodes: readonly TestNode[],
     readonly scope: string,
   ) {}
 
+  /** The cluster's etcd (only when it runs on the default store). */
+  get etcd(): EtcdHandle {
+    if (this.etcdHandle === null) throw new Error('this cluster does not run on etcd');
+    return this.etcdHandle;
+  }
+
   static async start(options: ClusterOptions = {}): Promise<TestCluster> {
     const specs = options.nodes ?? [{ name: 'node1' }, { name: 'node2' }, { name: 'node3' }];
     const dir = await makeTempDir('patroni-ts-cluster-');
-    const etcd = await startEtcd();
+    const etcd = options.store === undefined ? await startEtcd() : null;
+    const store = etcd === null ? await (options.store ?? etcdStore)() : etcdStoreOf(etcd);
     const ports = await freePorts(specs.length * 2);
     const scope = options.scope ?? 'batman';
     const nodes = specs.map(
-      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0),
+      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0, s.command),
     );
-    const cluster = new TestCluster(dir, etcd, nodes, scope);
+    const cluster = new TestCluster(dir, etcd, store, nodes, scope);
     for (const [i, node] of nodes.entries()) {
       await mkdir(node.dir, { recursive: true, mode: 0o700 });
       await writeFile(node.configPath, nodeConfig(cluster, node, specs[i] ?? s0, options), {
@@ -251,28 +277,42 @@ export class TestCluster {
     );
   }
 
-  /** The raw value of a key under the scope, straight from etcd (v3 JSON gateway). */
+  /** The raw value of a key under the scope, straight from the DCS. */
   async dcsValue(key: string): Promise<string | null> {
-    const k = Buffer.from(`/service/${this.scope}/${key}`).toString('base64');
-    const res = await fetch(`${this.etcd.endpoint}/v3/kv/range`, {
-      method: 'POST',
-      body: JSON.stringify({ key: k }),
-      signal: AbortSignal.timeout(3000),
-    });
-    const body = (await res.json()) as { kvs?: { value?: string }[] };
-    const v = body.kvs?.[0]?.value;
-    return v === undefined ? null : Buffer.from(v, 'base64').toString('utf8');
+    return this.store.value(`/service/${this.scope}/${key}`);
   }
 
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.stopDaemon('SIGTERM', 30_000)));
     await Promise.all(this.nodes.map((n) => killPostmaster(n.dataDir)));
-    await this.etcd.destroy();
+    await this.store.destroy();
     if (process.env['KEEP_TEST_DIRS'] === undefined) await removeTempDir(this.dir);
   }
 }
 
 const s0: NodeSpec = { name: 'node' };
+
+async function etcdStore(): Promise<TestStore> {
+  return etcdStoreOf(await startEtcd());
+}
+
+function etcdStoreOf(etcd: EtcdHandle): TestStore {
+  return {
+    section: { etcd3: { hosts: etcd.hostPort } },
+    value: async (key) => {
+      // The v3 JSON gateway.
+      const res = await fetch(`${etcd.endpoint}/v3/kv/range`, {
+        method: 'POST',
+        body: JSON.stringify({ key: Buffer.from(key).toString('base64') }),
+        signal: AbortSignal.timeout(3000),
+      });
+      const body = (await res.json()) as { kvs?: { value?: string }[] };
+      const v = body.kvs?.[0]?.value;
+      return v === undefined ? null : Buffer.from(v, 'base64').toString('utf8');
+    },
+    destroy: () => etcd.destroy(),
+  };
+}
 
 function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOptions): string {
   const doc = {
@@ -282,7 +322,7 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
       listen: `127.0.0.1:${node.restPort}`,
       connect_address: `127.0.0.1:${node.restPort}`,
     },
-    etcd3: { hosts: c.etcd.hostPort },
+    ...c.store.section,
     bootstrap: {
       dcs: {
         ttl: 20,

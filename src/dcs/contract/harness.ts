@@ -23,6 +23,13 @@ export interface ContractHarness {
   rawGet(key: string): Promise<string | null>;
   /** A raw write, as etcdctl or a Patroni 3.0.2 node would do it (absolute key, no lease). */
   rawPut(key: string, value: string): Promise<void>;
+  /**
+   * Makes a client stop keeping its lease alive, as a hung node does, until the returned
+   * function is called. Leave it out where a lease lives only by the client's own refresh calls
+   * (etcd, memory): not calling them is enough. A ZooKeeper client keeps its session alive by
+   * itself, so its harness cuts the client off from the server instead.
+   */
+  hang?(client: Dcs): Promise<() => Promise<void>>;
   /** Closes every client and frees what the test created. */
   cleanup(): Promise<void>;
 }

@@ -87,6 +87,7 @@ export function leaderLockContract(make: HarnessFactory, races: number): void {
         role: 'primary',
         version: '3.0.2',
       });
+      const resume = await h.hang?.(a);
       await h.advance(1000);
       assert.equal(await h.rawGet(`${h.basePath}/leader`), 'node1', 'still held within ttl');
       const gone = await eventually(
@@ -101,6 +102,7 @@ export function leaderLockContract(make: HarnessFactory, races: number): void {
         'member key rode the lease',
       );
       assert.equal((await b.getCluster()).leader, null);
+      await resume?.();
     } finally {
       await h.cleanup();
     }
@@ -111,12 +113,14 @@ export function leaderLockContract(make: HarnessFactory, races: number): void {
     try {
       const [a, b] = [await h.client('node1', FAST), await h.client('node2', FAST)];
       assert.equal(await a.attemptToAcquireLeader(), true);
+      const resume = await h.hang?.(a);
       const expired = await eventually(
         h,
         async () => (await h.rawGet(`${h.basePath}/leader`)) === null,
         6000,
       );
       assert.ok(expired);
+      await resume?.();
       assert.equal(await b.attemptToAcquireLeader(), true);
       assert.equal(await a.updateLeader(1), false, 'old holder is told it lost the lock');
       assert.equal(await a.takeLeader(), true, 'takeLeader is unconditional (bootstrap only)');
