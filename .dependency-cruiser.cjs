@@ -15,7 +15,7 @@ module.exports = {
     {
       name: 'adapters-do-not-import-daemon-api-ctl',
       severity: 'error',
-      from: { path: '^src/(dcs|postgres|config|process|shared)/' },
+      from: { path: '^src/(dcs|postgres|config|process|shared|watchdog)/' },
       to: { path: '^src/(daemon|api|ctl)/' },
     },
     {

@@ -1,7 +1,7 @@
 # The two commands of the quick start are `make demo` and `make test`; both install what is missing.
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-.PHONY: deps build check test test-unit typecheck lint format demo bench bench-deps clean
+.PHONY: deps build check test test-unit typecheck lint format demo bench bench-deps compat clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -46,6 +46,23 @@ bench-deps:
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends patroni; \
 	fi
 	@/usr/bin/patroni --version
+
+# Patroni 3.0.2's own behave acceptance suite against ./bin/patroni and ./bin/patronictl (not
+# part of `make test`: it needs a mirror of Patroni's repository, fixed ports and ~10 min).
+# PATRONI_GIT_DIR (required) names the bare mirror of zalando/patroni; FEATURES picks features
+# (default: all but citus); DCS and the COMPAT_* knobs of behave.sh pass through.
+COMPAT_HARNESS ?= ../shared/compat/behave.sh
+compat: build
+	@if [ -z "$${PATRONI_GIT_DIR:-}" ]; then \
+		echo "make compat: set PATRONI_GIT_DIR to a bare git mirror of zalando/patroni (only its tag v3.0.2 is read), e.g. PATRONI_GIT_DIR=/path/to/patroni.git make compat" >&2; \
+		exit 2; \
+	fi
+	@if [ ! -x "$(COMPAT_HARNESS)" ]; then \
+		echo "make compat: the harness $(COMPAT_HARNESS) is missing; set COMPAT_HARNESS to behave.sh of the compat suite" >&2; \
+		exit 2; \
+	fi
+	@PATRONI_BIN="$(CURDIR)/bin/patroni" PATRONICTL_BIN="$(CURDIR)/bin/patronictl" \
+		"$(COMPAT_HARNESS)" $(FEATURES)
 
 clean:
 	rm -rf dist

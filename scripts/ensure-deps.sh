@@ -22,6 +22,10 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The TLS tests make their certificates with openssl.
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The mixed-cluster tests run Debian's Patroni 3.0.2 beside ours; python3-etcd is its etcd
+# (v2) client.
+[ -x /usr/bin/patroni ] || missing+=(patroni)
+/usr/bin/python3 -c 'import etcd' >/dev/null 2>&1 || missing+=(python3-etcd)
 # The pgBackRest recipe (replicas, bootstrap and reinit from a backup) runs the real program.
 command -v pgbackrest >/dev/null 2>&1 || missing+=(pgbackrest)
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { isRecord } from '../core/config/values.js';
 import type { DynamicConfig } from '../core/config/types.js';
 import { PatroniError } from '../shared/errors.js';
-import { anyDict, bool, dict, int, list, scalar, section, str } from './fields.js';
+import { anyDict, bool, dict, emptyIsNone, int, list, scalar, section, str } from './fields.js';
 import { formatIssues } from './issues.js';
 
 const standbyClusterSchema = section({
@@ -25,7 +25,7 @@ const standbyClusterSchema = section({
 const dynamicPostgresqlSchema = section({
   use_slots: bool().optional(),
   use_pg_rewind: bool().optional(),
-  parameters: dict(scalar().nullable()).optional(),
+  parameters: emptyIsNone(dict(scalar().nullable())),
   pg_hba: list(str()).optional(),
   pg_ident: list(str()).optional(),
   recovery_conf: dict(scalar()).optional(),
@@ -53,7 +53,7 @@ export const dynamicConfigSchema = section({
   pause: bool().nullable().optional(),
   member_slots_ttl: int({ min: 0, unit: 's' }).optional(),
   primary_race_backoff: int({ min: 0 }).optional(),
-  postgresql: dynamicPostgresqlSchema.optional(),
+  postgresql: emptyIsNone(dynamicPostgresqlSchema),
   standby_cluster: standbyClusterSchema.nullable().optional(),
   slots: anyDict().nullable().optional(),
   permanent_slots: anyDict().nullable().optional(),

@@ -102,6 +102,15 @@ export function dict<T extends z.ZodType>(value: T) {
   return z.record(z.string(), value, { error: typeError(TYPE_NAMES.dict) });
 }
 
+/**
+ * An optional key whose empty value (`users:` with nothing under it, YAML null) means "none":
+ * Patroni 3.0.2 reads such keys with `value or {}` and its validator does not check them, so
+ * an empty one is taken as absent rather than reported.
+ */
+export function emptyIsNone<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+}
+
 /** Any mapping at all, for sections we only type-check loosely. */
 export function anyDict() {
   return dict(z.unknown());

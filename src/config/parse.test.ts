@@ -195,6 +195,18 @@ describe('checkConfig: lenient values Patroni accepts', () => {
   });
 });
 
+describe('checkConfig: standby cluster replica methods', () => {
+  it('a section named by bootstrap.dcs.standby_cluster.create_replica_methods is no unknown key', () => {
+    const raw = withChange('postgresql.backup_restore', { command: 'restore.py' });
+    raw['bootstrap'] = {
+      dcs: {
+        standby_cluster: { host: 'h', port: 5433, create_replica_methods: ['backup_restore'] },
+      },
+    };
+    assert.deepEqual(checkConfig(raw).warnings, []);
+  });
+});
+
 describe('checkConfig: warnings', () => {
   it('warns about unknown keys but accepts the config', () => {
     const raw = withChange('restapi.ttl', 30);
@@ -270,5 +282,23 @@ describe('checkConfig: an empty config', () => {
       'zookeeper  is not defined.',
       'postgresql  is not defined.',
     ]);
+  });
+});
+
+describe('checkConfig: empty keys the guides leave (Patroni 3.0.2 takes them as none)', () => {
+  it('accepts empty bootstrap.users, bootstrap.dcs.postgresql and its parameters', () => {
+    const raw = {
+      ...base(),
+      bootstrap: {
+        dcs: { ttl: 30, postgresql: { use_pg_rewind: true, parameters: null } },
+        users: null,
+      },
+    };
+    const check = checkConfig(raw);
+    assert.deepEqual(check.problems, []);
+    assert.equal(check.config?.bootstrap?.users, undefined);
+    assert.equal(check.config?.bootstrap?.dcs?.postgresql?.parameters, undefined);
+    const emptyPg = checkConfig({ ...base(), bootstrap: { dcs: { postgresql: null } } });
+    assert.deepEqual(emptyPg.problems, []);
   });
 });

@@ -96,7 +96,11 @@ function quietKeys(raw: Readonly<Record<string, unknown>>) {
   const bootstrap = isRecord(raw['bootstrap']) ? raw['bootstrap'] : {};
   const pg = isRecord(raw['postgresql']) ? raw['postgresql'] : {};
   const methods = new Set<string>();
-  for (const value of [pg['create_replica_methods'], pg['create_replica_method']]) {
+  // A standby cluster's methods (bootstrap.dcs.standby_cluster) also name postgresql sections.
+  const dcs = isRecord(bootstrap['dcs']) ? bootstrap['dcs'] : {};
+  const standby = isRecord(dcs['standby_cluster']) ? dcs['standby_cluster'] : {};
+  const named = [pg['create_replica_methods'], pg['create_replica_method']];
+  for (const value of [...named, standby['create_replica_methods']]) {
     if (typeof value === 'string') value.split(',').forEach((m) => methods.add(m.trim()));
     if (Array.isArray(value)) value.forEach((m) => methods.add(String(m)));
   }

@@ -1,7 +1,7 @@
 /** The `bootstrap` section (surface.md §1.8). */
 import { z } from 'zod';
 import { dynamicConfigSchema } from './dynamic.js';
-import { bool, dict, list, optionList, scalar, section, str, text } from './fields.js';
+import { bool, dict, emptyIsNone, list, optionList, scalar, section, str, text } from './fields.js';
 
 export const bootstrapUserSchema = section({
   password: text().optional(),
@@ -13,7 +13,7 @@ export const bootstrapSchema = section({
   method: str().optional(),
   initdb: optionList().optional(),
   pg_hba: list(str(), { nonEmpty: true }).optional(),
-  users: dict(bootstrapUserSchema).optional(),
+  users: emptyIsNone(dict(bootstrapUserSchema)),
   post_bootstrap: str().optional(),
   post_init: str().optional(),
 });

@@ -64,6 +64,23 @@ describe('postgresOptions', () => {
   });
 });
 
+describe('postgresOptions in a standby cluster', () => {
+  it('keeps the sections of standby_cluster.create_replica_methods (backup_restore)', () => {
+    const c = config({}, { backup_restore: { command: 'python3 features/backup_restore.py' } });
+    const eff = effectiveConfig(c, {
+      standby_cluster: {
+        host: 'localhost',
+        port: 5362,
+        create_replica_methods: ['backup_restore'],
+      },
+    });
+    const o = postgresOptions(c, eff);
+    assert.deepEqual(o.replicaMethods, {
+      backup_restore: { command: 'python3 features/backup_restore.py' },
+    });
+  });
+});
+
 describe('bootstrapOptions', () => {
   it('maps a custom method, initdb options, users and post_init', () => {
     const c = config({

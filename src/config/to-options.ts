@@ -65,10 +65,22 @@ export interface PostgresOptionsExtras {
   readonly homeDir?: string;
 }
 
-function replicaMethods(config: PatroniConfig): Record<string, Readonly<Record<string, unknown>>> {
+/**
+ * The `postgresql.<method>` sections of the replica methods in use: the local
+ * `create_replica_methods` and, in a standby cluster, `standby_cluster.create_replica_methods`
+ * (Patroni looks a method's section up by name, wherever the name came from).
+ */
+function replicaMethods(
+  config: PatroniConfig,
+  effective: EffectiveConfig,
+): Record<string, Readonly<Record<string, unknown>>> {
   const pg = config.postgresql;
   const out: Record<string, Readonly<Record<string, unknown>>> = {};
-  for (const method of pg.create_replica_methods ?? pg.create_replica_method ?? []) {
+  const names = [
+    ...(pg.create_replica_methods ?? pg.create_replica_method ?? []),
+    ...(effective.standbyCluster?.create_replica_methods ?? []),
+  ];
+  for (const method of names) {
     const section = pg[method];
     if (method !== 'basebackup' && isRecord(section)) out[method] = section;
   }
@@ -105,13 +117,14 @@ export function postgresOptions(
     usePgRewind: effective.ha.usePgRewind,
     callbacks: pg.callbacks === undefined ? undefined : defined({ ...pg.callbacks }),
     createReplicaMethods: pg.create_replica_methods ?? pg.create_replica_method,
-    replicaMethods: replicaMethods(config),
+    replicaMethods: replicaMethods(config, effective),
     basebackup: pg.basebackup,
     pgpass: pg.pgpass ?? join(extras.homeDir ?? homedir(), 'pgpass'),
     removeDataDirectoryOnRewindFailure: effective.ha.removeDataDirectoryOnRewindFailure,
     removeDataDirectoryOnDivergedTimelines: effective.ha.removeDataDirectoryOnDivergedTimelines,
     recoveryConf: eff.recovery_conf,
     useUnixSocket: pg.use_unix_socket,
+    useUnixSocketRepl: pg.use_unix_socket_repl,
     useSlots: effective.ha.useSlots,
     database: pg.database,
     configBaseName: pg.config_base_name,

@@ -4,6 +4,7 @@ import type { RestartRequest } from '../core/health/restart-request.js';
 import type { FailsafePing } from '../core/ha/input.js';
 import { parsePeerStatus } from '../core/ha/peer-status.js';
 import type { ClusterSnapshot } from '../core/model/cluster.js';
+import type { LocalPgState } from '../core/model/local-pg.js';
 import type { Member } from '../core/model/member.js';
 import type { Dcs } from '../dcs/index.js';
 import type { Postgresql } from '../postgres/postgresql.js';
@@ -37,16 +38,37 @@ export class DaemonApi implements ApiContext {
   /** The last view handed out: returned again while nothing in it changed (see `view`). */
   private lastView: NodeView | null = null;
 
+  /** The last observation whose postmaster was found dead, and its not-answering form. */
+  private gonePg: { readonly from: LocalPgState; readonly pg: LocalPgState } | null = null;
+
   constructor(private readonly d: DaemonApiDeps) {}
 
   view(): NodeView {
     const { runtime } = this.d;
     const pingAt = this.failsafePing?.receivedAt ?? null;
-    const view = buildNodeView(runtime, runtime.self, this.d.scope, this.d.clock.now(), pingAt);
+    const pg = this.livePg(runtime.pg);
+    const view = buildNodeView(runtime, runtime.self, this.d.scope, this.d.clock.now(), pingAt, pg);
     // The same object while nothing changed: the REST API reuses replies rendered from it.
     if (this.lastView !== null && sameView(this.lastView, view)) return this.lastView;
     this.lastView = view;
     return view;
+  }
+
+  /**
+   * The loop's last observation, unless the postmaster that answered it has died since: then
+   * PostgreSQL is reported as not answering (state `unknown`), as Patroni's per-request query
+   * would find, instead of `running` until the next cycle notices. The same object per
+   * observation, so unchanged views stay identical.
+   */
+  private livePg(observed: LocalPgState): LocalPgState {
+    if (!observed.accepting || !this.d.pg.answeredPostmasterGone()) return observed;
+    if (this.gonePg?.from !== observed) {
+      this.gonePg = {
+        from: observed,
+        pg: { ...observed, accepting: false, postmasterRunning: false, replication: [] },
+      };
+    }
+    return this.gonePg.pg;
   }
 
   getCluster(): Promise<ClusterSnapshot> {
@@ -163,6 +185,7 @@ export class DaemonApi implements ApiContext {
       connUrl: str(body['conn_url']),
       apiUrl: str(body['api_url']),
       receivedAt: clock.now(),
+      slots: slotPositions(body['slots']),
     };
     return null;
   }
@@ -170,4 +193,14 @@ export class DaemonApi implements ApiContext {
   wakeup(): void {
     this.d.dcs.wakeup();
   }
+}
+
+/** `{name: lsn}` as a primary sends its slot positions; anything else counts as not sent. */
+export function slotPositions(value: unknown): Readonly<Record<string, number>> | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const out: Record<string, number> = {};
+  for (const [name, lsn] of Object.entries(value)) {
+    if (typeof lsn === 'number' && Number.isSafeInteger(lsn) && lsn >= 0) out[name] = lsn;
+  }
+  return out;
 }

@@ -13,6 +13,7 @@ import { effectiveFrom } from './dynamic-config.js';
 import type { NodeRuntime } from './runtime.js';
 import { selfIdentity } from './wiring/identity.js';
 import { homedir } from 'node:os';
+import { watchdogSettings, type WatchdogSettings } from '../watchdog/index.js';
 
 /** `~/pgpass` defaults to the home of the account PostgreSQL runs as. */
 export function pgExtras(owner: OsIdentity | null): PostgresOptionsExtras {
@@ -26,6 +27,8 @@ export interface ConfigApplierDeps {
   readonly runtime: NodeRuntime;
   readonly logger: Logger;
   readonly server: RestApiServer;
+  readonly watchdog?:
+    { reload(settings: WatchdogSettings, retryFailed?: boolean): void } | undefined;
 }
 
 /**
@@ -77,11 +80,17 @@ export class ConfigApplier {
     }
   }
 
-  /** Recompute the effective configuration and hand it to the DCS client and PostgreSQL. */
-  private async applyEffective(): Promise<void> {
+  /**
+   * Recompute the effective configuration and hand it to the DCS client, the watchdog and
+   * PostgreSQL. `sighup`: the local file was re-read (a failed watchdog device is tried again).
+   */
+  private async applyEffective(sighup = false): Promise<void> {
     const { dcs, pg, runtime } = this.d;
     runtime.effective = effectiveFrom(this.config, runtime.dynamicConfig, this.d.logger);
     dcs.setTiming(runtime.effective.ha);
+    // A new ttl reaches an armed device with its next keepalive (after the next lock refresh).
+    const watchdog = watchdogSettings(this.config.watchdog, runtime.effective.ha);
+    this.d.watchdog?.reload(watchdog, sighup);
     const owner = pg.options.owner ?? null;
     await pg.updateOptions(postgresOptions(this.config, runtime.effective, pgExtras(owner)));
     if (runtime.pg.postmasterRunning) {
@@ -98,7 +107,7 @@ export class ConfigApplier {
       this.config = loaded.config;
       for (const w of loaded.warnings) this.d.logger.warning(w);
       this.d.logger.info('Reloading configuration');
-      await this.applyEffective();
+      await this.applyEffective(true);
       const restOptions = parseRestApiOptions(this.config.restapi);
       runtime.self = selfIdentity(this.config, apiUrl(restOptions));
       await this.d.server.reload(restOptions);

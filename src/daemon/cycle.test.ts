@@ -11,6 +11,7 @@ import { HaCycle } from './cycle.js';
 import type { Executor } from './executor.js';
 import type { PeerClient } from './peer-client.js';
 import type { NodeRuntime } from './runtime.js';
+import type { ReplicationSlots } from './slots.js';
 
 const REWIND = 'running pg_rewind from node3';
 
@@ -62,6 +63,7 @@ function setup(reading: () => Promise<void>) {
     logger: log,
     local: () => ({ ...base.local, canRewind: true }),
     failsafePing: () => null,
+    slots: { sync: () => Promise.resolve() } as unknown as ReplicationSlots,
   });
   return { slot, cycle, executed, runtime };
 }

@@ -16,7 +16,8 @@ import type { AsyncSlot } from './async-slot.js';
 import type { Executor } from './executor.js';
 import { answerQuery, type QueryDeps } from './queries.js';
 import type { NodeRuntime } from './runtime.js';
-import { syncReplicationSlots } from './slots.js';
+import type { ReplicationSlots } from './slots.js';
+import { slotsView } from './slots-view.js';
 
 export interface CycleDeps extends Omit<QueryDeps, 'self'> {
   readonly slot: AsyncSlot;
@@ -26,6 +27,7 @@ export interface CycleDeps extends Omit<QueryDeps, 'self'> {
   readonly logger: Logger;
   readonly local: () => LocalFacts;
   readonly failsafePing: () => FailsafePing | null;
+  readonly slots: ReplicationSlots;
 }
 
 /** A query loop that never ends would stall the lock refresh; the core asks a few at most. */
@@ -48,6 +50,7 @@ export class HaCycle {
     // (a rewind that ended then was planned again: two pg_rewind runs, the second one on a
     // data directory the first left in need of crash recovery). The next cycle absorbs it.
     const slot = this.slotState();
+    if (slot.watchdog !== undefined) runtime.watchdogHealthy = slot.watchdog.healthy;
     let view = await this.readCluster();
     runtime.pg = await this.observe();
     let answers: QueryAnswers = {};
@@ -60,18 +63,19 @@ export class HaCycle {
         runtime.lastInfo = decision.info;
         await this.d.executor.execute(decision.actions);
         if (this.d.slot.current() === null && runtime.pg.state === 'running') {
-          const { name, tags } = runtime.self;
-          await syncReplicationSlots(
-            this.d.pg,
+          await this.d.slots.sync(
             runtime,
-            { name, nofailover: tags.nofailover },
-            logger,
+            slotsView(view, runtime, this.d.failsafePing(), this.d.clock.now()),
           );
         }
         return decision;
       }
       try {
-        answers = await answerQuery(decision.query, answers, { ...this.d, self: runtime.self });
+        answers = await answerQuery(decision.query, answers, {
+          ...this.d,
+          self: runtime.self,
+          publishedSlots: () => this.d.slots.published(runtime),
+        });
       } catch (err) {
         if (!isPatroniError(err, 'DCS_UNREACHABLE')) throw err;
         logger.error('Error communicating with DCS');
@@ -84,14 +88,17 @@ export class HaCycle {
 
   /**
    * The running action and the one that finished since the last cycle, at one instant. A
-   * finished task counts as failed when it returned false (e.g. pre_promote refused).
+   * finished task counts as failed when it returned false (e.g. pre_promote refused). The
+   * watchdog's state is taken here too, so every decide round of the cycle sees the same.
    */
   private slotState(): SlotSnapshot {
     const f = this.d.slot.takeFinished();
+    const watchdog = this.d.watchdog?.view();
     return {
       // A copy already: later changes to the slot do not reach it.
       inFlight: this.d.slot.current(),
       finished: f === null ? null : { action: f.action, ok: f.ok && f.result !== false },
+      ...(watchdog === undefined ? {} : { watchdog }),
     };
   }
 
@@ -100,6 +107,7 @@ export class HaCycle {
     try {
       const cluster = await dcs.getCluster();
       runtime.cluster = cluster;
+      runtime.lastCluster = cluster;
       runtime.dcsLastSeenMs = clock.wallNow();
       this.unreachableSince = null;
       return { reachable: true, cluster };
@@ -145,11 +153,13 @@ export class HaCycle {
       finished: slot.finished,
       failsafePing: this.d.failsafePing(),
       scheduledRestart: runtime.scheduledRestart,
+      ...(slot.watchdog === undefined ? {} : { watchdog: slot.watchdog }),
       answers,
     };
   }
 }
 
-type SlotSnapshot = Pick<HaInput, 'inFlight' | 'finished'>;
+/** What this cycle takes once, at its start: the async slot's state and the watchdog's. */
+type SlotSnapshot = Pick<HaInput, 'inFlight' | 'finished' | 'watchdog'>;
 
 export type { SelfIdentity };

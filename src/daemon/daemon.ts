@@ -6,6 +6,7 @@ import type { ConfigSource } from '../config/load.js';
 import type { PatroniConfig } from '../config/schema.js';
 import type { LocalFacts } from '../core/ha/input.js';
 import { initialMemory } from '../core/ha/memory.js';
+import { parseStandbyCluster } from '../core/ha/standby.js';
 import type { LocalPgState } from '../core/model/local-pg.js';
 import type { MemberRole } from '../core/model/member.js';
 import { createDcs, type Dcs, type DcsConfig } from '../dcs/index.js';
@@ -25,10 +26,12 @@ import { NodeRuntime } from './runtime.js';
 import { LoopScheduler } from './scheduler.js';
 import { shutdown } from './shutdown.js';
 import type { SystemdNotifier } from './systemd-notify.js';
+import { ReplicationSlots } from './slots.js';
 import { selfIdentity } from './wiring/identity.js';
 import { bootstrapOptions, postgresOptions } from '../config/to-options.js';
 import { hasLeaderlessReplicaMethod } from './wiring/replica-methods.js';
 import { resolvePgOwner } from './wiring/os-user.js';
+import { Watchdog, createWatchdogDevice, watchdogSettings } from '../watchdog/index.js';
 
 /** Patroni's role of a data directory found at start-up (spec/core.md §4.0 step 4). */
 function initialRole(pg: LocalPgState): MemberRole {
@@ -102,6 +105,17 @@ export class Daemon {
     const { config, logger, clock } = this;
     const effective = effectiveFrom(config, dynamic, logger);
     dcs.setTiming(effective.ha);
+    const watchdog = new Watchdog(
+      watchdogSettings(config.watchdog, effective.ha),
+      createWatchdogDevice,
+      logger.child('watchdog'),
+    );
+    if (watchdog.unsupported) {
+      logger.error(
+        'Configuration requires a watchdog, but watchdog is not supported on this platform.',
+      );
+      return 1;
+    }
     const owner = resolvePgOwner(config.postgresql.data_dir);
     const pgOptions = postgresOptions(config, effective, pgExtras(owner));
     const pg = new Postgresql(pgOptions, { runner: new NodeCommandRunner(), logger, clock });
@@ -142,6 +156,7 @@ export class Daemon {
       bootstrap: bootstrapOptions(config),
       sleep: (ms) => clock.sleep(ms),
       prePromote: config.postgresql.pre_promote,
+      watchdog,
     });
     const api = new DaemonApi({
       dcs,
@@ -163,8 +178,10 @@ export class Daemon {
       runtime,
       clock,
       logger,
-      local: () => this.localFacts(pg),
+      local: () => this.localFacts(pg, runtime),
       failsafePing: () => api.failsafePing,
+      watchdog,
+      slots: new ReplicationSlots(pg, slot, logger),
     });
     const server = new RestApiServer({
       options: restOptions,
@@ -179,6 +196,7 @@ export class Daemon {
       runtime,
       logger,
       server,
+      watchdog,
     });
     this.applier = applier;
     process.on('SIGHUP', () => {
@@ -188,7 +206,7 @@ export class Daemon {
     try {
       return await this.loop(dcs, applier, cycle, runtime);
     } finally {
-      await shutdown({ dcs, pg, slot, runtime, clock, logger });
+      await shutdown({ dcs, pg, slot, runtime, clock, logger, watchdog });
       await server.stop();
       await pg.close();
     }
@@ -200,7 +218,7 @@ export class Daemon {
     this.canRewind = { value, at: this.clock.now(), pgAnswered };
   }
 
-  private localFacts(pg: Postgresql): LocalFacts {
+  private localFacts(pg: Postgresql, runtime: NodeRuntime): LocalFacts {
     const config = this.applier?.current ?? this.config;
     const now = this.clock.now();
     const ttl = this.canRewind.value ? REWIND_YES_TTL_MS : REWIND_NO_TTL_MS;
@@ -220,7 +238,9 @@ export class Daemon {
       bootstrapConfigured: config.bootstrap !== undefined,
       replicaMethodWithoutLeader: hasLeaderlessReplicaMethod(pg.options),
       canRewind: this.canRewind.value,
-      standbyCluster: null,
+      // Before the DCS holds a `config` (a new standby cluster), bootstrap.dcs or the cached copy
+      // says whether this is a standby cluster; the core prefers the DCS key once it exists.
+      standbyCluster: parseStandbyCluster(runtime.dynamicConfig['standby_cluster']),
     };
   }
 

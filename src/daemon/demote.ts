@@ -6,6 +6,8 @@ import { errorMessage } from '../shared/errors.js';
 import type { Dcs } from '../dcs/index.js';
 import type { Postgresql } from '../postgres/postgresql.js';
 import type { Logger } from '../shared/log/logger.js';
+import type { WatchdogPort } from './watchdog-port.js';
+import { pgFollowTarget } from './follow-target.js';
 
 type Demote = Extract<Action, { type: 'demote' }>;
 
@@ -14,6 +16,7 @@ export interface DemoteDeps {
   readonly dcs: Dcs;
   readonly pg: Postgresql;
   readonly logger: Logger;
+  readonly watchdog?: WatchdogPort | undefined;
 }
 type RunTask = (task: string, work: (signal: AbortSignal) => Promise<boolean>) => void;
 
@@ -43,15 +46,14 @@ export async function runDemotion(d: DemoteDeps, a: Demote, runTask: RunTask): P
       });
     }
     await pg.stop({ mode: stopMode });
+    // The safe point: PostgreSQL no longer accepts writes, so a hang from here on is harmless.
+    d.watchdog?.disable();
     if (!releases) return;
     const lastLsn = a.mode === 'graceful' ? await latestCheckpoint(d) : null;
     if (await orFalse(dcs.deleteLeader(lastLsn))) logger.info('Leader key released');
   };
   const startAsReplica = async (): Promise<boolean> => {
-    const target = a.followAfter;
-    const outcome = await pg.follow(
-      target === null ? null : { name: target.name, connUrl: target.connUrl },
-    );
+    const outcome = await pg.follow(pgFollowTarget(a.followAfter));
     return outcome === 'running';
   };
 

@@ -8,8 +8,10 @@ import { PatroniError, assertNever, errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
 import { runDemotion } from './demote.js';
+import { pgFollowTarget } from './follow-target.js';
 import { buildHistory } from './history.js';
 import type { NodeRuntime } from './runtime.js';
+import type { WatchdogPort } from './watchdog-port.js';
 
 /** Thrown to end the daemon: a decision said exit (sysid mismatch, failed bootstrap). */
 export class FatalExit extends PatroniError {
@@ -32,11 +34,15 @@ export interface ExecutorDeps {
   readonly sleep: (ms: number) => Promise<void>;
   /** `postgresql.pre_promote`. */
   readonly prePromote?: string | undefined;
+  readonly watchdog?: WatchdogPort | undefined;
 }
 
-/** The replication source as the PostgreSQL layer needs it (null: no upstream). */
-function source(target: FollowTarget | null): { name: string; connUrl: string | null } | null {
-  return target === null ? null : { name: target.name, connUrl: target.connUrl };
+/** How Patroni's `bootstrapped %s` / `failed to bootstrap %s` name the clone source. */
+function cloneDescription(from: FollowTarget | null): string {
+  if (from === null) return '(without leader)';
+  // bootstrap_standby_leader: 'clone from remote member <conn_url>'.
+  if (from.standby !== undefined) return `clone from remote member ${from.connUrl ?? ''}`;
+  return `from '${from.name}'`;
 }
 
 /**
@@ -100,7 +106,9 @@ export class Executor {
       case 'cancelBootstrap':
         return this.cancelBootstrap();
       case 'cloneFrom':
-        this.runTask(a.task, (signal) => this.clone(a.source, a.followAfter, signal));
+        this.runTask(a.task, (signal) =>
+          this.clone(a.source, a.followAfter, signal, a.replicaMethods),
+        );
         return;
       case 'followLeader':
         return this.follow(a);
@@ -135,7 +143,10 @@ export class Executor {
           await pg.stop({ mode: 'immediate' });
           // The data directory stays, as in Patroni 3.0.2: a keep_data method (`pgbackrest
           // --delta restore`) then copies only what changed; the others empty it themselves.
-          return this.clone(a.from, a.from, signal);
+          // In a standby cluster a re-clone, too, uses standby_cluster.create_replica_methods.
+          const standby = runtime.effective.standbyCluster;
+          const methods = standby === null ? null : (standby.create_replica_methods ?? []);
+          return this.clone(a.from, a.from, signal, methods);
         });
         return;
       case 'restartPostgres':
@@ -170,6 +181,12 @@ export class Executor {
       case 'callback':
         pg.callback(a.name, a.role === 'primary' ? 'master' : (a.role as 'replica'));
         return;
+      case 'watchdogKeepalive':
+        this.d.watchdog?.keepalive();
+        return;
+      case 'disableWatchdog':
+        this.d.watchdog?.disable();
+        return;
       case 'exit':
         throw new FatalExit(a.code, a.message);
       default:
@@ -181,26 +198,27 @@ export class Executor {
     from: FollowTarget | null,
     followAfter: FollowTarget | null,
     signal: AbortSignal,
+    methods: readonly string[] | null,
   ): Promise<boolean> {
     const { pg, logger } = this.d;
-    const what = from === null ? '(without leader)' : `from '${from.name}'`;
-    const result = await this.d.pg.createReplica(source(from), signal);
+    const what = cloneDescription(from);
+    const result = await pg.createReplica(pgFollowTarget(from), signal, methods ?? undefined);
     if (!result.ok) {
       logger.error(`failed to bootstrap ${what}`);
       await pg.removeDataDirectory().catch(() => undefined);
       return false;
     }
     logger.info(`bootstrapped ${what}`);
-    const outcome = await pg.follow(source(followAfter));
+    const outcome = await pg.follow(pgFollowTarget(followAfter));
     return outcome === 'running';
   }
 
   private async follow(a: Extract<Action, { type: 'followLeader' }>): Promise<void> {
     const work = async (): Promise<boolean> => {
-      const outcome = await this.d.pg.follow(
-        source(a.target),
-        a.startTimeout === null ? {} : { timeoutMs: a.startTimeout * 1000 },
-      );
+      const outcome = await this.d.pg.follow(pgFollowTarget(a.target), {
+        role: a.role,
+        ...(a.startTimeout === null ? {} : { timeoutMs: a.startTimeout * 1000 }),
+      });
       return outcome === 'running';
     };
     if (a.task !== null) {

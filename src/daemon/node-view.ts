@@ -35,6 +35,8 @@ export function buildNodeView(
   now: number,
   /** Monotonic ms of the last accepted `POST /failsafe` (replicas), null if none. */
   failsafePingAt: number | null = null,
+  /** PostgreSQL as the view reports it; the loop's last observation by default. */
+  pg: NodeRuntime['pg'] = runtime.pg,
 ): NodeView {
   const { effective, memory, cluster } = runtime;
   const tags = viewTags(self.tags);
@@ -42,7 +44,7 @@ export function buildNodeView(
     scope,
     name: self.name,
     version: self.version,
-    pg: runtime.pg,
+    pg,
     replayedTimestamp: null,
     role: memory.role,
     isLeader: memory.leaderUntil > now,
@@ -60,7 +62,7 @@ export function buildNodeView(
     loopWait: effective.ha.loopWait,
     maximumLagOnFailover: effective.ha.maximumLagOnFailover,
     scheduledRestart: runtime.scheduledRestart,
-    watchdogHealthy: true,
+    watchdogHealthy: runtime.watchdogHealthy,
   };
 }
 

@@ -2,15 +2,20 @@ import type { Query } from '../core/ha/decision.js';
 import type { QueryAnswers, SelfIdentity } from '../core/ha/input.js';
 import { parsePeerStatus, type PeerStatus } from '../core/ha/peer-status.js';
 import type { Dcs } from '../dcs/index.js';
+import type { Lsn } from '../core/model/lsn.js';
 import { assertNever } from '../shared/errors.js';
 import type { Postgresql } from '../postgres/postgresql.js';
 import type { PeerClient } from './peer-client.js';
+import type { WatchdogPort } from './watchdog-port.js';
 
 export interface QueryDeps {
   readonly dcs: Dcs;
   readonly pg: Postgresql;
   readonly peers: PeerClient;
   readonly self: SelfIdentity;
+  readonly watchdog?: WatchdogPort | undefined;
+  /** The primary's permanent logical slot positions for `/status.slots` (null: none). */
+  readonly publishedSlots?: () => Promise<Readonly<Record<string, Lsn>> | null>;
 }
 
 /**
@@ -38,7 +43,11 @@ export async function answerQuery(
     case 'refreshLock':
       return {
         ...answers,
-        lockRefreshed: await d.dcs.updateLeader(q.lastLsn, null, q.failsafe),
+        lockRefreshed: await d.dcs.updateLeader(
+          q.lastLsn,
+          q.lastLsn === null ? null : ((await d.publishedSlots?.()) ?? null),
+          q.failsafe,
+        ),
       };
     case 'raceInitialize':
       return { ...answers, initializeWon: await d.dcs.initialize(true, '') };
@@ -50,7 +59,14 @@ export async function answerQuery(
       return { ...answers, divergence };
     }
     case 'failsafePing': {
-      const body = { name: d.self.name, conn_url: d.self.connUrl, api_url: d.self.apiUrl };
+      // `slots`: replicas keep advancing their logical slot copies from these while the DCS is down.
+      const slots = (await d.publishedSlots?.().catch(() => null)) ?? null;
+      const body = {
+        name: d.self.name,
+        conn_url: d.self.connUrl,
+        api_url: d.self.apiUrl,
+        ...(slots === null ? {} : { slots }),
+      };
       const accepted = await Promise.all(
         q.members.map(async (m) => {
           // Patroni retries a failsafe ping once: one lost packet must not demote a primary.
@@ -68,6 +84,8 @@ export async function answerQuery(
       const written = await d.dcs.setSyncStateValue(value, q.index);
       return { ...answers, syncStateWritten: written !== false };
     }
+    case 'activateWatchdog':
+      return { ...answers, watchdogActivated: d.watchdog?.activate() ?? true };
     default:
       return assertNever(q, 'query');
   }

@@ -20,6 +20,11 @@ export class NodeRuntime {
   dynamicConfig: Readonly<Record<string, unknown>>;
   /** The last snapshot the DCS answered with; null before the first or after an outage. */
   cluster: ClusterSnapshot | null = null;
+  /**
+   * The last snapshot the DCS answered with, kept through an outage (Patroni's `self.cluster`):
+   * failsafe mode keeps replication slots moving from it while the DCS is down.
+   */
+  lastCluster: ClusterSnapshot | null = null;
   pg: LocalPgState;
   /** Epoch ms of the last successful DCS read (`dcs_last_seen`). */
   dcsLastSeenMs = 0;
@@ -31,6 +36,8 @@ export class NodeRuntime {
   scheduledRestart: ScheduledRestart | null = null;
   /** SIGHUP or `POST /reload` arrived: re-read the configuration before the next cycle. */
   reloadRequested = false;
+  /** `Watchdog.is_healthy` as of the last cycle (`watchdog_failed` in the status document). */
+  watchdogHealthy = true;
   /** The cycle that ran last; for logs of the shutdown path. */
   lastInfo = '';
 

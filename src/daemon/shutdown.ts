@@ -7,6 +7,7 @@ import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
 import type { NodeRuntime } from './runtime.js';
 import { leaveSyncDuty } from './sync-duty.js';
+import type { WatchdogPort } from './watchdog-port.js';
 
 export interface ShutdownDeps {
   readonly dcs: Dcs;
@@ -15,6 +16,7 @@ export interface ShutdownDeps {
   readonly runtime: NodeRuntime;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly watchdog?: WatchdogPort | undefined;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function shutdown(d: ShutdownDeps): Promise<void> {
   const paused = runtime.cluster?.config?.data['pause'] === true;
   if (paused) {
     logger.info('Leader key is not deleted and Postgresql is not stopped due paused state');
+    d.watchdog?.disable();
     return;
   }
   d.slot.cancel();
@@ -36,9 +39,12 @@ export async function shutdown(d: ShutdownDeps): Promise<void> {
   if (!wasLeader) await leaveSyncDuty(d);
   const stopped = await pg.stop({ mode: 'fast' }).catch(() => false);
   if (!stopped) {
-    logger.error('PostgreSQL shutdown failed, leader key not removed.');
+    // An armed watchdog stays armed: a primary we could not stop still needs guarding.
+    const armed = d.watchdog?.running === true ? ' Leaving watchdog running.' : '';
+    logger.error(`PostgreSQL shutdown failed, leader key not removed.${armed}`);
     return;
   }
+  d.watchdog?.disable();
   if (!wasLeader) return;
   let lsn: number | null;
   try {

@@ -1,7 +1,9 @@
 import { PatroniError } from '../shared/errors.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { PrimaryRoleName } from './codec/roles.js';
+import { createEtcd2Dcs } from './etcd2/index.js';
 import { createEtcd3Dcs, parseEtcd3Section } from './etcd3/index.js';
+import { parseEtcdSection, type Etcd3Globals } from './etcd3/options.js';
 import type { Dcs } from './port.js';
 import {
   createExhibitorDcs,
@@ -24,6 +26,7 @@ export { orFalse } from './port.js';
 export { basePath, KEYS } from './codec/paths.js';
 export type { PrimaryRoleName } from './codec/roles.js';
 export { createEtcd3Dcs, parseEtcd3Section, type Etcd3Options } from './etcd3/index.js';
+export { createEtcd2Dcs, V2DisabledError } from './etcd2/index.js';
 export { MemoryStore, type MemoryClientOptions } from './memory/index.js';
 export { createZooKeeperDcs, createExhibitorDcs } from './zookeeper/index.js';
 
@@ -51,34 +54,14 @@ export interface CreateDcsOptions {
   readonly linearizableReads?: boolean;
 }
 
-const UNSUPPORTED = ['etcd', 'consul', 'kubernetes', 'raft'] as const;
+const UNSUPPORTED = ['consul', 'kubernetes', 'raft'] as const;
 
-/**
- * Builds the DCS client for a configuration, as Patroni's `get_dcs` does: the DCS section
- * present decides: `etcd3`, `exhibitor` and `zookeeper` are implemented; the others are refused
- * with a clear message.
- */
-export async function createDcs(
-  config: DcsConfig,
-  logger: Logger,
-  options: CreateDcsOptions = {},
-): Promise<Dcs> {
-  if (config.etcd3 !== undefined) {
-    const parsed = parseEtcd3Section(config.etcd3, {
-      scope: config.scope,
-      name: config.name,
-      ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
-      ...(config.ttl === undefined ? {} : { ttl: config.ttl }),
-      ...(config.loop_wait === undefined ? {} : { loopWait: config.loop_wait }),
-      ...(config.retry_timeout === undefined ? {} : { retryTimeout: config.retry_timeout }),
-      ...(options.primaryRoleName === undefined
-        ? {}
-        : { primaryRoleName: options.primaryRoleName }),
-      ...(options.linearizableReads === true ? { linearizableReads: true } : {}),
-    });
-    return createEtcd3Dcs(parsed, logger);
-  }
-  const globals = {
+/** The DCS sections patroni-ts runs on, named when another one is refused. */
+export const SUPPORTED_DCS_MESSAGE = 'supported DCS sections: etcd, etcd3, zookeeper, exhibitor';
+
+/** The identity and timing every DCS client takes from the top of patroni.yml. */
+function etcdGlobals(config: DcsConfig, options: CreateDcsOptions): Etcd3Globals {
+  return {
     scope: config.scope,
     name: config.name,
     ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
@@ -86,7 +69,30 @@ export async function createDcs(
     ...(config.loop_wait === undefined ? {} : { loopWait: config.loop_wait }),
     ...(config.retry_timeout === undefined ? {} : { retryTimeout: config.retry_timeout }),
     ...(options.primaryRoleName === undefined ? {} : { primaryRoleName: options.primaryRoleName }),
+    ...(options.linearizableReads === true ? { linearizableReads: true } : {}),
   };
+}
+
+/**
+ * Builds the DCS client for a configuration, as Patroni's `get_dcs` does: the DCS section
+ * present decides (`etcd` before `etcd3`, as Patroni's alphabetical search finds them).
+ * Sections we cannot run are refused with a clear message.
+ */
+export async function createDcs(
+  config: DcsConfig,
+  logger: Logger,
+  options: CreateDcsOptions = {},
+): Promise<Dcs> {
+  if (config.etcd !== undefined) {
+    const parsed = parseEtcdSection('etcd', config.etcd, etcdGlobals(config, options));
+    return createEtcd2Dcs(parsed, logger);
+  }
+  if (config.etcd3 !== undefined) {
+    const parsed = parseEtcd3Section(config.etcd3, etcdGlobals(config, options));
+    return createEtcd3Dcs(parsed, logger);
+  }
+  // The identity and timing are the same for every store; no option of theirs is etcd's own.
+  const globals = etcdGlobals(config, options);
   // Patroni's order: exhibitor before zookeeper (an exhibitor section wins).
   if (config.exhibitor !== undefined) {
     return createExhibitorDcs(parseExhibitorSection(config.exhibitor), timingOf(globals), logger);
@@ -98,7 +104,7 @@ export async function createDcs(
   if (other !== undefined) {
     throw new PatroniError(
       'CONFIG_INVALID',
-      `${other}: this DCS is not supported yet; use an etcd3: section`,
+      `${other}: this DCS is not supported by patroni-ts (${SUPPORTED_DCS_MESSAGE})`,
     );
   }
   throw new PatroniError(

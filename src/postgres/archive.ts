@@ -2,7 +2,7 @@ import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { archiveCommandFor, archivingEnabled, readyWalFiles } from '../core/pg/archive.js';
 import { describeExit } from '../process/runner.js';
-import { programEnv, programSpec } from './context.js';
+import { programEnv, programSpec, scriptSpec } from './context.js';
 import type { PgContext } from './context.js';
 
 /** One setting as the stopped server would see it (`postgres -C <name>`). */
@@ -24,7 +24,8 @@ async function serverSetting(ctx: PgContext, name: string): Promise<string> {
 /**
  * Before pg_rewind or single-user crash recovery (spec/core.md §11.5 step 2): archive the WAL
  * segments still marked `.ready`, so nothing the archive is owed gets rewound away. Runs
- * archive_command through the shell from the data directory, like PostgreSQL; stops at the first
+ * archive_command through the shell from the daemon's directory with `%p` absolute, as Patroni
+ * runs it (PostgreSQL would run it from the data directory); stops at the first
  * failure. Returns how many were archived.
  */
 export async function archiveReadyWals(ctx: PgContext): Promise<number> {
@@ -37,8 +38,7 @@ export async function archiveReadyWals(ctx: PgContext): Promise<number> {
   let archived = 0;
   for (const wal of ready) {
     const r = await ctx.runner.run({
-      ...programSpec(ctx, '/bin/sh', ['-c', archiveCommandFor(command, wal)]),
-      cwd: ctx.paths.dataDir,
+      ...scriptSpec(ctx, '/bin/sh', ['-c', archiveCommandFor(command, wal, ctx.paths.walDir)]),
       env: programEnv(ctx),
       timeoutMs: 300_000,
     });

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { credentialKwargs, localAddress } from '../core/pg/conn-kwargs.js';
 import { formatConninfo } from '../core/pg/conninfo.js';
 import { customBootstrapArgs, initdbArgs } from '../core/pg/program-args.js';
-import { parseHostPort, parseListen } from '../core/pg/options.js';
 import type { BootstrapOptions } from '../core/pg/options.js';
 import { bootstrapRecoveryParams } from '../core/pg/recovery.js';
 import { describeExit } from '../process/runner.js';
-import { PatroniError } from '../shared/errors.js';
-import { localConnectParams, programEnv, programSpec } from './context.js';
+import { PatroniError, errorMessage } from '../shared/errors.js';
+import { programEnv, programSpec, scriptSpec } from './context.js';
 import type { PgContext } from './context.js';
 import { ensureDirectory, isDirectoryEmpty, writeFileAtomic } from './files.js';
 
@@ -85,15 +86,17 @@ export async function runCustomBootstrap(
   if (!parsed.ok)
     throw new PatroniError('CONFIG_INVALID', `bootstrap.${name}.command: ${parsed.error}`);
   await assertEmptyDataDir(ctx);
-  ctx.files.setBootstrapTrust(trustAddresses(ctx));
+  ctx.files.setBootstrapTrust(await trustAddresses(ctx));
   ctx.lifecycle.transition('running custom bootstrap script');
   try {
-    await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
+    // Not created for it: a restore that copies a backup into place must find no directory.
     const [command, ...args] = parsed.args as [string, ...string[]];
-    const result = await ctx.runner.run(programSpec(ctx, command, args));
+    const result = await ctx.runner.run(scriptSpec(ctx, command, args));
     if (result.exitCode !== 0) {
       throw new PatroniError('PROCESS_FAILED', `custom bootstrap script ${describeExit(result)}`);
     }
+    // A script that "succeeded" without a directory still gets one for the config files.
+    await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
     await ctx.files.restoreBackups();
     ctx.files.keepAutoConfRecovery = method.keepExistingRecoveryConf === true;
     if (method.recoveryConf !== undefined) {
@@ -109,16 +112,23 @@ export async function runCustomBootstrap(
   ctx.lifecycle.transition('stopped');
 }
 
-/** Loopback plus the IPv4 hosts we listen on and publish, as /32 trust entries. */
-function trustAddresses(ctx: PgContext): string[] {
-  const hosts = new Set(['127.0.0.1']);
-  for (const h of [
-    ...parseListen(ctx.options.listen).hosts,
-    parseHostPort(ctx.options.connectAddress).host,
-  ]) {
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(h) && h !== '0.0.0.0') hosts.add(h);
+/**
+ * Patroni's trust window for a custom bootstrap: the socket always (pg_hba `local` lines), and
+ * the addresses the local replication host resolves to, unless `use_unix_socket_repl` puts
+ * that on the socket too. (Patroni writes `/32` after an IPv6 address as well; `/128` here.)
+ */
+async function trustAddresses(ctx: PgContext): Promise<string[]> {
+  const { host } = localAddress(ctx.options, true);
+  if (host === null || host.startsWith('/')) return [];
+  try {
+    const found = await lookup(host, { all: true });
+    return [...new Set(found.map((a) => `${a.address}/${a.family === 6 ? 128 : 32}`))];
+  } catch (err) {
+    ctx.logger.warning(
+      `can not resolve ${host} for the bootstrap trust rules: ${errorMessage(err)}`,
+    );
+    return [];
   }
-  return [...hosts].map((h) => `${h}/32`);
 }
 
 /** `bootstrap.method` other than initdb with a command → custom; otherwise initdb. */
@@ -141,21 +151,34 @@ export async function runPostBootstrapScript(
   command: string,
   argv: readonly string[],
 ): Promise<void> {
-  const local = localConnectParams(ctx.options);
   const su = ctx.options.authentication.superuser;
+  const address = localAddress(ctx.options);
+  // Patroni's format_dsn(local_connect_kwargs, include_dbname): the superuser's ssl settings too.
   const dsn = formatConninfo(
-    { dbname: local.database, user: su.username, host: local.host, port: local.port },
+    {
+      ...credentialKwargs(su),
+      dbname: ctx.options.database ?? 'postgres',
+      ...(address.host === null ? {} : { host: address.host }),
+      port: address.port,
+    },
     true,
   );
-  const passHost = local.host.startsWith('/') ? 'localhost' : local.host;
+  // libpq matches a socket directory literally in pgpass; "localhost" covers its default one.
   const passfile = await ctx.files.writePgpass(
     su.password === undefined
       ? []
-      : [{ host: passHost, port: local.port, user: su.username, password: su.password }],
+      : [
+          {
+            host: address.host ?? 'localhost',
+            port: address.port,
+            user: su.username,
+            password: su.password,
+          },
+        ],
   );
   const [program, ...args] = argv as [string, ...string[]];
   const result = await ctx.runner.run({
-    ...programSpec(ctx, program, [...args, dsn]),
+    ...scriptSpec(ctx, program, [...args, dsn]),
     env: programEnv(ctx, {
       PGPASSFILE: passfile,
       PGOPTIONS: '-c synchronous_commit=local -c statement_timeout=0',

@@ -21,6 +21,8 @@ export class CallbackRunner {
     private readonly current: () => Pick<PostgresOptions, 'callbacks' | 'scope' | 'owner'>,
     private readonly runner: CommandRunner,
     private readonly logger: Logger,
+    /** The daemon's working directory: relative callback paths resolve there, as in Patroni. */
+    private readonly workDir: string = process.cwd(),
   ) {}
 
   /** Fire and forget; returns at once. Failures are logged and survived. */
@@ -58,7 +60,7 @@ export class CallbackRunner {
         detached: true,
         // As the PostgreSQL account, like every program we run for it (scripts call psql).
         user,
-        cwd: '/',
+        cwd: this.workDir,
         logger: this.logger,
         logLevel: 'info',
         logPrefix: `${action}: `,

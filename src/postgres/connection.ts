@@ -1,18 +1,10 @@
 import pg from 'pg';
 import type { QueryResultRow } from 'pg';
 import { PatroniError } from '../shared/errors.js';
+import { openPgClient } from './pg-client.js';
+import type { ConnectParams } from './pg-client.js';
 
-export interface ConnectParams {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password?: string | undefined;
-  readonly database: string;
-  readonly connectTimeoutMs?: number | undefined;
-  /** Default 2000, as Patroni's local connection sets it; 0 for none. */
-  readonly statementTimeoutMs?: number | undefined;
-  readonly applicationName?: string | undefined;
-}
+export type { ConnectParams } from './pg-client.js';
 
 /** The narrow query seam the rest of the layer uses (fakeable). */
 export interface SqlExecutor {
@@ -63,7 +55,7 @@ export class PgConnection implements SqlExecutor {
 
   private connect(): Promise<pg.Client> {
     if (this.client !== null) return Promise.resolve(this.client);
-    this.connecting ??= openClient(this.params()).then(
+    this.connecting ??= openPgClient(this.params()).then(
       (c) => {
         c.on('error', () => {
           if (this.client === c) this.client = null;
@@ -91,7 +83,7 @@ export async function withConnection<T>(
 ): Promise<T> {
   let client: pg.Client;
   try {
-    client = await openClient(params);
+    client = await openPgClient(params);
   } catch (err) {
     throw translatePgError(err, 'connect');
   }
@@ -109,28 +101,6 @@ export async function withConnection<T>(
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-async function openClient(p: ConnectParams): Promise<pg.Client> {
-  const statementTimeout = p.statementTimeoutMs ?? 2000;
-  const client = new pg.Client({
-    host: p.host,
-    port: p.port,
-    user: p.user,
-    database: p.database,
-    ...(p.password === undefined ? {} : { password: p.password }),
-    application_name: p.applicationName ?? 'Patroni',
-    connectionTimeoutMillis: p.connectTimeoutMs ?? 3000,
-    ...(statementTimeout > 0 ? { statement_timeout: statementTimeout } : {}),
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (err) {
-    await client.end().catch(() => undefined);
-    throw err;
-  }
-  return client;
 }
 
 /** SQLSTATE of a pg error, if any. */

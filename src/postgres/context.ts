@@ -1,4 +1,4 @@
-import { localConnectHost, parseListen } from '../core/pg/options.js';
+import { localAddress } from '../core/pg/conn-kwargs.js';
 import type { PostgresOptions } from '../core/pg/options.js';
 import type { ExistingSlot } from '../core/pg/slots.js';
 import type { CommandRunner, RunAs, RunSpec } from '../process/runner.js';
@@ -18,10 +18,17 @@ export interface PgDeps {
   readonly runner: CommandRunner;
   readonly logger: Logger;
   readonly clock: Clock;
+  /**
+   * Where scripts named by the user run (callbacks, bootstrap and replica methods,
+   * post_bootstrap): the daemon's working directory, as Patroni runs them, so a relative
+   * `features/callback2.py` resolves as the operator wrote it. Default: process.cwd().
+   */
+  readonly workDir?: string;
 }
 
 /** Everything the PostgreSQL operations share; built once per daemon by `createPgContext`. */
 export interface PgContext extends PgDeps {
+  readonly workDir: string;
   /** Replaced as a whole by `updatePgOptions` when the effective configuration changes. */
   options: PostgresOptions;
   paths: PgPaths;
@@ -36,6 +43,11 @@ export interface PgContext extends PgDeps {
   launched: { readonly pid: number; readonly exited: Promise<unknown>; done: boolean } | null;
   /** What the last answered monitoring query saw, so the same cycle need not ask again. */
   observed: Observation | null;
+  /**
+   * pid of the postmaster that answered the last monitoring query (null when none did). Unlike
+   * `observed`, kept while the next observation runs: the REST API checks it per request.
+   */
+  answeredPid: number | null;
 }
 
 /**
@@ -62,18 +74,21 @@ export interface Observation {
 
 export function createPgContext(options: PostgresOptions, deps: PgDeps): PgContext {
   const paths = resolvePaths(options);
+  const workDir = deps.workDir ?? process.cwd();
   const ctx: PgContext = {
     ...deps,
+    workDir,
     options,
     paths,
     bins: PgBinaries.from(options),
     files: new PgConfigFiles(options, paths, deps.logger),
     lifecycle: new PgLifecycle(deps.logger),
     conn: new PgConnection(() => localConnectParams(ctx.options)),
-    callbacks: new CallbackRunner(() => ctx.options, deps.runner, deps.logger),
+    callbacks: new CallbackRunner(() => ctx.options, deps.runner, deps.logger, workDir),
     role: 'uninitialized',
     launched: null,
     observed: null,
+    answeredPid: null,
   };
   return ctx;
 }
@@ -91,31 +106,24 @@ export async function updatePgOptions(ctx: PgContext, options: PostgresOptions):
   if (JSON.stringify(localConnectParams(options)) !== before) await ctx.conn.close();
 }
 
-/** Patroni's local superuser connection (spec/core.md §14.3). */
+/** libpq's compiled-in socket directory on Debian, for `use_unix_socket` with no directory set. */
+export const DEFAULT_SOCKET_DIR = '/var/run/postgresql';
+
+/**
+ * Patroni's local superuser connection (spec/core.md §14.3, `local_connect_kwargs`): TCP or,
+ * with `use_unix_socket`, the socket, and every setting of `authentication.superuser`.
+ */
 export function localConnectParams(o: PostgresOptions): ConnectParams {
   const su = o.authentication.superuser;
+  const address = localAddress(o);
   return {
-    host: localHost(o),
-    port: parseListen(o.listen).port,
+    host: address.host ?? DEFAULT_SOCKET_DIR,
+    port: address.port,
     user: su.username,
     password: su.password,
     database: o.database ?? 'postgres',
+    libpq: su.libpq,
   };
-}
-
-function localHost(o: PostgresOptions): string {
-  if (o.useUnixSocket === true) {
-    const dirs = o.parameters['unix_socket_directories'];
-    const first =
-      typeof dirs === 'string'
-        ? dirs
-            .split(',')
-            .map((d) => d.trim())
-            .find((d) => d.startsWith('/'))
-        : undefined;
-    return first ?? '/var/run/postgresql';
-  }
-  return localConnectHost(o);
 }
 
 export function runAs(ctx: Pick<PgContext, 'options'>): RunAs | null {
@@ -161,4 +169,17 @@ export function programSpec(
     logLevel: 'info',
     ...extra,
   };
+}
+
+/**
+ * A RunSpec for a user's script (custom bootstrap or replica method, post_bootstrap): like a
+ * PostgreSQL program, but from the daemon's working directory, where its relative paths point.
+ */
+export function scriptSpec(
+  ctx: PgContext,
+  command: string,
+  args: readonly string[],
+  extra: Partial<RunSpec> = {},
+): RunSpec {
+  return programSpec(ctx, command, args, { cwd: ctx.workDir, ...extra });
 }

@@ -27,4 +27,17 @@ describe('PgLifecycle', () => {
     assert.equal(l.published, 'restart failed (stop failed)');
     assert.equal(l.transition('starting'), true);
   });
+
+  for (const from of ['crashed', 'stopped', 'start failed'] as const) {
+    it(`a postmaster that is ${from} may be restarted (POST /restart while paused)`, () => {
+      const logger = new MemoryLogger();
+      const l = new PgLifecycle(logger, from);
+      assert.equal(l.transition('restarting'), true);
+      assert.equal(l.published, 'restarting');
+      assert.deepEqual(
+        logger.lines.map((x) => x.level),
+        ['DEBUG'],
+      );
+    });
+  }
 });

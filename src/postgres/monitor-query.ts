@@ -38,7 +38,8 @@ SELECT
      FROM pg_catalog.pg_stat_replication) r) AS replication,
   (SELECT timeline_id FROM pg_catalog.pg_control_checkpoint()) AS checkpoint_timeline,
   (SELECT pg_catalog.json_agg(s) FROM (
-     SELECT slot_name, slot_type, plugin, database, active
+     SELECT slot_name, slot_type, plugin, database, active,
+            pg_catalog.pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint AS confirmed_flush_lsn
      FROM pg_catalog.pg_replication_slots WHERE NOT temporary) s) AS slots
 `;
 
@@ -72,6 +73,8 @@ export interface RawSlotRow {
   plugin: string | null;
   database: string | null;
   active: boolean;
+  /** A bigint: a number inside JSON, a string from a plain query. */
+  confirmed_flush_lsn?: number | string | null;
 }
 
 interface RawReplicationRow {
@@ -94,7 +97,14 @@ export function existingSlots(raw: readonly RawSlotRow[] | null): ExistingSlot[]
     plugin: r.plugin,
     database: r.database,
     active: r.active,
+    confirmedFlushLsn: bigintOrNull(r.confirmed_flush_lsn),
   }));
+}
+
+function bigintOrNull(value: number | string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
 }
 
 export function lsnOrNull(text: string | null | undefined): Lsn | null {

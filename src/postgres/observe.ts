@@ -18,14 +18,21 @@ import { probeServer } from './probe.js';
 export async function observe(ctx: PgContext): Promise<LocalPgState> {
   ctx.observed = null;
   const pm = await livePostmaster(ctx.paths.dataDir);
-  if (pm === null) return observeStopped(ctx);
+  if (pm === null) {
+    ctx.answeredPid = null;
+    return observeStopped(ctx);
+  }
   let row: MonitorRow | undefined;
   try {
     row = (await ctx.conn.query<MonitorRow>(MONITOR_SQL))[0];
   } catch (err) {
     ctx.logger.debug(`monitoring query failed: ${errorMessage(err)}`);
   }
-  if (row === undefined) return observeUnanswered(ctx);
+  if (row === undefined) {
+    ctx.answeredPid = null;
+    return observeUnanswered(ctx);
+  }
+  ctx.answeredPid = pm.pid;
   ctx.observed = {
     pid: pm.pid,
     atMs: ctx.clock.now(),

@@ -5,7 +5,9 @@ import type { BootstrapOptions, CallbackAction, PostgresOptions } from '../core/
 import { buildRecoveryParams } from '../core/pg/recovery.js';
 import type { FollowTarget } from '../core/pg/recovery.js';
 import type { SlotPlan } from '../core/pg/slots.js';
-import type { ExistingSlot } from '../core/pg/slots.js';
+import type { ExistingSlot, SlotSpec } from '../core/pg/slots.js';
+import type { SlotAdvance } from '../core/pg/logical-slots.js';
+import { errorMessage } from '../shared/errors.js';
 import type { CallbackRole } from './callbacks.js';
 import { createNewCluster } from './bootstrap.js';
 import {
@@ -26,12 +28,14 @@ import type { TimelineHistoryFile } from './history.js';
 import type { LeaderRef } from './leader-link.js';
 import { observe } from './observe.js';
 import { postBootstrap } from './post-bootstrap.js';
-import { livePostmaster } from './postmaster-pid.js';
+import { livePostmaster, processAlive } from './postmaster-pid.js';
 import { createReplica } from './replica.js';
 import type { CloneResult } from './replica.js';
 import { canRewind, checkDivergence, leaderCheckpointGate, rewind } from './rewind.js';
 import type { Divergence } from './rewind.js';
 import { applySlotPlan, listSlots } from './slots.js';
+import { advanceSlot, installSlotStates, readLeaderSlotStates } from './logical-slots.js';
+import type { AdvanceOutcome, LeaderSlotState } from './logical-slots.js';
 import { startPostgres } from './start.js';
 import { ensureSlotOnUpstream } from './upstream-slot.js';
 import type { StartOptions, StartOutcome } from './start.js';
@@ -55,6 +59,16 @@ export class Postgresql {
 
   observe(): Promise<LocalPgState> {
     return observe(this.ctx);
+  }
+
+  /**
+   * The postmaster that answered the last observation has exited since (killed from outside,
+   * e.g. `pg_ctl stop -m immediate`): what the loop last saw no longer holds. Patroni queries
+   * PostgreSQL per REST request; one kill(pid, 0) per request tells the same at a fraction.
+   */
+  answeredPostmasterGone(): boolean {
+    const pid = this.ctx.answeredPid;
+    return pid !== null && !processAlive(pid);
   }
 
   /** Starts with whatever recovery setting the files hold; use follow() to start a replica. */
@@ -248,8 +262,50 @@ export class Postgresql {
     }));
   }
 
+  /**
+   * `copy_logical_slots`: the state files of `wanted` logical slots from the primary, put in
+   * place while PostgreSQL is stopped, then PostgreSQL started again. False when nothing could be
+   * read from the primary (it is retried in a later cycle).
+   */
+  async copyLogicalSlots(
+    leader: LeaderRef,
+    wanted: ReadonlyMap<string, SlotSpec>,
+  ): Promise<boolean> {
+    let states: LeaderSlotState[];
+    try {
+      states = await readLeaderSlotStates(this.ctx, leader, wanted);
+    } catch (err) {
+      this.ctx.logger.error(
+        `Failed to copy logical slots from the ${leader.name} via postgresql connection: ${errorMessage(err)}`,
+      );
+      return false;
+    }
+    if (states.length === 0 || !(await this.stop())) return false;
+    await installSlotStates(this.ctx, states);
+    return (await this.start()) === 'running';
+  }
+
+  /**
+   * `hot_standby_feedback = on` in postgresql.conf while this node should carry copies of
+   * permanent logical slots (Patroni's `enforce_hot_standby_feedback`); off gives the parameter
+   * back to the configuration. Written and reloaded only on a change.
+   */
+  async enforceHotStandbyFeedback(on: boolean): Promise<void> {
+    if (this.hotStandbyFeedback === on) return;
+    await setOwnedParameter(this.ctx, 'hot_standby_feedback', on ? 'on' : null);
+    this.hotStandbyFeedback = on;
+  }
+
+  private hotStandbyFeedback: boolean | null = null;
+
+  advanceLogicalSlot(a: SlotAdvance): Promise<AdvanceOutcome> {
+    return advanceSlot(this.ctx, a);
+  }
+
   /** Fire a callback (fire and forget), e.g. on_start when joining a running PostgreSQL. */
   callback(action: CallbackAction, role: CallbackRole): void {
+    // The role callbacks were told is the role the next follow() compares with.
+    if (action === 'on_role_change' || action === 'on_start') this.ctx.role = role;
     this.ctx.callbacks.call(action, role);
   }
 

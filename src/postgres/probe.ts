@@ -1,7 +1,7 @@
 import { canConnect } from '../shared/net.js';
-import pg from 'pg';
 import { sqlState } from './connection.js';
 import type { ConnectParams } from './connection.js';
+import { openPgClient } from './pg-client.js';
 
 /** pg_isready's answers: running (0), rejecting (1), no response (2). */
 export type ServerReadiness = 'running' | 'rejecting' | 'no response';
@@ -12,25 +12,16 @@ export type ServerReadiness = 'running' | 'rejecting' | 'no response';
  * connections; a network error means nobody answers.
  */
 export async function probeServer(params: ConnectParams): Promise<ServerReadiness> {
-  const client = new pg.Client({
-    host: params.host,
-    port: params.port,
-    user: params.user,
-    database: params.database,
-    ...(params.password === undefined ? {} : { password: params.password }),
-    connectionTimeoutMillis: params.connectTimeoutMs ?? 3000,
-    application_name: 'Patroni',
-  });
-  client.on('error', () => undefined);
   try {
-    await client.connect();
+    // Plain on purpose: any answer, even a refusal that asks for TLS, means "accepting".
+    const plain = { ...params, libpq: { sslmode: 'disable' } };
+    const client = await openPgClient(plain, { statementTimeout: false });
+    await client.end().catch(() => undefined);
     return 'running';
   } catch (err) {
     const state = sqlState(err);
     if (state === '57P03') return 'rejecting';
     return state === undefined ? 'no response' : 'running';
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 

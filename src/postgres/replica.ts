@@ -1,4 +1,6 @@
-import { formatConninfo, parseConnUrl } from '../core/pg/conninfo.js';
+import { rmdir } from 'node:fs/promises';
+import { memberConnKwargs } from '../core/pg/conn-kwargs.js';
+import { formatConninfo } from '../core/pg/conninfo.js';
 import {
   basebackupArgs,
   canRunWithoutLeader,
@@ -9,7 +11,7 @@ import type { PgpassEntry } from '../core/pg/pgpass.js';
 import type { FollowTarget } from '../core/pg/recovery.js';
 import { describeExit } from '../process/runner.js';
 import { errorMessage } from '../shared/errors.js';
-import { programEnv, programSpec } from './context.js';
+import { programEnv, programSpec, scriptSpec } from './context.js';
 import type { PgContext } from './context.js';
 import { ensureDirectory, isDirectoryEmpty } from './files.js';
 import { removeDataDirectory } from './data-dir.js';
@@ -25,16 +27,19 @@ interface CloneSource {
   readonly pgpass: PgpassEntry | null;
 }
 
+/**
+ * Patroni's clone dsn: the source's address and database with every setting of
+ * `authentication.replication` (sslmode, sslcert, ...), its password moved to the passfile.
+ */
 function cloneSource(ctx: PgContext, source: FollowTarget | null): CloneSource {
-  const url = source?.connUrl === null || source === null ? null : parseConnUrl(source.connUrl);
-  if (url === null) return { connstring: '', pgpass: null };
   const repl = ctx.options.authentication.replication;
-  const host = url['host'] ?? '';
-  const port = url['port'] ?? '5432';
-  const connstring = formatConninfo(
-    { dbname: url['dbname'] ?? 'postgres', user: repl.username, host, port },
-    true,
-  );
+  const kw =
+    source === null || source.connUrl === null ? null : memberConnKwargs(source.connUrl, repl);
+  if (kw === null) return { connstring: '', pgpass: null };
+  kw['dbname'] ??= ctx.options.database ?? 'postgres';
+  const connstring = formatConninfo(kw, true);
+  const host = kw['host'] ?? '';
+  const port = kw['port'] ?? '5432';
   const pgpass =
     repl.password === undefined
       ? null
@@ -141,17 +146,31 @@ async function customMethod(
     return false;
   }
   try {
-    if (!(await isDirectoryEmpty(ctx.paths.dataDir))) {
-      if (truthy(section['keep_data'])) ctx.logger.info('Leaving data directory uncleaned');
-      else await removeDataDirectory(ctx);
+    if (truthy(section['keep_data'])) {
+      // Kept for the method (`pgbackrest --delta restore` copies only what changed). pgBackRest
+      // restores only into an existing directory, as a package or a mount leaves one.
+      if (!(await isDirectoryEmpty(ctx.paths.dataDir))) {
+        ctx.logger.info('Leaving data directory uncleaned');
+      } else {
+        await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
+      }
+    } else {
+      if (!(await isDirectoryEmpty(ctx.paths.dataDir))) await removeDataDirectory(ctx);
+      // Patroni hands the method no data directory at all: restore scripts create it (Patroni's
+      // own test method is a `shutil.copytree`, which fails on an existing one). A directory
+      // that cannot go (a mount point, a root-owned parent) stays, as it would for Patroni.
+      await rmdir(ctx.paths.dataDir).catch(() => undefined);
     }
-    await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
     const [command, ...args] = parsed.args as [string, ...string[]];
     const result = await ctx.runner.run({
-      ...programSpec(ctx, command, args, { signal }),
+      ...scriptSpec(ctx, command, args, { signal }),
       env: programEnv(ctx, passfile === null ? {} : { PGPASSFILE: passfile }),
     });
-    if (result.exitCode === 0) return true;
+    if (result.exitCode === 0) {
+      // A method that "succeeded" without a directory still gets one for the config files.
+      await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
+      return true;
+    }
     ctx.logger.error(`replica method ${method} ${describeExit(result)}`);
   } catch (err) {
     ctx.logger.error(`replica method ${method} failed: ${errorMessage(err)}`);

@@ -1,6 +1,7 @@
 import { parseLsn } from '../core/model/lsn.js';
 import { controlDataAllowsRewind } from '../core/pg/controldata.js';
-import { formatLibpqDsn } from '../core/pg/conninfo.js';
+import { memberConnKwargs, rewindSourceKwargs } from '../core/pg/conn-kwargs.js';
+import { formatConninfo } from '../core/pg/conninfo.js';
 import { needsRewind, parseWaldumpEnd, positionFromControlData } from '../core/pg/divergence.js';
 import type { LocalPosition } from '../core/pg/divergence.js';
 import { parseHistoryFile } from '../core/pg/history.js';
@@ -190,23 +191,30 @@ export async function rewind(
   }
   await archiveReadyWals(ctx);
   const cred = rewindCredentials(ctx.options);
-  const params = memberConnectParams(leader, cred);
-  const dsn = formatLibpqDsn({
-    user: params.user,
-    host: params.host,
-    port: params.port,
-    dbname: params.database,
-    target_session_attrs: 'read-write',
-  });
+  const source = memberConnKwargs(leader.connUrl, cred);
+  if (source === null) {
+    ctx.logger.error(`Can not rewind from ${leader.name}: its conn_url is unusable`);
+    return false;
+  }
+  // Every setting of the rewind user (sslmode, sslcert, ...), as Patroni's format_dsn passes it.
+  const dsn = formatConninfo(rewindSourceKwargs(source, ctx.options.database ?? 'postgres'), true);
   const passfile = await ctx.files.writePgpass(
     cred.password === undefined
       ? []
-      : [{ host: params.host, port: params.port, user: cred.username, password: cred.password }],
+      : [
+          {
+            host: source['host'] ?? '',
+            port: source['port'] ?? '5432',
+            user: cred.username,
+            password: cred.password,
+          },
+        ],
   );
   const args = ['-D', ctx.paths.dataDir, '--source-server', dsn];
   if (ctx.paths.configDir !== ctx.paths.dataDir)
     args.splice(0, 0, `--config-file=${ctx.paths.conf}`);
-  ctx.logger.info(`running pg_rewind from ${leader.name}`);
+  // The dsn, as Patroni logs it: it names no password (that is in the passfile).
+  ctx.logger.info(`running pg_rewind from ${dsn}`);
   const result = await ctx.runner.run({
     ...programSpec(ctx, ctx.bins.path('pg_rewind'), args, { signal }),
     env: programEnv(ctx, {

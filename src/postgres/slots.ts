@@ -9,7 +9,9 @@ import type { Logger } from '../shared/log/logger.js';
 /** Non-temporary slots as PostgreSQL has them. */
 export async function listSlots(sql: SqlExecutor): Promise<ExistingSlot[]> {
   const rows = await sql.query<RawSlotRow>(
-    'SELECT slot_name, slot_type, plugin, database, active FROM pg_catalog.pg_replication_slots WHERE NOT temporary',
+    `SELECT slot_name, slot_type, plugin, database, active,
+            pg_catalog.pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint AS confirmed_flush_lsn
+       FROM pg_catalog.pg_replication_slots WHERE NOT temporary`,
   );
   return existingSlots(rows);
 }
@@ -56,7 +58,12 @@ export async function applySlotPlan(
         logger.info(`Created logical replication slot '${name}' in database ${spec.database}`);
       }
     } catch (err) {
-      logger.error(`Failed to create replication slot '${name}': ${errorMessage(err)}`);
+      // Patroni's wording for each kind (operators grep for it).
+      const what =
+        spec.type === 'logical'
+          ? `logical replication slot '${name}' plugin='${spec.plugin}'`
+          : `physical replication slot '${name}'`;
+      logger.error(`Failed to create ${what}: ${errorMessage(err)}`);
     }
   }
 }

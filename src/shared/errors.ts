@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'CTL_ABORTED'
   | 'CTL_FAILED'
   | 'NOT_FOUND'
+  | 'WATCHDOG_FAILED'
   | 'INTERNAL';
 
 export interface PatroniErrorOptions {

@@ -23,7 +23,7 @@ let raw: RawEtcd;
 const opened: Dcs[] = [];
 
 before(async () => {
-  etcd = await startEtcd();
+  etcd = await startEtcd({ secondClientPort: true });
   raw = rawEtcd(etcd.endpoint);
 });
 
@@ -156,6 +156,42 @@ describe('etcd3 adapter: wire compatibility with Patroni 3.0.2', () => {
 });
 
 describe('etcd3 adapter: endpoints', () => {
+  const backendOptions = (extra: Partial<Etcd3Options> = {}): Etcd3Options => ({
+    hosts: [etcd.hostPort],
+    protocol: 'http',
+    scope: 'batman',
+    name: 'discover',
+    ttl: 30,
+    loopWait: 10,
+    retryTimeout: 10,
+    ...extra,
+  });
+
+  it("finds the cluster's other client URLs from the one address it was given", async () => {
+    const backend = await Etcd3Backend.connect(backendOptions(), silentLogger);
+    try {
+      await backend.range('/service/batman/');
+      await backend.discovering;
+      assert.deepEqual(
+        [...backend.endpoints].sort(),
+        [etcd.endpoint, etcd.secondEndpoint ?? ''].sort(),
+      );
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('use_proxies: the configured hosts are all it uses', async () => {
+    const backend = await Etcd3Backend.connect(backendOptions({ useProxies: true }), silentLogger);
+    try {
+      await backend.range('/service/batman/');
+      assert.equal(backend.discovering, null);
+      assert.deepEqual(backend.endpoints, [etcd.endpoint]);
+    } finally {
+      await backend.close();
+    }
+  });
+
   it('keeps working when one of two endpoints is dead', async () => {
     const dead = await freePort();
     const dcs = await client('node9', {

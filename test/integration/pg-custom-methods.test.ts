@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, chown, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { postgresOwner } from '../support/os-user.js';
 import { freePort } from '../support/ports.js';
@@ -174,5 +174,29 @@ describe('custom bootstrap and replica methods, callbacks', { timeout: 300_000 }
     );
     assert.deepEqual(await replica.pg.createReplica(null), { ok: true, method: 'wal' });
     assert.deepEqual(await argsOf(dir, 'wal.sh'), ['--bucket=s3://b']);
+  });
+
+  it('hands a replica method no data directory (a restore script creates it)', async () => {
+    const port = await freePort();
+    // Like Patroni's own no_leader test method (shutil.copytree): fails on an existing target.
+    await script(
+      dir,
+      'copytree.sh',
+      `for a in "$@"; do case "$a" in --datadir=*) D="\${a#--datadir=}";; esac; done\n` +
+        `[ -e "$D" ] && exit 4\nmkdir "$D"`,
+    );
+    const replica = makeTestPostgresql(
+      makePgOptions(dir, port, {
+        name: 'replica3',
+        createReplicaMethods: ['copytree'],
+        replicaMethods: { copytree: { command: join(dir, 'copytree.sh'), no_leader: '1' } },
+      }),
+    );
+    const dd = replica.options.dataDir;
+    await mkdir(dd, { recursive: true });
+    await writeFile(join(dd, 'leftover'), 'x');
+    assert.deepEqual(await replica.pg.createReplica(null), { ok: true, method: 'copytree' });
+    await mkdir(dd, { recursive: true }); // empty this time
+    assert.deepEqual(await replica.pg.createReplica(null), { ok: true, method: 'copytree' });
   });
 });

@@ -240,13 +240,29 @@ describe('PostgreSQL lifecycle on a real PostgreSQL 15', { timeout: 300_000 }, (
       permanent: { perm1: null },
       nofailover: false,
     });
-    const plan = planSlots(desired.slots, await node.pg.listSlots(), { paused: false, ignore: [] });
+    const plan = planSlots(desired.slots, await node.pg.listSlots(), {
+      paused: false,
+      ignore: [],
+      createLogical: true,
+    });
     await node.pg.applySlotPlan(plan);
     const names = (await node.pg.listSlots()).map((x) => x.name).sort();
     assert.deepEqual(names, ['node_x', 'perm1']);
     assert.ok(
       node.logger.lines.some((l) => l.message === "Dropped unknown replication slot 'stale'"),
     );
+  });
+
+  it('notices at once when the postmaster that answered the last observation is killed', async () => {
+    const seen = await node.pg.observe();
+    assert.equal(seen.accepting, true);
+    assert.equal(node.pg.answeredPostmasterGone(), false);
+    await killPostmaster(node.options.dataDir);
+    // What the REST API checks per request, before the loop observes again.
+    assert.equal(node.pg.answeredPostmasterGone(), true);
+    assert.equal((await node.pg.observe()).accepting, false);
+    assert.equal(node.pg.answeredPostmasterGone(), false, 'nothing answered: nothing to check');
+    assert.equal(await node.pg.start(), 'running');
   });
 
   it('stop on a stopped cluster is a no-op', async () => {

@@ -29,6 +29,7 @@ async function syncSlots(primary: TestPg, members: readonly string[]): Promise<v
   const plan = planSlots(desired.slots, await primary.pg.listSlots(), {
     paused: false,
     ignore: [],
+    createLogical: true,
   });
   await primary.pg.applySlotPlan(plan);
 }

@@ -132,6 +132,8 @@ async function executeOne(
     case 'resumeWalReplay':
     case 'clearScheduledRestart':
     case 'callback':
+    case 'watchdogKeepalive':
+    case 'disableWatchdog':
       return;
     case 'cancelBootstrap':
     case 'exit':

@@ -210,6 +210,9 @@ export class SimNode {
         const ok = q.members.every((m) => this.world.acceptFailsafe(m.name, ping));
         return { ...a, failsafeAccepted: ok };
       }
+      case 'activateWatchdog':
+        // Simulated nodes have no watchdog (no `watchdog` input), so this is never asked.
+        return { ...a, watchdogActivated: true };
     }
   }
 

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile, chown } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { ConnectionOptions } from 'node:tls';
 import { stringify } from 'yaml';
 import { canRead } from '../../src/demo/processes.js';
 import { startEtcd, type EtcdHandle } from './etcd.js';
@@ -15,6 +16,8 @@ import { makeTempDir, removeTempDir } from './tmpdir.js';
 const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
 const ENTRY = join(REPO, 'dist', 'cli', 'patroni.js');
 export const SUPERUSER_PASSWORD = 'su-secret';
+/** Debian's Patroni 3.0.2, for mixed clusters (it runs as user postgres). */
+export const DEBIAN_PATRONI = '/usr/bin/patroni';
 
 export interface NodeSpec {
   readonly name: string;
@@ -24,6 +27,8 @@ export interface NodeSpec {
    * `['/usr/bin/patroni']` runs Debian's Patroni 3.0.2 instead (a mixed cluster).
    */
   readonly command?: readonly string[];
+  /** `patroni`: this node runs Debian's Patroni 3.0.2 (the same as `command: [DEBIAN_PATRONI]`). */
+  readonly impl?: 'patroni-ts' | 'patroni';
 }
 
 export interface ClusterOptions {
@@ -33,12 +38,27 @@ export interface ClusterOptions {
   readonly scope?: string;
   /** Extra top-level keys for every node (e.g. restapi authentication). */
   readonly extra?: Readonly<Record<string, unknown>>;
+  /** Merged into every node's `postgresql` section (maps merge, anything else replaces). */
+  readonly postgresql?: Readonly<Record<string, unknown>>;
+  /** TLS for the tests' own SQL connections (`TestNode.sql`), when pg_hba asks for it. */
+  readonly clientTls?: ConnectionOptions;
   /** Extra environment for every daemon (e.g. systemd's NOTIFY_SOCKET). */
   readonly env?: Readonly<Record<string, string>>;
   /** The DCS the cluster runs on; default: a real etcd (v3 API). */
   readonly store?: () => Promise<TestStore>;
   /** Last word on each node's patroni.yml (nested keys that `extra` cannot reach). */
   readonly edit?: (doc: Record<string, unknown>, node: TestNode) => void;
+  /**
+   * Without `store`: the etcd API the nodes use, `etcd3` (default) or `etcd` (the v2 API; etcd
+   * then runs with `--enable-v2`).
+   */
+  readonly dcsKind?: 'etcd' | 'etcd3';
+  /** With `dcsKind: 'etcd'`: false starts etcd without the v2 API (as etcd 3.4 does by default). */
+  readonly enableV2?: boolean;
+  /** The etcd section's content for etcd at `host:port` (default `{hosts: 'host:port'}`). */
+  readonly dcsSection?: (hostPort: string) => Readonly<Record<string, unknown>>;
+  /** Extra keys of `bootstrap` (e.g. `users`). */
+  readonly bootstrapExtra?: Readonly<Record<string, unknown>>;
 }
 
 /** A DCS server started for one cluster: its patroni.yml section and a raw view of its keys. */
@@ -64,11 +84,17 @@ export class TestNode {
     readonly pgPort: number,
     readonly restPort: number,
     private readonly command: readonly string[] = [process.execPath, ENTRY],
+    private readonly clientTls?: ConnectionOptions,
   ) {
     this.dir = join(root, name);
     this.dataDir = join(this.dir, 'data');
     this.configPath = join(this.dir, 'patroni.yml');
     this.logPath = join(this.dir, 'patroni.log');
+  }
+
+  /** Which implementation this node runs. */
+  get impl(): 'patroni-ts' | 'patroni' {
+    return this.command[0] === DEBIAN_PATRONI ? 'patroni' : 'patroni-ts';
   }
 
   get apiBase(): string {
@@ -83,12 +109,14 @@ export class TestNode {
     const owner = postgresOwner();
     // As root, run the daemon as postgres when it can read the build; else as root (it then
     // drops privileges for PostgreSQL itself).
-    const runAs = owner !== null && canRead(ENTRY, owner) ? owner : null;
+    const ours = this.command[0] === process.execPath;
+    const runAs = owner !== null && (!ours || canRead(ENTRY, owner)) ? owner : null;
     const out = openLog(this.logPath);
     const [program = process.execPath, ...args] = this.command;
     this.child = spawn(program, [...args, this.configPath], {
       stdio: ['ignore', out, out],
-      env: { ...process.env, ...env },
+      // Another implementation (Debian's Patroni) gets a HOME it can write to as postgres.
+      env: { ...process.env, ...(ours ? {} : { HOME: this.dir }), ...env },
       ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
     });
     live.add(this.child);
@@ -109,6 +137,11 @@ export class TestNode {
   /** SIGHUP: the daemon re-reads patroni.yml. */
   reload(): void {
     this.child?.kill('SIGHUP');
+  }
+
+  /** Any other signal to the daemon, without waiting (e.g. SIGSTOP/SIGCONT for a hang). */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
   }
 
   /** kill -9 of the daemon and of its postmaster: a node dying hard. */
@@ -160,6 +193,7 @@ export class TestNode {
       password: SUPERUSER_PASSWORD,
       database: 'postgres',
       connectionTimeoutMillis: 3000,
+      ...(this.clientTls === undefined ? {} : { ssl: this.clientTls }),
     });
     await client.connect();
     try {
@@ -203,12 +237,27 @@ export class TestCluster {
   static async start(options: ClusterOptions = {}): Promise<TestCluster> {
     const specs = options.nodes ?? [{ name: 'node1' }, { name: 'node2' }, { name: 'node3' }];
     const dir = await makeTempDir('patroni-ts-cluster-');
-    const etcd = options.store === undefined ? await startEtcd() : null;
-    const store = etcd === null ? await (options.store ?? etcdStore)() : etcdStoreOf(etcd);
+    const dcsKind = options.dcsKind ?? 'etcd3';
+    const etcd =
+      options.store === undefined
+        ? await startEtcd({ enableV2: dcsKind === 'etcd' && options.enableV2 !== false })
+        : null;
+    const store =
+      etcd === null
+        ? await (options.store ?? etcdStore)()
+        : etcdStoreOf(etcd, dcsKind, options.dcsSection);
     const ports = await freePorts(specs.length * 2);
     const scope = options.scope ?? 'batman';
     const nodes = specs.map(
-      (s, i) => new TestNode(s.name, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0, s.command),
+      (s, i) =>
+        new TestNode(
+          s.name,
+          dir,
+          ports[2 * i] ?? 0,
+          ports[2 * i + 1] ?? 0,
+          s.command ?? (s.impl === 'patroni' ? [DEBIAN_PATRONI] : undefined),
+          options.clientTls,
+        ),
     );
     const cluster = new TestCluster(dir, etcd, store, nodes, scope);
     for (const [i, node] of nodes.entries()) {
@@ -293,13 +342,25 @@ export class TestCluster {
 const s0: NodeSpec = { name: 'node' };
 
 async function etcdStore(): Promise<TestStore> {
-  return etcdStoreOf(await startEtcd());
+  return etcdStoreOf(await startEtcd(), 'etcd3');
 }
 
-function etcdStoreOf(etcd: EtcdHandle): TestStore {
+function etcdStoreOf(
+  etcd: EtcdHandle,
+  kind: 'etcd' | 'etcd3',
+  section?: (hostPort: string) => Readonly<Record<string, unknown>>,
+): TestStore {
   return {
-    section: { etcd3: { hosts: etcd.hostPort } },
+    section: { [kind]: section?.(etcd.hostPort) ?? { hosts: etcd.hostPort } },
     value: async (key) => {
+      if (kind === 'etcd') {
+        // The v2 API, which the nodes use.
+        const res = await fetch(`${etcd.endpoint}/v2/keys${key}`, {
+          signal: AbortSignal.timeout(3000),
+        });
+        if (res.status === 404) return null;
+        return ((await res.json()) as { node?: { value?: string } }).node?.value ?? null;
+      }
       // The v3 JSON gateway.
       const res = await fetch(`${etcd.endpoint}/v3/kv/range`, {
         method: 'POST',
@@ -338,6 +399,7 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
       },
       initdb: [{ encoding: 'UTF8' }],
       pg_hba: ['host replication replicator 127.0.0.1/32 md5', 'host all all 127.0.0.1/32 md5'],
+      ...o.bootstrapExtra,
     },
     postgresql: {
       listen: `127.0.0.1:${node.pgPort}`,
@@ -353,9 +415,30 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
       parameters: { unix_socket_directories: node.dir, fsync: 'off' },
     },
     ...(spec.tags === undefined ? {} : { tags: spec.tags }),
+    // Never arm a real /dev/watchdog from a test (the default mode is automatic): a kill -9
+    // test would then reset the machine. The watchdog tests set their own device.
+    watchdog: { mode: 'off' },
     ...o.extra,
   };
   o.edit?.(doc, node);
+  const postgresql = merged(doc.postgresql, o.postgresql ?? {});
   // YAML 1.1, as Patroni (PyYAML) reads it: 'off'/'on' must stay quoted strings.
-  return stringify(doc, { version: '1.1' });
+  return stringify({ ...doc, postgresql }, { version: '1.1' });
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `over` merged into `base`: maps recursively, anything else replaced (Patroni's tests' way). */
+function merged(
+  base: Readonly<Record<string, unknown>>,
+  over: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isMap(b) && isMap(v) ? merged(b, v) : v;
+  }
+  return out;
 }

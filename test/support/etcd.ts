@@ -22,6 +22,8 @@ export interface EtcdHandle {
   readonly endpoint: string;
   /** `127.0.0.1:<port>`, the form of patroni.yml's `etcd3.hosts`. */
   readonly hostPort: string;
+  /** `http://127.0.0.1:<port>` of the second client port, when asked for. */
+  readonly secondEndpoint?: string;
   readonly clientPort: number;
   readonly dataDir: string;
   /** Graceful stop (SIGTERM, then SIGKILL after 5 s); data is kept, `restart()` works. */
@@ -104,14 +106,29 @@ async function waitHealthy(
   throw new Error(`etcd at ${endpoint} not healthy within ${timeoutMs} ms`);
 }
 
-export async function startEtcd(
-  options: { timeoutMs?: number; tls?: EtcdTls } = {},
-): Promise<EtcdHandle> {
+export interface StartEtcdOptions {
+  readonly timeoutMs?: number;
+  readonly tls?: EtcdTls;
+  /** Serve the v2 API too (`--enable-v2`; etcd 3.4 disables it by default). */
+  readonly enableV2?: boolean;
+  /**
+   * Serve clients on a second free port too, advertised in the member list (plain http), so
+   * that a client given one address can discover another.
+   */
+  readonly secondClientPort?: boolean;
+}
+
+export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdHandle> {
   const tls = options.tls;
   const root = await makeTempDir('patroni-ts-etcd-');
   const dataDir = join(root, 'data');
-  const [clientPort = 0, peerPort = 0] = await freePorts(2);
+  const [clientPort = 0, peerPort = 0, secondPort = 0] = await freePorts(3);
   const endpoint = `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${clientPort}`;
+  const second =
+    options.secondClientPort === true && tls === undefined
+      ? `http://127.0.0.1:${secondPort}`
+      : undefined;
+  const clientUrls = second === undefined ? endpoint : `${endpoint},${second}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const args = [
     '--name',
@@ -119,9 +136,9 @@ export async function startEtcd(
     '--data-dir',
     dataDir,
     '--listen-client-urls',
-    endpoint,
+    clientUrls,
     '--advertise-client-urls',
-    endpoint,
+    clientUrls,
     '--listen-peer-urls',
     peer,
     '--initial-advertise-peer-urls',
@@ -133,6 +150,7 @@ export async function startEtcd(
     '--initial-cluster-token',
     `patroni-ts-${clientPort}`,
   ];
+  if (options.enableV2 === true) args.push('--enable-v2');
   if (tls !== undefined) {
     args.push('--cert-file', tls.certFile, '--key-file', tls.keyFile);
     if (tls.clientCertAuth !== undefined) {
@@ -175,6 +193,7 @@ export async function startEtcd(
   return {
     endpoint,
     hostPort: `127.0.0.1:${clientPort}`,
+    ...(second === undefined ? {} : { secondEndpoint: second }),
     clientPort,
     dataDir,
     stop: () => halt('SIGTERM'),

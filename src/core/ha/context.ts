@@ -93,6 +93,35 @@ export class Plan {
     this.memory.leaderUntil = 0;
   }
 
+  /** This plan disarms the watchdog: nothing after that pings it. */
+  private watchdogDisabled = false;
+
+  /** `Watchdog.keepalive()`: ping an armed watchdog (with each leader-key refresh). */
+  keepWatchdogAlive(): void {
+    if (this.input.watchdog?.running !== true || this.watchdogDisabled) return;
+    this.add({ type: 'watchdogKeepalive' });
+  }
+
+  /** `Watchdog.disable()`: disarm it when it is armed. */
+  disableWatchdog(): void {
+    const wd = this.input.watchdog;
+    if (wd?.running !== true || this.watchdogDisabled) return;
+    this.watchdogDisabled = true;
+    this.add({ type: 'disableWatchdog' });
+  }
+
+  /**
+   * `Watchdog.activate()` where it would do something: false when a required watchdog could not
+   * be armed safely. Already running, or nothing to arm: true without asking.
+   */
+  activateWatchdog(): boolean {
+    const wd = this.input.watchdog;
+    if (wd === undefined || wd.running || wd.inert) return true;
+    const ok = this.input.answers.watchdogActivated;
+    if (ok === undefined) throw new NeedAnswer({ kind: 'activateWatchdog' });
+    return ok;
+  }
+
   /** Statuses of the given peers, asking the shell for them first if needed. */
   peers(members: readonly PeerRef[]): ReadonlyMap<string, PeerStatus | null> {
     const known = this.input.answers.peers ?? {};
@@ -157,8 +186,10 @@ export class Cycle extends Plan {
       const failsafe = this.input.settings.failsafeMode ? this.failsafeMap() : null;
       throw new NeedAnswer({ kind: 'refreshLock', lastLsn: this.lastOperation, failsafe });
     }
-    if (ok) this.setLeader();
-    else this.clearLeader();
+    if (ok) {
+      this.setLeader();
+      this.keepWatchdogAlive();
+    } else this.clearLeader();
     return ok;
   }
 

@@ -146,9 +146,17 @@ const haInput: fc.Arbitrary<HaInput> = fc
     strict: fc.boolean(),
     syncLeader: fc.option(fc.constantFrom(...NAMES)),
     syncStandbys: fc.subarray(NAMES),
+    watchdog: fc.option(
+      fc.record({
+        running: fc.boolean(),
+        healthy: fc.boolean(),
+        inert: fc.boolean(),
+      }),
+    ),
   })
   .map((g) => {
     const base = input({
+      ...(g.watchdog === null ? {} : { watchdog: g.watchdog }),
       me: g.me,
       cluster: g.reachable ? g.snapshot : null,
       pg: g.pg,
@@ -181,6 +189,7 @@ const world = fc.record({
   failsafe: fc.boolean(),
   sync: fc.boolean(),
   divergence: fc.constantFrom<'need' | 'notNeed' | 'unknown'>('need', 'notNeed', 'unknown'),
+  watchdog: fc.boolean(),
 });
 
 type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
@@ -201,6 +210,7 @@ function rounds(inp: HaInput, w: World): { final: Decision; answers: QueryAnswer
     else if (q.kind === 'raceInitialize') answers = { ...answers, initializeWon: w.initialize };
     else if (q.kind === 'failsafePing') answers = { ...answers, failsafeAccepted: w.failsafe };
     else if (q.kind === 'writeSyncState') answers = { ...answers, syncStateWritten: w.sync };
+    else if (q.kind === 'activateWatchdog') answers = { ...answers, watchdogActivated: w.watchdog };
     else answers = { ...answers, divergence: w.divergence };
   }
   throw new Error('too many query rounds');
@@ -239,6 +249,33 @@ describe('decide: properties over generated inputs', () => {
         const held =
           inp.dcs.cluster.leader?.name === inp.self.name && answers.lockRefreshed === true;
         assert.ok(held || answers.lockAcquired === true, final.info);
+      }),
+      RUNS,
+    );
+  });
+
+  it('a watchdog that could not be armed never lets the node promote', () => {
+    fc.assert(
+      fc.property(haInput, world, (inp, w) => {
+        const { final, answers } = rounds(inp, { ...w, watchdog: false });
+        if (answers.watchdogActivated !== false) return;
+        assert.ok(!final.actions.some((a) => a.type === 'promote'), final.info);
+        assert.ok(!final.actions.some((a) => a.type === 'watchdogKeepalive'), final.info);
+      }),
+      RUNS,
+    );
+  });
+
+  it('the watchdog is pinged only by a lock holder, never after it was disarmed', () => {
+    fc.assert(
+      fc.property(haInput, world, (inp, w) => {
+        const { final, answers } = rounds(inp, w);
+        const types = final.actions.map((a) => a.type);
+        const ping = types.indexOf('watchdogKeepalive');
+        if (ping < 0) return;
+        assert.equal(inp.watchdog?.running, true);
+        assert.ok(answers.lockRefreshed === true || !inp.dcs.reachable, final.info);
+        assert.ok(!types.includes('disableWatchdog'), final.info);
       }),
       RUNS,
     );

@@ -81,6 +81,8 @@ function absorbFinished(p: Plan): void {
 /** Rows 1-14 of §5.1, in order. */
 function runCycle(c: Cycle): string {
   const cluster = c.cluster;
+  // Nobody fails over a paused cluster, so nothing may reset the node for missing pings.
+  if (c.paused) c.disableWatchdog();
   if (cluster.leader !== null) c.memory.lastLedMembers = known(cluster.members);
   if (!c.hasLock) c.clearLeader();
   c.memory.failsafeActiveSince = null;

@@ -58,11 +58,18 @@ export type Action =
       readonly source: FollowTarget | null;
       readonly followAfter: FollowTarget | null;
       readonly task: string;
+      /**
+       * `standby_cluster.create_replica_methods` in a standby cluster, where every clone (from the
+       * remote primary or from a member) uses them, basebackup when empty; null: the local
+       * `postgresql.create_replica_methods`.
+       */
+      readonly replicaMethods: readonly string[] | null;
     }
   /**
    * `Postgresql.follow`: write the recovery configuration for `target` (null: standby without
    * primary_conninfo), then `start` it (when stopped), `restart` or `reload` it. `startTimeout`
-   * (s) bounds the start when set.
+   * (s) bounds the start when set. `role` is the role callbacks are told (Patroni's
+   * `follow(node, role)`): on_start's, and on_role_change fires when it differs from before.
    */
   | {
       readonly type: 'followLeader';
@@ -70,6 +77,7 @@ export type Action =
       readonly how: 'start' | 'restart' | 'reload';
       readonly task: string | null;
       readonly startTimeout: number | null;
+      readonly role: 'replica' | 'standby_leader';
     }
   /** Stop PostgreSQL (§7.2), e.g. `immediate` when the data directory vanished. */
   | {
@@ -133,6 +141,10 @@ export type Action =
       readonly name: 'on_start' | 'on_role_change';
       readonly role: string;
     }
+  /** Ping the armed watchdog; right after a leader-key refresh (`update_lock`). */
+  | { readonly type: 'watchdogKeepalive' }
+  /** Disarm the watchdog (magic close): paused, or PostgreSQL is not running as the leader. */
+  | { readonly type: 'disableWatchdog' }
   /** Fatal: log at CRITICAL and exit the process with `code` (sysid mismatch, join aborted). */
   | { readonly type: 'exit'; readonly code: number; readonly message: string };
 
@@ -149,6 +161,7 @@ export type ActionType = Action['type'];
  *   `lockRefreshed`.
  * - raceInitialize: create-only write of `initialize` = "" -> `answers.initializeWon`.
  * - checkDivergence: the §11.3 timeline/LSN check against `leader` -> `answers.divergence`.
+ * - activateWatchdog: arm the watchdog (`Watchdog.activate()`) -> `answers.watchdogActivated`.
  * - writeSyncState: write `/sync` = {leader, sync_standby} with CAS on `index` (0: must not
  *   exist) -> `answers.syncStateWritten`.
  * - failsafePing: POST /failsafe {name, conn_url, api_url, slots} to every member in parallel
@@ -166,6 +179,7 @@ export type Query =
   | { readonly kind: 'raceInitialize' }
   | { readonly kind: 'checkDivergence'; readonly leader: FollowTarget }
   | { readonly kind: 'failsafePing'; readonly members: readonly PeerRef[] }
+  | { readonly kind: 'activateWatchdog' }
   | {
       readonly kind: 'writeSyncState';
       readonly leader: string;

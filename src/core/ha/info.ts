@@ -32,6 +32,8 @@ export const INFO = {
   removedLockNotPrimary: 'removed leader lock because postgres is not running as primary',
   waitingPromote: 'waiting to become primary after promote...',
   promotionCancelled: 'Promotion cancelled because the pre-promote script failed',
+  demotingNoWatchdog: 'Demoting self because watchdog could not be activated',
+  notPromotingNoWatchdog: 'Not promoting self because watchdog could not be activated',
   postponingPromotion:
     'Postponing promotion because synchronous replication state was updated by somebody else',
 

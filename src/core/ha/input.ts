@@ -1,5 +1,6 @@
 import type { ClusterSnapshot, Member } from '../model/index.js';
 import type { LocalPgState } from '../model/local-pg.js';
+import type { Lsn } from '../model/lsn.js';
 import type { ScheduledRestart } from '../model/member.js';
 import type { HaSettings } from '../model/settings.js';
 import type { Tags } from '../model/tags.js';
@@ -51,6 +52,22 @@ export interface LocalFacts {
   readonly standbyCluster: StandbyClusterConfig | null;
 }
 
+/**
+ * The watchdog as the shell sees it this cycle (Patroni's `Watchdog`): the core decides when to
+ * arm it (taking the leader role), ping it (each leader-key refresh) and disarm it.
+ */
+export interface WatchdogView {
+  /** A device is armed (`Watchdog.is_running`): each leader-key refresh must ping it. */
+  readonly running: boolean;
+  /** False when a required watchdog is known to be unusable: the node must not race. */
+  readonly healthy: boolean;
+  /**
+   * Activating would change nothing and succeed: mode `off`, or `automatic` with no usable
+   * device (it failed before, or the driver is not supported here).
+   */
+  readonly inert: boolean;
+}
+
 /** The long action running in the async slot (spec/core.md §4.4), if any. */
 export interface InFlight {
   /** Patroni's task name: `promote`, `restart`, `bootstrap from leader 'n'`, ... */
@@ -88,6 +105,8 @@ export interface QueryAnswers {
   readonly failsafeAccepted?: boolean;
   /** The CAS write of `/sync` succeeded. */
   readonly syncStateWritten?: boolean;
+  /** The watchdog was armed safely, or is not required. */
+  readonly watchdogActivated?: boolean;
 }
 
 export const NO_ANSWERS: QueryAnswers = {};
@@ -116,6 +135,8 @@ export interface HaInput {
   readonly failsafePing?: FailsafePing | null;
   /** Scheduled restart accepted by `POST /restart` and kept in process memory (§16.2). */
   readonly scheduledRestart: ScheduledRestart | null;
+  /** Absent: no watchdog at all (the core plans no watchdog actions). */
+  readonly watchdog?: WatchdogView;
   readonly answers: QueryAnswers;
 }
 
@@ -126,6 +147,11 @@ export interface FailsafePing {
   readonly apiUrl: string | null;
   /** Monotonic ms when it arrived: it stands in for the leader key for `ttl` seconds. */
   readonly receivedAt: number;
+  /**
+   * The primary's permanent slot positions (`slots` of the body), standing in for `status.slots`
+   * while the DCS is down, so replicas keep advancing their copies; null when not sent.
+   */
+  readonly slots?: Readonly<Record<string, Lsn>> | null;
 }
 
 /** Identity of the member we replicate from (or clone, rewind from). */
@@ -138,6 +164,14 @@ export interface FollowTarget {
    * primary_slot_name, restore_command, archive_cleanup_command, recovery_min_apply_delay from it.
    */
   readonly standby?: StandbyClusterConfig;
+  /**
+   * A member followed inside a standby cluster: the cluster's restore_command and
+   * archive_cleanup_command still apply to its recovery configuration (`_get_node_to_follow`).
+   */
+  readonly archive?: {
+    readonly restoreCommand: string | null;
+    readonly archiveCleanupCommand: string | null;
+  };
 }
 
 export function followTargetOf(member: Member): FollowTarget {

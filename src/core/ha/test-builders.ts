@@ -11,7 +11,7 @@ import { DEFAULT_HA_SETTINGS, type HaSettings } from '../model/settings.js';
 import { NO_TAGS, type Tags } from '../model/tags.js';
 import type { Decision } from './decision.js';
 import { decide } from './decide.js';
-import type { HaInput, QueryAnswers } from './input.js';
+import type { HaInput, QueryAnswers, WatchdogView } from './input.js';
 import { initialMemory, type HaMemory } from './memory.js';
 import type { PeerStatus } from './peer-status.js';
 
@@ -133,6 +133,8 @@ export interface Row {
   now?: number;
   wallNow?: number;
   scheduledRestart?: HaInput['scheduledRestart'];
+  /** Present: the node has a watchdog in this state (idle, healthy, not inert by default). */
+  watchdog?: Partial<WatchdogView>;
 }
 
 export function input(row: Row = {}): HaInput {
@@ -169,6 +171,16 @@ export function input(row: Row = {}): HaInput {
     inFlight: row.inFlight ?? null,
     finished: row.finished ?? null,
     scheduledRestart: row.scheduledRestart ?? null,
+    ...(row.watchdog === undefined
+      ? {}
+      : {
+          watchdog: {
+            running: false,
+            healthy: true,
+            inert: false,
+            ...row.watchdog,
+          },
+        }),
     answers: row.answers ?? {},
   };
 }
@@ -200,6 +212,7 @@ export function run(
     divergence?: QueryAnswers['divergence'];
     failsafe?: boolean;
     sync?: boolean;
+    watchdog?: boolean;
   } = {},
 ): Decision & { rounds: string[] } {
   let answers: QueryAnswers = { ...inp.answers };
@@ -233,6 +246,9 @@ export function run(
         break;
       case 'writeSyncState':
         answers = { ...answers, syncStateWritten: world.sync ?? true };
+        break;
+      case 'activateWatchdog':
+        answers = { ...answers, watchdogActivated: world.watchdog ?? true };
         break;
     }
   }

@@ -1,10 +1,10 @@
 /**
- * `archive_command` with its placeholders filled for one WAL file, as PostgreSQL does: `%p` the
- * path relative to the data directory, `%f` the file name, `%%` a literal percent.
+ * `archive_command` with its placeholders filled for one WAL file, as Patroni fills them when it
+ * archives before a rewind: `%p` the file's path in `walDir`, `%f` the file name, `%%` a percent.
  */
-export function archiveCommandFor(template: string, walFile: string): string {
+export function archiveCommandFor(template: string, walFile: string, walDir: string): string {
   return template.replace(/%[pf%]/g, (m) =>
-    m === '%p' ? `pg_wal/${walFile}` : m === '%f' ? walFile : '%',
+    m === '%p' ? `${walDir}/${walFile}` : m === '%f' ? walFile : '%',
   );
 }
 

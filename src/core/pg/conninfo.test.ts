@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatConninfo, formatLibpqDsn, parseConnUrl } from './conninfo.js';
+import { formatConninfo, parseConnUrl } from './conninfo.js';
 import { buildRecoveryParams } from './recovery.js';
 
 describe('conninfo', () => {
@@ -31,10 +31,6 @@ describe('conninfo', () => {
       formatConninfo({ dbname: 'postgres', user: 'u', password: 'p', host: 'h', port: 1 }, true),
       'dbname=postgres user=u host=h port=1',
     );
-  });
-
-  it('plain libpq dsn quotes values with spaces', () => {
-    assert.equal(formatLibpqDsn({ user: 'a b', host: 'h' }), "user='a b' host=h");
   });
 
   it('parses member conn_urls', () => {

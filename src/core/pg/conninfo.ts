@@ -44,19 +44,6 @@ export function formatConninfo(params: ConninfoParams, includeDbname = false): s
     .join(' ');
 }
 
-/** Every key of `params` (any order, plain libpq quoting): for dsn arguments we pass to programs. */
-export function formatLibpqDsn(params: ConninfoParams): string {
-  return Object.entries(params)
-    .filter((e): e is [string, string | number] => e[1] !== undefined)
-    .map(([k, v]) => `${k}=${quoteLibpq(String(v))}`)
-    .join(' ');
-}
-
-function quoteLibpq(value: string): string {
-  if (value !== '' && !/[\s'\\]/.test(value)) return value;
-  return `'${value.replace(/(['\\])/g, '\\$1')}'`;
-}
-
 /** Parses `postgres://user:pass@host:port/db?k=v` (a member's conn_url) into libpq keys. */
 export function parseConnUrl(url: string): Record<string, string> | null {
   const m =

@@ -124,8 +124,12 @@ describe('state machines', () => {
 describe('archiving ready WAL', () => {
   it('fills %p, %f and %% like PostgreSQL', () => {
     assert.equal(
-      archiveCommandFor('test ! -f /a/%f && cp %p /a/%f # 100%%', '000000010000000000000003'),
-      'test ! -f /a/000000010000000000000003 && cp pg_wal/000000010000000000000003 /a/000000010000000000000003 # 100%',
+      archiveCommandFor(
+        'test ! -f /a/%f && cp %p /a/%f # 100%%',
+        '000000010000000000000003',
+        '/d/pg_wal',
+      ),
+      'test ! -f /a/000000010000000000000003 && cp /d/pg_wal/000000010000000000000003 /a/000000010000000000000003 # 100%',
     );
   });
   it('lists .ready files and knows when archiving is on', () => {

@@ -18,6 +18,7 @@ const ALLOWED: Readonly<Record<PgLifecycleState, readonly PgLifecycleState[]>> =
     'running custom bootstrap script',
     'creating replica',
     'crashed',
+    'restarting',
   ],
   starting: ['running', 'start failed', 'stopping', 'stopped', 'crashed', 'starting'],
   running: ['stopping', 'restarting', 'crashed', 'stopped', 'starting'],
@@ -25,8 +26,18 @@ const ALLOWED: Readonly<Record<PgLifecycleState, readonly PgLifecycleState[]>> =
   'stop failed': ['stopping', 'stopped', 'running', 'crashed'],
   restarting: ['stopping', 'stopped', 'starting', 'running', 'restart failed'],
   'restart failed': ['stopping', 'starting', 'running', 'restarting', 'stopped', 'crashed'],
-  'start failed': ['starting', 'stopping', 'stopped', 'running', 'creating replica', 'crashed'],
-  crashed: ['starting', 'stopping', 'stopped', 'running', 'creating replica'],
+  'start failed': [
+    'starting',
+    'stopping',
+    'stopped',
+    'running',
+    'creating replica',
+    'crashed',
+    'restarting',
+  ],
+  // POST /restart of a postmaster that is down (paused: nothing else starts it) goes through
+  // restarting, from stopped, start failed and crashed too, as Patroni's restart() sets it.
+  crashed: ['starting', 'stopping', 'stopped', 'running', 'creating replica', 'restarting'],
   'initializing new cluster': ['stopped', 'starting', 'initdb failed'],
   'initdb failed': ['stopped', 'initializing new cluster', 'running custom bootstrap script'],
   'running custom bootstrap script': ['stopped', 'starting', 'custom bootstrap failed'],

@@ -81,7 +81,10 @@ export interface PostgresOptions {
   readonly removeDataDirectoryOnRewindFailure?: boolean | undefined;
   readonly removeDataDirectoryOnDivergedTimelines?: boolean | undefined;
   readonly recoveryConf?: Readonly<Record<string, PgParamValue>> | undefined;
+  /** The local superuser connection goes through the Unix socket. */
   readonly useUnixSocket?: boolean | undefined;
+  /** Local replication connections (and custom bootstrap's trust rules) use the socket. */
+  readonly useUnixSocketRepl?: boolean | undefined;
   /** `/config` postgresql.use_slots; default true. */
   readonly useSlots?: boolean | undefined;
   /** `postgresql.database`, default `postgres`. */
@@ -153,13 +156,4 @@ export function parseListen(listen: string): { hosts: string[]; port: number } {
 export function parseHostPort(address: string): { host: string; port: number } {
   const { hosts, port } = parseListen(address);
   return { host: hosts[0] ?? '', port };
-}
-
-/** Patroni's local-connection host rule (spec/core.md §14.3). */
-export function localConnectHost(o: PostgresOptions): string {
-  const { hosts } = parseListen(o.listen);
-  const wildcard = hosts.some((h) => ['*', '0.0.0.0', '127.0.0.1', 'localhost'].includes(h));
-  if (wildcard || hosts.length === 0) return 'localhost';
-  if (hosts[0] === '::') return 'localhost';
-  return hosts[0] ?? 'localhost';
 }

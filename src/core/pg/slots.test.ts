@@ -96,6 +96,7 @@ describe('planSlots', () => {
       {
         paused: false,
         ignore: [],
+        createLogical: true,
       },
     );
     assert.deepEqual(plan.drop, ['old', 'perm_logical']);
@@ -107,9 +108,16 @@ describe('planSlots', () => {
   });
   it('never drops while paused or when ignore_slots matches', () => {
     const existing = [slot('old'), slot('cdc', false, 'logical')];
-    assert.deepEqual(planSlots(desired, existing, { paused: true, ignore: [] }).drop, []);
     assert.deepEqual(
-      planSlots(desired, existing, { paused: false, ignore: [{ type: 'logical' }] }).drop,
+      planSlots(desired, existing, { paused: true, ignore: [], createLogical: true }).drop,
+      [],
+    );
+    assert.deepEqual(
+      planSlots(desired, existing, {
+        paused: false,
+        ignore: [{ type: 'logical' }],
+        createLogical: true,
+      }).drop,
       ['old'],
     );
   });

@@ -1,3 +1,4 @@
+import type { Lsn } from '../model/lsn.js';
 import { isValidSlotName, slotNameFromMemberName } from './slot-name.js';
 
 export type SlotSpec =
@@ -11,6 +12,8 @@ export interface ExistingSlot {
   readonly plugin: string | null;
   readonly database: string | null;
   readonly active: boolean;
+  /** Logical slots: how far the consumer confirmed (PG 10+), null when unknown. */
+  readonly confirmedFlushLsn?: Lsn | null;
 }
 
 export interface SlotMember {
@@ -123,7 +126,15 @@ export interface SlotPlan {
 export function planSlots(
   desired: ReadonlyMap<string, SlotSpec>,
   existing: readonly ExistingSlot[],
-  options: { readonly paused: boolean; readonly ignore: readonly IgnoreSlotMatcher[] },
+  options: {
+    readonly paused: boolean;
+    readonly ignore: readonly IgnoreSlotMatcher[];
+    /**
+     * Only a primary creates logical slots: a standby (before PostgreSQL 16) refuses, so a
+     * replica's copies come from the primary's state files (core/pg/logical-slots.ts).
+     */
+    readonly createLogical: boolean;
+  },
 ): SlotPlan {
   const drop: string[] = [];
   const busy: string[] = [];
@@ -143,7 +154,10 @@ export function planSlots(
     else drop.push(slot.name);
     if (slot.active) kept.add(slot.name);
   }
-  for (const [name, spec] of desired) if (!kept.has(name)) create.push({ name, spec });
+  for (const [name, spec] of desired) {
+    if (kept.has(name) || (spec.type === 'logical' && !options.createLogical)) continue;
+    create.push({ name, spec });
+  }
   return { create, drop, busy };
 }
 

@@ -1,11 +1,12 @@
+import { canRunWithoutLeader } from '../../core/pg/program-args.js';
 import type { PostgresOptions } from '../../core/pg/options.js';
 
-/** Some configured replica method can run without a leader (spec/core.md §10.1). */
+/**
+ * Some configured replica method can run without a leader (spec/core.md §10.1). `no_leader` is
+ * read as the clone reads it: `'1'` and `on` count, as they do for Patroni.
+ */
 export function hasLeaderlessReplicaMethod(options: PostgresOptions): boolean {
-  return (options.createReplicaMethods ?? []).some((m) => {
-    const s = options.replicaMethods?.[m];
-    return (
-      m !== 'basebackup' && s !== undefined && (s['no_leader'] === true || s['no_master'] === true)
-    );
-  });
+  return (options.createReplicaMethods ?? []).some((m) =>
+    canRunWithoutLeader(m, options.replicaMethods?.[m]),
+  );
 }

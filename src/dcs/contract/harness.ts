@@ -30,6 +30,11 @@ export interface ContractHarness {
    * itself, so its harness cuts the client off from the server instead.
    */
   hang?(client: Dcs): Promise<() => Promise<void>>;
+  /**
+   * Sessions are TTLs (etcd v2: a key's seconds left, as Patroni's v2 `Member.session`), not
+   * lease IDs: keys written together show the same session give or take a second.
+   */
+  readonly sessionIsTtl?: boolean;
   /** Closes every client and frees what the test created. */
   cleanup(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import type {
   PutOptions,
   WriteOutcome,
 } from '../kv/backend.js';
+import { MemberDiscovery, srvOrigins } from './discovery.js';
 import { classify } from './errors.js';
 import { StoreAnswers } from './stream-liveness.js';
 import { GatewayClient, type TlsFiles } from './gateway-client.js';
@@ -79,15 +80,47 @@ export class Etcd3Backend implements KvBackend {
   /** Open watches, ended by close() so that none keeps the process alive. */
   private readonly watches = new Set<AbortController>();
 
+  private readonly discovery: MemberDiscovery<GatewayClient>;
+
   private constructor(
-    private readonly clients: readonly GatewayClient[],
+    configured: readonly string[],
+    make: (origin: string) => GatewayClient,
     private readonly logger: Logger,
-    retryTimeout: number,
+    options: Etcd3Options,
     clock: Clock,
-    private readonly serializable: boolean,
     private readonly answers: StoreAnswers,
   ) {
-    this.retrying = new Retrying(clients, clock, logger, retryTimeout);
+    this.retrying = new Retrying<GatewayClient>([], clock, logger, options.retryTimeout);
+    this.serializable = options.linearizableReads !== true;
+    this.discovery = new MemberDiscovery({
+      configured,
+      make,
+      list: async (client, signal) => {
+        const resp = (await client.call('/cluster/member/list', {}, signal)) as {
+          members?: readonly { clientURLs?: readonly string[] }[];
+        };
+        return (resp.members ?? []).flatMap((m) => m.clientURLs ?? []);
+      },
+      retrying: this.retrying,
+      clock,
+      logger,
+      useProxies: options.useProxies === true,
+      cacheTtlMs: options.ttl * 10_000,
+    });
+  }
+
+  private readonly serializable: boolean;
+
+  /** The endpoints in use, the one that answered last first (for tests and logs). */
+  get endpoints(): string[] {
+    const all = this.retrying.endpoints.map((c) => c.origin);
+    const current = this.retrying.client.origin;
+    return [current, ...all.filter((o) => o !== current)];
+  }
+
+  /** The member list read in progress, if any. */
+  get discovering(): Promise<void> | null {
+    return this.discovery.pending;
   }
 
   /**
@@ -105,29 +138,24 @@ export class Etcd3Backend implements KvBackend {
         ? { username: options.username, password: options.password }
         : undefined;
     const answers = new StoreAnswers();
-    const clients = options.hosts.map(
-      (host) =>
-        new GatewayClient({
-          origin: `${options.protocol}://${host}`,
-          ...(tls === undefined ? {} : { tls }),
-          ...(credentials === undefined ? {} : { credentials }),
-          // A watch silent this long is checked (stream-liveness.ts): half of ttl keeps a
-          // half-open stream (a NAT or firewall that forgot it) from feeding the cluster cache
-          // stale data for long; an idle cluster, whose calls show the store at the revision
-          // its watches delivered, sends no probe. Not more often than every 10 s, as gRPC's
-          // keep-alive.
-          streamIdleMs: Math.max(10_000, (options.ttl * 1000) / 2),
-          answers,
-        }),
-    );
-    return new Etcd3Backend(
-      clients,
-      logger,
-      options.retryTimeout,
-      clock,
-      options.linearizableReads !== true,
-      answers,
-    );
+    const fromSrv =
+      options.srv === undefined ? [] : await srvOrigins(options.srv, options.srvSuffix);
+    const configured =
+      fromSrv.length > 0 ? fromSrv : options.hosts.map((h) => `${options.protocol}://${h}`);
+    const make = (origin: string): GatewayClient =>
+      new GatewayClient({
+        origin,
+        ...(tls === undefined || origin.startsWith('http:') ? {} : { tls }),
+        ...(credentials === undefined ? {} : { credentials }),
+        // A watch silent this long is checked (stream-liveness.ts): half of ttl keeps a
+        // half-open stream (a NAT or firewall that forgot it) from feeding the cluster cache
+        // stale data for long; an idle cluster, whose calls show the store at the revision
+        // its watches delivered, sends no probe. Not more often than every 10 s, as gRPC's
+        // keep-alive.
+        streamIdleMs: Math.max(10_000, (options.ttl * 1000) / 2),
+        answers,
+      });
+    return new Etcd3Backend(configured, make, logger, options, clock, answers);
   }
 
   async range(prefix: string): Promise<{ revision: number; entries: readonly KvEntry[] }> {
@@ -262,7 +290,7 @@ export class Etcd3Backend implements KvBackend {
   close(): Promise<void> {
     for (const w of this.watches) w.abort();
     this.watches.clear();
-    for (const c of this.clients) c.close();
+    this.discovery.close();
     return Promise.resolve();
   }
 

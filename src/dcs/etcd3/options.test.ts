@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { isPatroniError } from '../../shared/errors.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { createDcs } from '../index.js';
-import { parseEtcd3Section } from './options.js';
+import { Etcd2Dcs } from '../etcd2/index.js';
+import { parseEtcd3Section, parseEtcdSection } from './options.js';
 
 const G = { scope: 'batman', name: 'node1' };
 
@@ -48,14 +49,66 @@ describe('etcd3 section of patroni.yml', () => {
     bad({ url: 'not a url' }, 'url');
   });
 
-  it('createDcs refuses a configuration without a supported DCS, saying why', async () => {
-    await assert.rejects(
-      createDcs({ scope: 's', name: 'n', etcd: { host: 'x' } }, silentLogger),
-      /etcd: this DCS is not supported yet/,
-    );
+  it('createDcs refuses consul and kubernetes in one line naming the supported sections', async () => {
+    for (const name of ['consul', 'kubernetes'] as const) {
+      await assert.rejects(
+        createDcs({ scope: 's', name: 'n', [name]: { host: 'x' } }, silentLogger),
+        (e: unknown) =>
+          isPatroniError(e, 'CONFIG_INVALID') &&
+          e.message ===
+            `${name}: this DCS is not supported by patroni-ts (supported DCS sections: etcd, etcd3, zookeeper, exhibitor)`,
+      );
+    }
     await assert.rejects(
       createDcs({ scope: 's', name: 'n' }, silentLogger),
       /Can not find suitable configuration/,
+    );
+  });
+
+  it('createDcs builds an etcd v2 client for an etcd: section, without contacting etcd', async () => {
+    const dcs = await createDcs(
+      { scope: 'batman', name: 'n', etcd: { hosts: '127.0.0.1:1,127.0.0.1:2' } },
+      silentLogger,
+    );
+    assert.ok(dcs instanceof Etcd2Dcs);
+    assert.equal(dcs.basePath, '/service/batman');
+    await dcs.close();
+  });
+
+  it("reads the etcd: section's shapes from the guides", () => {
+    const G2 = { scope: 's', name: 'n' };
+    const hostsOf = (section: Record<string, unknown>): readonly string[] =>
+      parseEtcdSection('etcd', section, G2).hosts;
+    assert.deepEqual(hostsOf({ hosts: '10.0.0.1:2379, 10.0.0.2:2379,10.0.0.3' }), [
+      '10.0.0.1:2379',
+      '10.0.0.2:2379',
+      '10.0.0.3:2379',
+    ]);
+    assert.deepEqual(hostsOf({ hosts: ['10.0.0.1:2379', '10.0.0.2'] }), [
+      '10.0.0.1:2379',
+      '10.0.0.2:2379',
+    ]);
+    assert.deepEqual(hostsOf({ host: '10.0.0.1:2379' }), ['10.0.0.1:2379']);
+    assert.deepEqual(hostsOf({ hosts: ['10.0.0.1'], port: 4001 }), ['10.0.0.1:4001']);
+    const url = parseEtcdSection('etcd', { url: 'https://u:p%40ss@etcd.local:2379' }, G2);
+    assert.deepEqual(
+      [url.hosts, url.protocol, url.username, url.password, url.useProxies],
+      [['etcd.local:2379'], 'https', 'u', 'p@ss', undefined],
+    );
+    const proxy = parseEtcdSection('etcd', { proxy: 'http://proxy:2379' }, G2);
+    assert.deepEqual([proxy.hosts, proxy.useProxies], [['proxy:2379'], true]);
+    const srv = parseEtcdSection('etcd', { srv: 'example.org', srv_suffix: 'a' }, G2);
+    assert.deepEqual([srv.hosts, srv.srv, srv.srvSuffix], [[], 'example.org', 'a']);
+    const auth = parseEtcdSection(
+      'etcd',
+      { host: 'h', protocol: 'https', username: 'u', password: 'p', cacert: '/ca' },
+      G2,
+    );
+    assert.deepEqual([auth.protocol, auth.username, auth.cacert], ['https', 'u', '/ca']);
+    assert.equal(parseEtcdSection('etcd', { host: 'h', use_proxies: true }, G2).useProxies, true);
+    assert.throws(
+      () => parseEtcdSection('etcd', { protocol: 'ftp', host: 'h' }, G2),
+      /^PatroniError: etcd\.protocol:|etcd\.protocol:/,
     );
   });
 

@@ -25,49 +25,85 @@ export interface Etcd3Options {
    * reads serializable in the daemon and linearizable in patronictl (3.0.4+).
    */
   readonly linearizableReads?: boolean;
+  /**
+   * `use_proxies: true` (or `proxy:`): the hosts are proxies, not cluster members, so the
+   * member list is not asked (Patroni's `use_proxies`).
+   */
+  readonly useProxies?: boolean;
+  /** `srv` / `srv_suffix`: the endpoints come from DNS SRV records of this domain. */
+  readonly srv?: string;
+  readonly srvSuffix?: string;
 }
 
 type Section = Readonly<Record<string, unknown>>;
 
-function fail(field: string, why: string): never {
-  throw new PatroniError('CONFIG_INVALID', `etcd3.${field}: ${why}`);
+/** The section being read (`etcd3` or `etcd`), for error messages. */
+type SectionName = 'etcd' | 'etcd3';
+
+function failer(name: SectionName): (field: string, why: string) => never {
+  return (field: string, why: string): never => {
+    throw new PatroniError('CONFIG_INVALID', `${name}.${field}: ${why}`);
+  };
 }
 
-function optionalString(section: Section, field: string): string | undefined {
-  const v = section[field];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') fail(field, 'must be a string');
-  return v;
+function stringReader(
+  fail: (field: string, why: string) => never,
+): (section: Section, field: string) => string | undefined {
+  return (section: Section, field: string): string | undefined => {
+    const v = section[field];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') fail(field, 'must be a string');
+    return v;
+  };
 }
 
-function withPort(host: string): string {
+function withPort(host: string, port: number): string {
   const h = host.trim();
-  if (h.startsWith('[')) return h.includes(']:') ? h : `${h}:2379`;
-  return h.includes(':') ? h : `${h}:2379`;
+  if (h.startsWith('[')) return h.includes(']:') ? h : `${h}:${port}`;
+  return h.includes(':') ? h : `${h}:${port}`;
 }
 
-/** `host`, `hosts` (list or comma-separated) or `url`(s), as Patroni accepts them. */
-function hostsOf(section: Section): { hosts: string[]; scheme: string | null } {
+interface Endpoints {
+  hosts: string[];
+  scheme: string | null;
+  username?: string;
+  password?: string;
+}
+
+/** `host`, `hosts` (list or comma-separated), `url` or `proxy`, as Patroni accepts them. */
+function hostsOf(section: Section, name: SectionName): Endpoints {
+  const fail: (field: string, why: string) => never = failer(name);
+  const optionalString = stringReader(fail);
+  const rawPort = section['port'];
+  const port = typeof rawPort === 'number' ? rawPort : 2379;
+  const url = optionalString(section, 'proxy') ?? optionalString(section, 'url');
+  if (url !== undefined) {
+    const field = section['proxy'] !== undefined ? 'proxy' : 'url';
+    const parsed = URL.canParse(url) ? new URL(url) : fail(field, `not a URL: ${url}`);
+    return {
+      hosts: [withPort(parsed.host, 2379)],
+      scheme: parsed.protocol.replace(':', ''),
+      ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
+      ...(parsed.password === '' ? {} : { password: decodeURIComponent(parsed.password) }),
+    };
+  }
   const hosts = section['hosts'];
-  if (Array.isArray(hosts)) return { hosts: hosts.map((h) => withPort(String(h))), scheme: null };
+  if (Array.isArray(hosts))
+    return { hosts: hosts.map((h) => withPort(String(h), port)), scheme: null };
   if (typeof hosts === 'string') {
     return {
       hosts: hosts
         .split(',')
         .filter((h) => h.trim() !== '')
-        .map(withPort),
+        .map((h) => withPort(h, port)),
       scheme: null,
     };
   }
   if (hosts !== undefined && hosts !== null)
     fail('hosts', 'must be a list or a comma-separated string');
-  const url = optionalString(section, 'url') ?? optionalString(section, 'proxy');
-  if (url !== undefined) {
-    const parsed = URL.canParse(url) ? new URL(url) : fail('url', `not a URL: ${url}`);
-    return { hosts: [withPort(parsed.host)], scheme: parsed.protocol.replace(':', '') };
-  }
-  const host = optionalString(section, 'host') ?? '127.0.0.1:2379';
-  return { hosts: [withPort(host)], scheme: null };
+  const host = optionalString(section, 'host');
+  if (host === undefined && section['srv'] !== undefined) return { hosts: [], scheme: null };
+  return { hosts: [withPort(host ?? '127.0.0.1:2379', port)], scheme: null };
 }
 
 export interface Etcd3Globals {
@@ -83,8 +119,25 @@ export interface Etcd3Globals {
 
 /** Reads the `etcd3:` section of patroni.yml; errors name the offending field. */
 export function parseEtcd3Section(section: Section, globals: Etcd3Globals): Etcd3Options {
-  const { hosts, scheme } = hostsOf(section);
-  if (hosts.length === 0) fail('hosts', 'no host given');
+  return parseEtcdSection('etcd3', section, globals);
+}
+
+/**
+ * Reads an `etcd3:` or `etcd:` section (the same keys, Patroni's `AbstractEtcd`); errors name
+ * the section and field.
+ */
+export function parseEtcdSection(
+  name: SectionName,
+  section: Section,
+  globals: Etcd3Globals,
+): Etcd3Options {
+  const fail: (field: string, why: string) => never = failer(name);
+  const optionalString = stringReader(fail);
+  const endpoints = hostsOf(section, name);
+  const { hosts, scheme } = endpoints;
+  const srv = optionalString(section, 'srv');
+  const srvSuffix = optionalString(section, 'srv_suffix');
+  if (hosts.length === 0 && srv === undefined) fail('hosts', 'no host given');
   const protocol = optionalString(section, 'protocol') ?? scheme ?? 'http';
   if (protocol !== 'http' && protocol !== 'https')
     fail('protocol', `must be http or https, not ${protocol}`);
@@ -92,8 +145,9 @@ export function parseEtcd3Section(section: Section, globals: Etcd3Globals): Etcd
     const v = optionalString(section, field);
     return v === undefined ? {} : { [field]: v };
   };
-  const username = optionalString(section, 'username');
-  const password = optionalString(section, 'password');
+  const username = optionalString(section, 'username') ?? endpoints.username;
+  const password = optionalString(section, 'password') ?? endpoints.password;
+  const useProxies = section['proxy'] !== undefined || section['use_proxies'] === true;
   if (username !== undefined && password === undefined) fail('password', 'required with username');
   return {
     hosts,
@@ -111,5 +165,8 @@ export function parseEtcd3Section(section: Section, globals: Etcd3Globals): Etcd
     retryTimeout: globals.retryTimeout ?? 10,
     ...(globals.primaryRoleName === undefined ? {} : { primaryRoleName: globals.primaryRoleName }),
     ...(globals.linearizableReads === true ? { linearizableReads: true } : {}),
+    ...(useProxies ? { useProxies } : {}),
+    ...(srv === undefined ? {} : { srv }),
+    ...(srvSuffix === undefined ? {} : { srvSuffix }),
   };
 }

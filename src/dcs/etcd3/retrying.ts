@@ -22,12 +22,21 @@ const LAST_TRY_MS = 100;
  * aborts its HTTP requests at its deadline; when the budget is spent the call throws
  * DCS_UNREACHABLE, so no call outlives `retry_timeout`.
  */
+/** Where the endpoint list's keeper (discovery.ts) hears how calls went. */
+export interface RetryingHooks {
+  /** A call was answered. */
+  answered(): void;
+  /** A call ran out of its budget: every endpoint failed. */
+  exhausted(): void;
+}
+
 export class Retrying<C> {
   private budgetMs: number;
   private current = 0;
+  hooks: RetryingHooks | null = null;
 
   constructor(
-    private readonly clients: readonly C[],
+    private clients: readonly C[],
     private readonly clock: Clock,
     private readonly logger: Logger,
     retryTimeoutSeconds: number,
@@ -37,6 +46,22 @@ export class Retrying<C> {
 
   setRetryTimeout(seconds: number): void {
     this.budgetMs = seconds * 1000;
+  }
+
+  /**
+   * A new endpoint list (the cluster's member list was read): the endpoint in use stays in use
+   * when it is still listed, so that a known-good endpoint is not traded for a dead one.
+   */
+  setClients(clients: readonly C[]): void {
+    if (clients.length === 0) return;
+    const inUse = this.clients[this.current];
+    this.clients = clients;
+    const at = inUse === undefined ? -1 : clients.indexOf(inUse);
+    this.current = at >= 0 ? at : 0;
+  }
+
+  get endpoints(): readonly C[] {
+    return this.clients;
   }
 
   /** The client of the endpoint in use (for long-lived streams such as watches). */
@@ -65,7 +90,9 @@ export class Retrying<C> {
       const remaining = end - this.clock.now();
       const timeout = Math.max(1, Math.min(this.attemptMs(), remaining));
       try {
-        return await withDeadline(what, timeout, (signal) => call(this.client, signal));
+        const answer = await withDeadline(what, timeout, (signal) => call(this.client, signal));
+        this.hooks?.answered();
+        return answer;
       } catch (error) {
         const kind = classify(error);
         if (kind === 'lease-not-found') throw error;
@@ -73,7 +100,10 @@ export class Retrying<C> {
         this.logger.debug(`etcd: ${what} attempt ${attempt} failed: ${errorMessage(error)}`);
         this.current = (this.current + 1) % this.clients.length;
         const left = end - this.clock.now();
-        if (left < LAST_TRY_MS) throw unreachable(what, error);
+        if (left < LAST_TRY_MS) {
+          this.hooks?.exhausted();
+          throw unreachable(what, error);
+        }
         if (attempt % this.clients.length === 0) {
           await this.clock.sleep(Math.min(pause, left - LAST_TRY_MS));
           pause = Math.min(MAX_PAUSE_MS, pause * 2);

@@ -38,6 +38,7 @@ function bootstrap(c: Cycle): string {
       source: followTargetOf(source),
       followAfter: after,
       task: TASK.bootstrapFrom(kind, source.name),
+      replicaMethods: c.standby?.createReplicaMethods ?? null,
     });
     return INFO.tryingBootstrapFrom(kind, source.name);
   }
@@ -53,6 +54,7 @@ function bootstrap(c: Cycle): string {
         source: remote,
         followAfter: remote,
         task: TASK.bootstrapStandby,
+        replicaMethods: c.standby.createReplicaMethods,
       });
       return INFO.tryingBootstrapStandby;
     }
@@ -66,6 +68,7 @@ function bootstrap(c: Cycle): string {
       source: null,
       followAfter: null,
       task: TASK.bootstrapWithoutLeader,
+      replicaMethods: null,
     });
     return INFO.tryingBootstrapWithoutLeader;
   }
@@ -84,6 +87,8 @@ export function emptyDataDir(c: Cycle): string {
       timeoutSeconds: c.input.settings.retryTimeout,
     });
   }
+  // In case the data directory went away while we were the primary.
+  c.disableWatchdog();
   if (c.hasLock) {
     c.add({ type: 'releaseLeaderLock', lastLsn: null });
     c.clearLeader();
@@ -156,6 +161,11 @@ export function postBootstrap(c: Cycle): string {
     return INFO.runningPostBootstrap;
   }
   c.memory.bootstrapping = false;
+  if (!c.activateWatchdog()) {
+    c.say('error', 'Cancelling bootstrap because watchdog activation failed');
+    c.add({ type: 'cancelBootstrap' });
+    return 'Failed to bootstrap cluster';
+  }
   if (standbyDone) c.memory.role = 'standby_leader';
   const sysid = c.input.pg.systemIdentifier ?? '';
   c.add(

@@ -43,6 +43,7 @@ export function handleStartingInstance(c: Cycle): string | null {
  */
 export function afterRecovery(c: Cycle): string | null {
   c.memory.recovering = false;
+  if (!c.pgRunning) c.disableWatchdog();
   if (c.memory.rewind !== 'need' && !c.pgRunning) {
     if (c.hasLock) {
       if (c.memory.role === 'primary' || c.memory.role === 'standby_leader') {
@@ -63,6 +64,8 @@ const CRASHED_STATES = new Set(['in production', 'shutting down', 'in crash reco
 
 /** `recover()` (§5.7): PostgreSQL is not running and we are not paused. */
 export function recover(c: Cycle): string {
+  // PostgreSQL is down: no primary to guard until we promote again.
+  c.disableWatchdog();
   let timeout: number | null = null;
   if (c.hasLock && c.refreshLock()) {
     timeout = c.input.settings.primaryStartTimeout;
@@ -109,6 +112,7 @@ export function recover(c: Cycle): string {
     how: 'start',
     task: TASK.restartingAfterFailure,
     startTimeout: timeout,
+    role,
   });
   return msg;
 }

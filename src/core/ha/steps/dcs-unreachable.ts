@@ -16,6 +16,7 @@ export function dcsUnreachable(p: Plan): string {
   }
   if (p.input.settings.failsafeMode && checkFailsafeTopology(p)) {
     p.setLeader();
+    p.keepWatchdogAlive();
     p.memory.failsafeActiveSince ??= p.now;
     return INFO.failsafeContinue;
   }

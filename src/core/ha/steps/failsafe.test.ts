@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decide } from '../decide.js';
+import { withFailsafeLeader } from './failsafe.js';
 import { cluster, input, kinds, PRIMARY_PG, replicaStatus, run } from '../test-builders.js';
 
 const topology = { node1: 'http://h1/patroni', node2: 'http://h2/patroni' };
@@ -81,6 +82,19 @@ describe('failsafe mode (§9)', () => {
     });
     assert.equal(d.info, 'no action. I am (node2), a secondary, and following a leader (node1)');
     assert.deepEqual(d.rounds, []);
+  });
+
+  it("a ping's slot positions stand in for the published ones (Failsafe.update_cluster)", () => {
+    const c = cluster({ leaderName: null, slots: { dcs_slot_0: 100 } });
+    const ping = { name: 'node1', connUrl: null, apiUrl: null, receivedAt: 1_000_000 - 5000 };
+    const row = input({ cluster: c, settings: { failsafeMode: true } });
+    const withSlots = withFailsafeLeader(
+      { ...row, failsafePing: { ...ping, slots: { dcs_slot_0: 200 } } },
+      c,
+    );
+    assert.equal(withSlots.leader?.name, 'node1');
+    assert.deepEqual(withSlots.slots, { dcs_slot_0: 200 });
+    assert.deepEqual(withFailsafeLeader({ ...row, failsafePing: ping }, c).slots, {});
   });
 
   it('an old ping no longer counts', () => {

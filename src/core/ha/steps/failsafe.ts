@@ -2,7 +2,7 @@ import type { ClusterSnapshot } from '../../model/cluster.js';
 import type { Member } from '../../model/member.js';
 import { NO_TAGS } from '../../model/tags.js';
 import type { Cycle, Plan } from '../context.js';
-import type { HaInput } from '../input.js';
+import type { FailsafePing, HaInput } from '../input.js';
 import type { KnownMember } from '../memory.js';
 import type { PeerRef } from '../peer-status.js';
 
@@ -60,14 +60,42 @@ function remoteMember(name: string, connUrl: string | null, apiUrl: string | nul
 
 /**
  * §9.4: a replica pinged by a primary that lost the DCS keeps following it for `ttl` seconds
- * instead of racing: the ping stands in for the expired leader key.
+ * instead of racing: the ping stands in for the expired leader key, and its `slots` for the
+ * published slot positions.
  */
 export function withFailsafeLeader(input: HaInput, cluster: ClusterSnapshot): ClusterSnapshot {
-  const ping = input.failsafePing ?? null;
-  if (cluster.leader !== null || ping === null || !input.settings.failsafeMode) return cluster;
-  if (ping.name === input.self.name || input.now - ping.receivedAt >= input.settings.ttl * 1000) {
-    return cluster;
-  }
+  if (cluster.leader !== null || !input.settings.failsafeMode) return cluster;
+  return withFailsafePing(
+    cluster,
+    input.failsafePing ?? null,
+    input.self.name,
+    input.now,
+    input.settings.ttl,
+  );
+}
+
+/**
+ * `Failsafe.update_cluster`: while a primary's ping is younger than `ttl` seconds, it is the
+ * leader and its `slots` are the slot positions (none sent: none), whatever the cluster said.
+ */
+export function withFailsafePing(
+  cluster: ClusterSnapshot,
+  ping: FailsafePing | null,
+  selfName: string,
+  now: number,
+  ttlSeconds: number,
+): ClusterSnapshot {
+  if (!failsafePingFresh(ping, now, ttlSeconds) || ping.name === selfName) return cluster;
   const member = remoteMember(ping.name, ping.connUrl, ping.apiUrl);
-  return { ...cluster, leader: { name: ping.name, index: 0, session: null, member } };
+  const slots = ping.slots ?? {};
+  return { ...cluster, leader: { name: ping.name, index: 0, session: null, member }, slots };
+}
+
+/** `Failsafe.is_active()` on a replica: a primary pinged us within `ttl` seconds. */
+export function failsafePingFresh(
+  ping: FailsafePing | null,
+  now: number,
+  ttlSeconds: number,
+): ping is FailsafePing {
+  return ping !== null && now - ping.receivedAt < ttlSeconds * 1000;
 }

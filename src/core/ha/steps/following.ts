@@ -13,12 +13,14 @@ export function nodeToFollow(c: Cycle): FollowTarget | null {
   const standby = c.standby;
   if (standby !== null && (c.cluster.leader === null || c.hasLock)) return remoteTarget(standby);
   const wanted = c.input.self.tags.replicatefrom;
-  if (wanted !== undefined && wanted !== c.me) {
-    const m = c.member(wanted);
-    if (m !== undefined) return followTargetOf(m);
-  }
+  let member = wanted !== undefined && wanted !== c.me ? c.member(wanted) : undefined;
   const leader = c.cluster.leader;
-  return leader === null || leader.name === c.me ? null : followTargetOf(leader.member);
+  if (member === undefined && leader !== null && leader.name !== c.me) member = leader.member;
+  if (member === undefined) return null;
+  const target = followTargetOf(member);
+  if (standby === null) return target;
+  const { restoreCommand, archiveCleanupCommand } = standby;
+  return { ...target, archive: { restoreCommand, archiveCleanupCommand } };
 }
 
 /**
@@ -76,8 +78,12 @@ function sameUpstream(c: Cycle, target: FollowTarget | null): boolean {
  * `check_recovery_conf` + re-point (§5.5 step 10): when the upstream changed, rewrite the recovery
  * settings; PostgreSQL 13+ reloads `primary_conninfo`, older versions need a restart.
  */
-function repoint(c: Cycle, target: FollowTarget | null): void {
-  if (sameUpstream(c, target) || !c.pgRunning) return;
+function repoint(
+  c: Cycle,
+  target: FollowTarget | null,
+  role: 'replica' | 'standby_leader',
+): boolean {
+  if (sameUpstream(c, target) || !c.pgRunning) return false;
   const reloadable = (c.input.pg.serverVersion ?? 0) >= 130000;
   c.add({
     type: 'followLeader',
@@ -85,9 +91,11 @@ function repoint(c: Cycle, target: FollowTarget | null): void {
     how: reloadable ? 'reload' : 'restart',
     task: reloadable ? null : TASK.changingConninfo,
     startTimeout: null,
+    role,
   });
   c.memory.upstream = { connUrl: target?.connUrl ?? null };
   triggerRewindCheck(c);
+  return true;
 }
 
 /** `Ha.follow(demote_reason, follow_reason)` (§5.5). */
@@ -121,8 +129,9 @@ export function follow(c: Cycle, demoteReason: string, followReason: string): st
   }
   const before = c.memory.role;
   c.memory.role = role;
-  repoint(c, target);
-  if (role === 'standby_leader' && before !== role) {
+  // A re-point tells the callbacks itself (on_role_change when the role changes with it).
+  const repointed = repoint(c, target, role);
+  if (role === 'standby_leader' && before !== role && !repointed) {
     c.add({ type: 'callback', name: 'on_role_change', role });
   }
   return followReason;

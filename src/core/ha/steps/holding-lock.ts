@@ -43,6 +43,16 @@ export function ensureCheckpointAfterPromote(c: Cycle): void {
 
 /** `enforce_primary_role(message, promote_message)` (§5.6); the caller holds the lock. */
 export function enforcePrimaryRole(c: Cycle, message: string, promoteMessage: string): string {
+  if (!c.paused && !c.activateWatchdog()) {
+    // `required`: a primary whose hang nothing would stop must not hold the lock.
+    if (c.pgPrimary) {
+      demote(c, 'immediate', c);
+      return INFO.demotingNoWatchdog;
+    }
+    c.add({ type: 'releaseLeaderLock', lastLsn: null });
+    c.clearLeader();
+    return INFO.notPromotingNoWatchdog;
+  }
   const finished = c.input.finished;
   if (!c.paused && finished?.action === 'promote' && !finished.ok) {
     c.say('warning', 'Releasing the leader key voluntarily because the pre-promote script failed');

@@ -91,6 +91,10 @@ export function isHealthiestNode(c: Cycle): boolean {
     const r = manualFailoverNoLeader(c, race);
     if (r !== null) return r;
   }
+  if (c.input.watchdog?.healthy === false) {
+    c.say('warning', 'Watchdog device is not usable');
+    return false;
+  }
   const failsafe = failsafeRaceMembers(c);
   if (failsafe === null) return false;
   const all = [...c.memory.lastLedMembers, ...failsafe, ...known(c.cluster.members)];

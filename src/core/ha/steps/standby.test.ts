@@ -12,6 +12,7 @@ import {
   REPLICA_PG,
   run,
   STOPPED_PG,
+  SYSID,
 } from '../test-builders.js';
 
 const standbyConfig = { data: { standby_cluster: { host: '10.0.0.9', port: 5433 } }, index: 5 };
@@ -56,10 +57,28 @@ describe('standby cluster decisions (§17)', () => {
     assert.ok(
       a?.type === 'followLeader' &&
         a.target?.connUrl === REMOTE_URL &&
-        a.target.standby?.port === 5433,
+        a.target.standby?.port === 5433 &&
+        a.role === 'standby_leader',
     );
-    assert.ok(kinds(d).includes('callback'));
+    // The re-point itself tells on_role_change (once): no separate callback.
+    assert.ok(!kinds(d).includes('callback'));
     assert.equal(d.memory.role, 'standby_leader');
+  });
+
+  it('a lock holder already following the remote only tells on_role_change', () => {
+    const d = run(
+      input({
+        me: 'node1',
+        cluster: standby(),
+        pg: REPLICA_PG,
+        memory: { role: 'replica', ...upstreamRemote },
+      }),
+    );
+    assert.equal(d.info, 'promoted self to a standby leader because i had the session lock');
+    assert.deepEqual(
+      d.actions.filter((a) => a.type !== 'touchMember'),
+      [{ type: 'callback', name: 'on_role_change', role: 'standby_leader' }],
+    );
   });
 
   it('a primary in a standby cluster demotes', () => {
@@ -103,6 +122,9 @@ describe('standby cluster decisions (§17)', () => {
     const d = run(input({ me: 'node1', cluster: standby(), pg: STOPPED_PG }));
     assert.equal(d.info, 'starting as a standby leader because i had the session lock');
     assert.equal(d.memory.role, 'standby_leader');
+    const a = d.actions.find((x) => x.type === 'followLeader');
+    // on_start is told standby_leader, as Patroni's follow(node, 'standby_leader') does.
+    assert.ok(a?.type === 'followLeader' && a.role === 'standby_leader');
   });
 
   it('bootstrap: the initialize winner clones the remote primary', () => {
@@ -137,6 +159,47 @@ describe('standby cluster decisions (§17)', () => {
     const c = { ...EMPTY_CLUSTER, initialize: '', config: standbyConfig };
     const d = run(input({ cluster: c, pg: EMPTY_PG }));
     assert.equal(d.info, 'waiting for standby_leader to bootstrap');
+  });
+
+  it('a cascade replica takes the standby cluster restore_command, not its slot', () => {
+    const data = {
+      standby_cluster: { host: '10.0.0.9', port: 5433, restore_command: 'cp /a/%f %p' },
+    };
+    const d = run(
+      input({ cluster: cluster({ config: { data, index: 5 } }), memory: { upstream: null } }),
+    );
+    const a = d.actions.find((x) => x.type === 'followLeader');
+    assert.ok(a?.type === 'followLeader');
+    assert.equal(a.target?.name, 'node1');
+    assert.equal(a.target.standby, undefined);
+    assert.deepEqual(a.target.archive, {
+      restoreCommand: 'cp /a/%f %p',
+      archiveCleanupCommand: null,
+    });
+  });
+
+  it('a new member clones the standby leader with standby_cluster.create_replica_methods', () => {
+    const data = {
+      standby_cluster: { host: '10.0.0.9', port: 5433, create_replica_methods: ['backup_restore'] },
+    };
+    const d = run(input({ cluster: cluster({ config: { data, index: 5 } }), pg: EMPTY_PG }));
+    const a = d.actions[0];
+    assert.ok(a?.type === 'cloneFrom');
+    assert.equal(a.source?.name, 'node1');
+    assert.deepEqual(a.replicaMethods, ['backup_restore']);
+  });
+
+  it('a normal cluster clones with the local create_replica_methods', () => {
+    const d = run(input({ pg: EMPTY_PG }));
+    const a = d.actions[0];
+    assert.ok(a?.type === 'cloneFrom' && a.replicaMethods === null);
+  });
+
+  it('before the DCS holds a config, the local standby_cluster (bootstrap.dcs) decides', () => {
+    const local = parseStandbyCluster({ host: '10.0.0.9', port: 5433 });
+    const c = { ...EMPTY_CLUSTER, initialize: SYSID };
+    const d = run(input({ cluster: c, pg: STOPPED_PG, local: { standbyCluster: local } }));
+    assert.equal(d.info, 'trying to follow a remote member because standby cluster is unhealthy');
   });
 
   it('synchronous mode is ignored in a standby cluster', () => {

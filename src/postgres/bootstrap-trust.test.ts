@@ -1,0 +1,83 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PostgresOptions } from '../core/pg/options.js';
+import type { CommandRunner, RunResult } from '../process/runner.js';
+import { ManualClock } from '../shared/clock.js';
+import { MemoryLogger } from '../shared/log/logger.js';
+import { runCustomBootstrap } from './bootstrap.js';
+import { createPgContext } from './context.js';
+
+const ok: RunResult = {
+  exitCode: 0,
+  signal: null,
+  stdout: '',
+  stderr: '',
+  timedOut: false,
+  aborted: false,
+};
+const runner: CommandRunner = {
+  run: () => Promise.resolve(ok),
+  start: () => Promise.reject(new Error('unused')),
+};
+
+/**
+ * Patroni's trust window during a custom bootstrap (`replace_pg_hba`): the socket, plus the
+ * TCP address of local replication connections unless `use_unix_socket_repl` moves those to
+ * the socket as well.
+ */
+describe('custom bootstrap trust rules follow use_unix_socket_repl', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bootstrap-trust-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function trustFile(name: string, extra: Partial<PostgresOptions>): Promise<string> {
+    const options: PostgresOptions = {
+      scope: 'batman',
+      name,
+      dataDir: join(dir, name),
+      binDir: '',
+      listen: '127.0.0.1:5361',
+      connectAddress: '127.0.0.1:5361',
+      authentication: {
+        superuser: { username: 'postgres' },
+        replication: { username: 'replicator' },
+      },
+      parameters: { unix_socket_directories: dir },
+      pgpass: join(dir, 'pgpass'),
+      ...extra,
+    };
+    const ctx = createPgContext(options, {
+      runner,
+      logger: new MemoryLogger(),
+      clock: new ManualClock(),
+      workDir: dir,
+    });
+    await mkdir(options.dataDir); // what the restore script would have made
+    await runCustomBootstrap(ctx, 'restore', {
+      methods: { restore: { command: '/bin/true' } },
+    });
+    await ctx.files.replaceHba();
+    return readFile(ctx.files.trustHbaPath(), 'utf8');
+  }
+
+  it('TCP: the socket and the resolved local address (localhost for a loopback listen)', async () => {
+    const text = await trustFile('tcp', {});
+    assert.match(text, /^local\treplication\treplicator\t\ttrust$/m);
+    assert.match(text, /^local\tall\tpostgres\t\ttrust$/m);
+    assert.match(text, /^host\treplication\treplicator\t127\.0\.0\.1\/32\ttrust$/m);
+    assert.match(text, /^host\tall\tpostgres\t127\.0\.0\.1\/32\ttrust$/m);
+  });
+
+  it('use_unix_socket_repl: the socket only', async () => {
+    const text = await trustFile('unix', { useUnixSocket: true, useUnixSocketRepl: true });
+    assert.match(text, /^local\tall\tpostgres\t\ttrust$/m);
+    assert.doesNotMatch(text, /^host/m);
+  });
+});

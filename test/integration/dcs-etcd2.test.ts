@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { NO_TAGS, type ClusterSnapshot } from '../../src/core/model/index.js';
+import { ManualClock } from '../../src/shared/clock.js';
+import { isPatroniError } from '../../src/shared/errors.js';
+import { silentLogger } from '../../src/shared/log/logger.js';
+import { APPENDIX_A, APPENDIX_A_BASE } from '../../src/dcs/contract/appendix-a.js';
+import { createEtcd2Dcs } from '../../src/dcs/etcd2/index.js';
+import { Etcd2Store } from '../../src/dcs/etcd2/store.js';
+import type { Etcd3Options } from '../../src/dcs/etcd3/options.js';
+import { MemoryStore } from '../../src/dcs/memory/index.js';
+import type { Dcs, MemberData } from '../../src/dcs/port.js';
+import { startEtcd, type EtcdHandle } from '../support/etcd.js';
+import { rawEtcd } from '../support/etcd-raw.js';
+import { rawEtcdV2, type RawEtcdV2 } from '../support/etcd-raw-v2.js';
+import { freePort } from '../support/ports.js';
+
+let etcd: EtcdHandle;
+let raw: RawEtcdV2;
+const opened: Dcs[] = [];
+
+before(async () => {
+  etcd = await startEtcd({ enableV2: true, secondClientPort: true });
+  raw = rawEtcdV2(etcd.endpoint);
+});
+
+after(async () => {
+  await Promise.all(opened.map((d) => d.close()));
+  await etcd.destroy();
+});
+
+function options(name: string, extra: Partial<Etcd3Options> = {}): Etcd3Options {
+  return {
+    hosts: [etcd.hostPort],
+    protocol: 'http',
+    scope: 'batman',
+    namespace: '/service/',
+    name,
+    ttl: 30,
+    loopWait: 10,
+    retryTimeout: 10,
+    ...extra,
+  };
+}
+
+async function client(name: string, extra: Partial<Etcd3Options> = {}): Promise<Dcs> {
+  const dcs = await createEtcd2Dcs(options(name, extra), silentLogger);
+  opened.push(dcs);
+  return dcs;
+}
+
+const member = (n: number, role: MemberData['role'], nofailover = false): MemberData => ({
+  connUrl: `postgres://10.0.0.1${n}:5432/postgres`,
+  apiUrl: `http://10.0.0.1${n}:8008/patroni`,
+  state: 'running',
+  role,
+  version: '3.0.2',
+  ...(nofailover ? { tags: { ...NO_TAGS, nofailover: true } } : {}),
+  xlogLocation: 67109312,
+  timeline: 2,
+});
+
+function shape(c: ClusterSnapshot): unknown {
+  return JSON.parse(
+    JSON.stringify(c, (key, value: unknown) =>
+      key === 'index' || key === 'session' ? undefined : value,
+    ),
+  );
+}
+
+describe('etcd2 adapter: wire compatibility with Patroni 3.0.2', () => {
+  it('writes the keys and JSON of Appendix A; leader and members carry the ttl, nothing else does', async () => {
+    await raw.deleteDir(APPENDIX_A_BASE);
+    const [n1, n2, n3] = [await client('node1'), await client('node2'), await client('node3')];
+    assert.equal(await n2.initialize(true, ''), true);
+    assert.equal(await n2.initialize(false, APPENDIX_A['initialize'] ?? ''), true);
+    assert.equal(await n2.setConfigValue(APPENDIX_A['config'] ?? ''), true);
+    assert.equal(await n2.attemptToAcquireLeader(), true);
+    assert.equal(await n1.touchMember(member(1, 'replica')), true);
+    assert.equal(await n2.touchMember(member(2, 'primary')), true);
+    assert.equal(await n3.touchMember(member(3, 'replica', true)), true);
+    assert.equal(await n2.updateLeader(67109312), true);
+    assert.equal(await n2.setHistoryValue(APPENDIX_A['history'] ?? ''), true);
+    assert.equal(await n2.setFailoverValue({}), true);
+    for (const [key, value] of Object.entries(APPENDIX_A)) {
+      const node = await raw.node(`${APPENDIX_A_BASE}/${key}`);
+      assert.equal(node?.value, value, key);
+      const ttl = key === 'leader' || key.startsWith('members/');
+      assert.equal(node.ttl !== undefined, ttl, `${key} ttl ${String(node.ttl)}`);
+      if (ttl) assert.ok((node.ttl ?? 0) > 25 && (node.ttl ?? 0) <= 30, `${key} ttl`);
+    }
+  });
+
+  it('a cluster written raw as Patroni does reads into the same snapshot as the memory store', async () => {
+    await raw.deleteDir(APPENDIX_A_BASE);
+    const store = new MemoryStore(new ManualClock());
+    for (const [key, value] of Object.entries(APPENDIX_A)) {
+      const ttl = key === 'leader' || key.startsWith('members/') ? 30 : undefined;
+      await raw.put(`${APPENDIX_A_BASE}/${key}`, value, ttl);
+      store.putRaw(`${APPENDIX_A_BASE}/${key}`, value);
+    }
+    const fromEtcd = await (await client('reader')).getCluster();
+    const fromMemory = await store.client({ scope: 'batman', name: 'reader' }).getCluster();
+    assert.deepEqual(shape(fromEtcd), shape(fromMemory));
+    assert.equal(fromEtcd.leader?.name, 'node2');
+    assert.equal(fromEtcd.leader.member.role, 'primary');
+    await store.close();
+  });
+
+  it('a leader kept by a Patroni node (prevValue rewrite) is neither taken nor refreshed by another', async () => {
+    await raw.deleteDir(APPENDIX_A_BASE);
+    await raw.put(`${APPENDIX_A_BASE}/leader`, 'node2', 30);
+    const n1 = await client('node1');
+    assert.equal(await n1.attemptToAcquireLeader(), false);
+    assert.equal(await n1.updateLeader(1), false);
+    assert.equal(await n1.deleteLeader(), false);
+    assert.equal(await raw.get(`${APPENDIX_A_BASE}/leader`), 'node2');
+  });
+});
+
+/** A TCP port that counts the connections made to it and closes each at once. */
+async function countingPort(): Promise<{ port: number; count: () => number; server: Server }> {
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections += 1;
+    socket.destroy();
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { port, count: () => connections, server };
+}
+
+describe('etcd2 adapter: endpoints', () => {
+  it("finds the cluster's other client URLs from the one address it was given", async () => {
+    const store = await Etcd2Store.connect(options('discover'), silentLogger);
+    try {
+      await store.read('/service/batman');
+      await store.discovering;
+      assert.deepEqual(
+        [...store.endpoints].sort(),
+        [etcd.endpoint, etcd.secondEndpoint ?? ''].sort(),
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  it('use_proxies: the configured hosts are all it uses', async () => {
+    const store = await Etcd2Store.connect(options('proxied', { useProxies: true }), silentLogger);
+    try {
+      await store.read('/service/batman');
+      assert.equal(store.discovering, null);
+      assert.deepEqual(store.endpoints, [etcd.endpoint]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('one dead endpoint of two costs one connection, not one per call', async () => {
+    const dead = await countingPort();
+    try {
+      const dcs = await client('node9', {
+        hosts: [`127.0.0.1:${dead.port}`, etcd.hostPort],
+        retryTimeout: 3,
+      });
+      for (let i = 0; i < 20; i++) await dcs.getCluster();
+      assert.equal(await dcs.touchMember(member(9, 'replica')), true);
+      assert.ok(dead.count() <= 1, `${dead.count()} connections to the dead endpoint`);
+    } finally {
+      dead.server.close();
+    }
+  });
+});
+
+async function timeToFail(call: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await assert.rejects(call, (e: unknown) => isPatroniError(e, 'DCS_UNREACHABLE') && e.recoverable);
+  return performance.now() - t0;
+}
+
+describe('etcd2 adapter: etcd down', () => {
+  const RETRY_S = 2;
+  const LIMIT_MS = RETRY_S * 1000 + 1500;
+
+  it('calls fail with DCS_UNREACHABLE within retry_timeout while etcd is stopped, then recover', async () => {
+    await raw.deleteDir(APPENDIX_A_BASE);
+    const dcs = await client('node5', { retryTimeout: RETRY_S, ttl: 10, loopWait: 1 });
+    assert.equal(await dcs.attemptToAcquireLeader(), true);
+    await dcs.getCluster();
+    await etcd.stop();
+    try {
+      const calls: [string, () => Promise<unknown>][] = [
+        ['getCluster', () => dcs.getCluster()],
+        ['attemptToAcquireLeader', () => dcs.attemptToAcquireLeader()],
+        ['updateLeader', () => dcs.updateLeader(1)],
+        ['touchMember', () => dcs.touchMember({ ...member(5, 'primary'), state: 'stopped' })],
+        ['setFailoverValue', () => dcs.setFailoverValue({}, 1)],
+      ];
+      for (const [name, call] of calls) {
+        const ms = await timeToFail(call);
+        assert.ok(ms < LIMIT_MS, `${name} took ${ms.toFixed(0)} ms`);
+      }
+      const t0 = performance.now();
+      assert.equal(await dcs.watch(1, 1500), false, 'a watch waits out its time, never throws');
+      assert.ok(performance.now() - t0 < 3000);
+    } finally {
+      await etcd.restart();
+    }
+    const deadline = Date.now() + 15_000;
+    let cluster: ClusterSnapshot | null = null;
+    while (cluster === null && Date.now() < deadline) {
+      cluster = await dcs.getCluster().catch(() => null);
+    }
+    assert.ok(cluster !== null, 'reads work again soon after etcd is back');
+    assert.equal(await dcs.updateLeader(2), true, 'the lock survived a short outage');
+  });
+
+  it('calls fail within retry_timeout while etcd hangs (SIGSTOP), never hang', async () => {
+    const dcs = await client('node6', { retryTimeout: RETRY_S, ttl: 10, loopWait: 1 });
+    await dcs.getCluster();
+    etcd.pause();
+    try {
+      assert.ok((await timeToFail(() => dcs.getCluster())) < LIMIT_MS);
+      assert.ok((await timeToFail(() => dcs.touchMember(member(6, 'replica')))) < LIMIT_MS);
+      assert.ok((await timeToFail(() => dcs.setConfigValue({ ttl: 30 }))) < LIMIT_MS);
+      const t0 = performance.now();
+      assert.equal(await dcs.watch(null, 1000), false);
+      assert.ok(performance.now() - t0 < 2500);
+    } finally {
+      etcd.resume();
+    }
+    const deadline = Date.now() + 15_000;
+    let ok = false;
+    while (!ok && Date.now() < deadline)
+      ok = await dcs.getCluster().then(
+        () => true,
+        () => false,
+      );
+    assert.ok(ok, 'reads work again after etcd resumes');
+  });
+});
+
+describe('etcd2 adapter: an etcd without the v2 API', () => {
+  it('every call fails at once with one error naming --enable-v2 and etcd3:, and nothing is written to v3', async () => {
+    const v3only = await startEtcd();
+    const dcs = await createEtcd2Dcs(
+      { ...options('node1'), hosts: [v3only.hostPort], retryTimeout: 5 },
+      silentLogger,
+    );
+    try {
+      for (const call of [
+        () => dcs.getCluster(),
+        () => dcs.attemptToAcquireLeader(),
+        () => dcs.touchMember(member(1, 'replica')),
+        () => dcs.getCluster(),
+      ]) {
+        const t0 = performance.now();
+        await assert.rejects(call, (e: unknown) => {
+          assert.ok(isPatroniError(e, 'DCS_UNREACHABLE') && e.recoverable);
+          assert.match(e.message, /does not serve the v2 API/);
+          assert.match(e.message, /--enable-v2/);
+          assert.match(e.message, /etcd3:/);
+          return true;
+        });
+        assert.ok(performance.now() - t0 < 1000, 'no retries: waiting cannot help');
+      }
+      assert.deepEqual(await rawEtcd(v3only.endpoint).range('/service/'), []);
+    } finally {
+      await dcs.close();
+      await v3only.destroy();
+    }
+  });
+});
+
+describe('etcd2 adapter: username and password', () => {
+  it('sends them as basic auth, as Patroni does; without them etcd refuses', async () => {
+    const secured = await startEtcd({ enableV2: true });
+    const v2 = (path: string, method: string, body: object): Promise<Response> =>
+      fetch(`${secured.endpoint}/v2/auth${path}`, {
+        method,
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      });
+    const withAuth = await createEtcd2Dcs(
+      { ...options('node1'), hosts: [secured.hostPort], username: 'root', password: 'r00t' },
+      silentLogger,
+    );
+    const without = await createEtcd2Dcs(
+      { ...options('node2'), hosts: [secured.hostPort], retryTimeout: 2 },
+      silentLogger,
+    );
+    try {
+      assert.ok((await v2('/users/root', 'PUT', { user: 'root', password: 'r00t' })).ok);
+      assert.ok((await v2('/enable', 'PUT', {})).ok);
+      const guest = await fetch(`${secured.endpoint}/v2/auth/roles/guest`, {
+        method: 'PUT',
+        body: JSON.stringify({ role: 'guest', revoke: { kv: { read: ['/*'], write: ['/*'] } } }),
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Basic ${Buffer.from('root:r00t').toString('base64')}`,
+        },
+      });
+      assert.ok(guest.ok, `revoke guest: ${guest.status}`);
+      assert.equal(await withAuth.attemptToAcquireLeader(), true);
+      assert.equal((await withAuth.getCluster()).leader?.name, 'node1');
+      await assert.rejects(
+        () => without.getCluster(),
+        (e: unknown) => isPatroniError(e, 'DCS_UNREACHABLE'),
+      );
+    } finally {
+      await withAuth.close();
+      await without.close();
+      await secured.destroy();
+    }
+  });
+});
