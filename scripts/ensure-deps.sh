@@ -30,6 +30,8 @@ command -v vip-manager >/dev/null 2>&1 || missing+=(vip-manager)
 # (v2) client.
 [ -x /usr/bin/patroni ] || missing+=(patroni)
 /usr/bin/python3 -c 'import etcd' >/dev/null 2>&1 || missing+=(python3-etcd)
+# The pgBackRest recipe (replicas, bootstrap and reinit from a backup) runs the real program.
+command -v pgbackrest >/dev/null 2>&1 || missing+=(pgbackrest)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -141,7 +141,8 @@ export class Executor {
       case 'reinitialize':
         this.runTask(a.task, async (signal) => {
           await pg.stop({ mode: 'immediate' });
-          await pg.removeDataDirectory();
+          // The data directory stays, as in Patroni 3.0.2: a keep_data method (`pgbackrest
+          // --delta restore`) then copies only what changed; the others empty it themselves.
           // In a standby cluster a re-clone, too, uses standby_cluster.create_replica_methods.
           const standby = runtime.effective.standbyCluster;
           const methods = standby === null ? null : (standby.create_replica_methods ?? []);

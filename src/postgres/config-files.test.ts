@@ -69,3 +69,25 @@ describe('PgConfigFiles.writePostgresqlConf', () => {
     }
   });
 });
+
+describe('PgConfigFiles.serverParameters', () => {
+  it('writes relative hba_file and ident_file out absolute, from config_dir', () => {
+    const options: PostgresOptions = {
+      scope: 'qhb',
+      name: 'node1',
+      dataDir: '/data/qhb',
+      configDir: '/etc/qhb',
+      binDir: '',
+      listen: '127.0.0.1:5432',
+      connectAddress: '127.0.0.1:5432',
+      authentication: { superuser: { username: 'qhb' }, replication: { username: 'repl' } },
+      parameters: { hba_file: 'qhb_hba.conf', ident_file: 'qhb_ident.conf' },
+      pgpass: '/tmp/pgpass',
+      configBaseName: 'qhb',
+    };
+    const files = new PgConfigFiles(options, resolvePaths(options), new MemoryLogger());
+    const params = files.serverParameters();
+    assert.equal(params['hba_file'], '/etc/qhb/qhb_hba.conf');
+    assert.equal(params['ident_file'], '/etc/qhb/qhb_ident.conf');
+  });
+});

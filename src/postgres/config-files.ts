@@ -76,7 +76,10 @@ export class PgConfigFiles {
     out['listen_addresses'] = hosts.join(',');
     out['port'] = port;
     out['cluster_name'] = this.options.scope;
+    // Relative paths are Patroni's config_dir-relative ones; PostgreSQL would read them from
+    // its working directory (the data directory), so they go out absolute.
     if (typeof out['hba_file'] === 'string') out['hba_file'] = this.paths.hba;
+    if (typeof out['ident_file'] === 'string') out['ident_file'] = this.paths.ident;
     for (const [k, v] of this.overrides) out[k] = v;
     if (this.trustAddresses !== null) out['hba_file'] = this.trustHbaPath();
     return out;

@@ -36,8 +36,8 @@ export function resolvePaths(o: PostgresOptions): PgPaths {
     conf: join(configDir, `${base}.conf`),
     baseConf: custom === null ? join(configDir, `${base}.base.conf`) : resolve(configDir, custom),
     baseConfInclude: custom ?? `${base}.base.conf`,
-    hba: hbaPath(o, configDir),
-    ident: join(configDir, 'pg_ident.conf'),
+    hba: layoutFile(o, 'hba_file', configDir, 'pg_hba.conf'),
+    ident: layoutFile(o, 'ident_file', configDir, 'pg_ident.conf'),
     autoConf: join(dataDir, 'postgresql.auto.conf'),
     standbySignal: join(dataDir, 'standby.signal'),
     recoverySignal: join(dataDir, 'recovery.signal'),
@@ -49,21 +49,38 @@ export function resolvePaths(o: PostgresOptions): PgPaths {
   };
 }
 
-function hbaPath(o: PostgresOptions, configDir: string): string {
-  const custom = o.parameters['hba_file'];
+/**
+ * `hba_file` / `ident_file` from the parameters, a relative path taken from config_dir (as Patroni
+ * does, so a fork's `qhb_hba.conf` works wherever config_dir is), else Patroni's own file.
+ */
+function layoutFile(
+  o: PostgresOptions,
+  name: 'hba_file' | 'ident_file',
+  configDir: string,
+  fallback: string,
+): string {
+  const custom = o.parameters[name];
   if (typeof custom === 'string' && custom !== '') {
     return isAbsolute(custom) ? custom : join(configDir, custom);
   }
-  return join(configDir, 'pg_hba.conf');
+  return join(configDir, fallback);
 }
 
-/** True when the user points hba_file at their own file: then pg_hba is theirs to manage. */
+/**
+ * True when the user points hba_file at their own file: then pg_hba is theirs to manage. Naming
+ * Patroni's own `<config_dir>/pg_hba.conf` does not count (Patroni's `hba_file` property).
+ */
 export function hasCustomHbaFile(o: PostgresOptions): boolean {
-  const v = o.parameters['hba_file'];
-  return typeof v === 'string' && v !== '';
+  return isCustom(o, 'hba_file', 'pg_hba.conf');
 }
 
 export function hasCustomIdentFile(o: PostgresOptions): boolean {
-  const v = o.parameters['ident_file'];
-  return typeof v === 'string' && v !== '';
+  return isCustom(o, 'ident_file', 'pg_ident.conf');
+}
+
+function isCustom(o: PostgresOptions, name: 'hba_file' | 'ident_file', own: string): boolean {
+  const v = o.parameters[name];
+  if (typeof v !== 'string' || v === '') return false;
+  const configDir = resolve(configDirOf(o));
+  return layoutFile(o, name, configDir, own) !== join(configDir, own);
 }

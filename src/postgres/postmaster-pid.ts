@@ -63,8 +63,17 @@ export function livePostmasterNow(dataDir: string): PostmasterPid | null {
   const pid = readPostmasterPid(dataDir);
   if (pid === null || !processAlive(pid.pid)) return null;
   const cmdline = readSmallFile(`/proc/${pid.pid}/cmdline`);
-  if (cmdline !== null && !/postgres|postmaster/.test(cmdline)) return null;
+  if (cmdline !== null && !isPostmasterCmdline(cmdline, dataDir)) return null;
   return pid;
+}
+
+/**
+ * A postgres program, or one started on this data directory: a fork's server has a name of its
+ * own (`postgresql.bin_name.postgres`, e.g. QHB's `qhb`), and the postmaster keeps its argv.
+ */
+export function isPostmasterCmdline(cmdline: string, dataDir: string): boolean {
+  if (/postgres|postmaster/.test(cmdline)) return true;
+  return cmdline.split('\0').some((arg) => arg === dataDir || arg === `--pgdata=${dataDir}`);
 }
 
 export function signalProcess(pid: number, signal: NodeJS.Signals): boolean {

@@ -75,6 +75,7 @@ export async function createReplica(
           ? await basebackup(ctx, src.connstring, passfile, signal)
           : await customMethod(ctx, method, src.connstring, passfile, signal);
       if (ok) {
+        ctx.logger.info(`replica has been created using ${method}`);
         await ctx.files.restoreBackups();
         return { ok: true, method };
       }
@@ -145,7 +146,15 @@ async function customMethod(
     return false;
   }
   try {
-    if (!truthy(section['keep_data'])) {
+    if (truthy(section['keep_data'])) {
+      // Kept for the method (`pgbackrest --delta restore` copies only what changed). pgBackRest
+      // restores only into an existing directory, as a package or a mount leaves one.
+      if (!(await isDirectoryEmpty(ctx.paths.dataDir))) {
+        ctx.logger.info('Leaving data directory uncleaned');
+      } else {
+        await ensureDirectory(ctx.paths.dataDir, ctx.options.owner);
+      }
+    } else {
       if (!(await isDirectoryEmpty(ctx.paths.dataDir))) await removeDataDirectory(ctx);
       // Patroni hands the method no data directory at all: restore scripts create it (Patroni's
       // own test method is a `shutil.copytree`, which fails on an existing one). A directory

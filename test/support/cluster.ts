@@ -46,6 +46,8 @@ export interface ClusterOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The DCS the cluster runs on; default: a real etcd (v3 API). */
   readonly store?: () => Promise<TestStore>;
+  /** Last word on each node's patroni.yml (nested keys that `extra` cannot reach). */
+  readonly edit?: (doc: Record<string, unknown>, node: TestNode) => void;
   /**
    * Without `store`: the etcd API the nodes use, `etcd3` (default) or `etcd` (the v2 API; etcd
    * then runs with `--enable-v2`).
@@ -439,6 +441,7 @@ function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOp
     watchdog: { mode: 'off' },
     ...o.extra,
   };
+  o.edit?.(doc, node);
   const postgresql = merged(doc.postgresql, o.postgresql ?? {});
   // YAML 1.1, as Patroni (PyYAML) reads it: 'off'/'on' must stay quoted strings.
   return stringify({ ...doc, postgresql }, { version: '1.1' });
