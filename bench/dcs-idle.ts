@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BenchCluster } from './harness/cluster.js';
 import { isDcsKind, type DcsKind } from './harness/dcs-server.js';
+import { diffCounts } from './harness/etcd-metrics.js';
 import { describeProfile, PROFILES, type Profile } from './harness/profile.js';
 import { debianPatroni, PATRONI_BIN, patroniTs, type System } from './harness/system.js';
 import { sleep } from './harness/wait.js';
@@ -43,7 +44,12 @@ async function idleRequests(
     const minutes = (performance.now() - started) / 60_000;
     // Still healthy: an idle minute with a failover in it would not be an idle minute.
     await cluster.waitHealthy(1000);
-    return (after - before) / minutes;
+    const diff = [...diffCounts(before, after)].filter(([, n]) => n > 0);
+    const perMinute = (n: number): string => (n / minutes).toFixed(1);
+    log(
+      `${dcs} ${system.label}: per minute ${diff.map(([k, n]) => `${k} ${perMinute(n)}`).join(', ')}`,
+    );
+    return diff.reduce((a, [, n]) => a + n, 0) / minutes;
   } catch (error) {
     failed = true;
     const text = error instanceof Error ? error.message : String(error);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { etcdV2Requests, parseMntr, zkPacketsReceived } from './dcs-counts.js';
 
 describe('etcdV2Requests', () => {
-  it('sums the v2 request counters by method and the watch counter, nothing else', () => {
+  it('reads the v2 request counters by method and the watch counter, nothing else', () => {
     const metrics = [
       '# HELP etcd_http_received_total Counter of requests received into the system.',
       '# TYPE etcd_http_received_total counter',
@@ -18,11 +18,19 @@ describe('etcdV2Requests', () => {
       'etcd_debugging_store_watchers 1',
       'grpc_server_msg_received_total{grpc_method="Range"} 50',
     ].join('\n');
-    assert.equal(etcdV2Requests(metrics), 10);
+    assert.deepEqual(
+      [...etcdV2Requests(metrics)],
+      [
+        ['GET', 2],
+        ['PUT', 3],
+        ['QGET', 1],
+        ['WATCH', 4],
+      ],
+    );
   });
 
-  it('is 0 for an etcd without the v2 API', () => {
-    assert.equal(etcdV2Requests('grpc_server_msg_received_total{grpc_method="Range"} 5\n'), 0);
+  it('is empty for an etcd without the v2 API', () => {
+    assert.equal(etcdV2Requests('grpc_server_msg_received_total{grpc_method="Range"} 5\n').size, 0);
   });
 });
 

@@ -1,21 +1,20 @@
 import { connect } from 'node:net';
 
 /**
- * Requests etcd's v2 API received, from its Prometheus /metrics text: etcd 3.4 counts every v2
- * key request but a watch in `etcd_http_received_total` (by method: GET, QGET, PUT, DELETE...),
- * and each watch (`?wait=true`) in `etcd_debugging_store_watch_requests_total`.
+ * Requests etcd's v2 API received, by kind, from its Prometheus /metrics text: etcd 3.4 counts
+ * every v2 key request but a watch in `etcd_http_received_total` by HTTP method (QGET: a quorum
+ * GET), and each watch (`?wait=true`) in `etcd_debugging_store_watch_requests_total` ("WATCH").
  * `/v2/machines` and `/v2/members` are counted nowhere.
  */
-export function etcdV2Requests(metrics: string): number {
-  let total = 0;
+export function etcdV2Requests(metrics: string): Map<string, number> {
+  const out = new Map<string, number>();
   for (const line of metrics.split('\n')) {
-    const m =
-      /^(etcd_http_received_total\{[^}]*\}|etcd_debugging_store_watch_requests_total)\s+(\S+)$/.exec(
-        line,
-      );
-    if (m !== null) total += Number(m[2]);
+    const http = /^etcd_http_received_total\{method="([^"]*)"\}\s+(\S+)$/.exec(line);
+    const watch = /^etcd_debugging_store_watch_requests_total\s+(\S+)$/.exec(line);
+    if (http !== null) out.set(http[1] ?? '?', Number(http[2]));
+    if (watch !== null) out.set('WATCH', Number(watch[1]));
   }
-  return total;
+  return out;
 }
 
 /** ZooKeeper's `mntr` answer: one `key<TAB>value` a line. */

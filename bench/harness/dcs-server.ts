@@ -19,8 +19,8 @@ export interface BenchDcs {
   readonly etcd: EtcdHandle | null;
   /** The patroni.yml section (its key is `kind`), the same for either system. */
   readonly section: Record<string, unknown>;
-  /** Requests the server has received so far from all clients (a counter: diff two reads). */
-  requests(): Promise<number>;
+  /** Requests the server has received so far from all clients, by kind (counters: diff two reads). */
+  requests(): Promise<ReadonlyMap<string, number>>;
   destroy(): Promise<void>;
 }
 
@@ -31,7 +31,7 @@ export async function startBenchDcs(kind: DcsKind): Promise<BenchDcs> {
       kind,
       etcd: null,
       section: { hosts: [zk.hostPort] },
-      requests: () => zkPacketsReceived(zk.port),
+      requests: async () => new Map([['packets', await zkPacketsReceived(zk.port)]]),
       destroy: () => zk.destroy(),
     };
   }
@@ -47,7 +47,7 @@ export async function startBenchDcs(kind: DcsKind): Promise<BenchDcs> {
     requests:
       kind === 'etcd'
         ? async () => etcdV2Requests(await metrics())
-        : async () => [...(await etcdCounts(etcd.endpoint)).values()].reduce((a, n) => a + n, 0),
+        : () => etcdCounts(etcd.endpoint),
     destroy: () => etcd.destroy(),
   };
 }
