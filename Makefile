@@ -1,7 +1,7 @@
 # The two commands of the quick start are `make demo` and `make test`; both install what is missing.
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-.PHONY: deps build check test test-unit typecheck lint format demo bench bench-deps compat clean
+.PHONY: deps build check test test-unit typecheck lint format demo bench bench-dcs bench-deps compat clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -39,6 +39,11 @@ format: npm-deps
 # BENCH_ARGS passes options, e.g. `make bench BENCH_ARGS="--runs 1 --profiles fast"`.
 bench: deps build
 	@node --import tsx bench/run.ts $(BENCH_ARGS)
+
+# DCS requests per idle minute, ours against Patroni 3.0.2, on etcd v3, etcd v2 and ZooKeeper
+# (~2.5 min per DCS and system). BENCH_DCS_ARGS passes options, e.g. "--dcs zookeeper".
+bench-dcs: deps build
+	@node --import tsx bench/dcs-idle.ts $(BENCH_DCS_ARGS)
 
 # Debian's patroni package (3.0.2 on bookworm), the reference the benchmark compares against.
 bench-deps:

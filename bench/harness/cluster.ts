@@ -1,10 +1,11 @@
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { startEtcd, type EtcdHandle } from '../../test/support/etcd.js';
+import type { EtcdHandle } from '../../test/support/etcd.js';
 import { postgresOwner } from '../../test/support/os-user.js';
 import { freePorts } from '../../test/support/ports.js';
 import { makeTempDir } from '../../test/support/tmpdir.js';
+import { startBenchDcs, type BenchDcs, type DcsKind } from './dcs-server.js';
 import { BenchNode, SUPERUSER_PASSWORD } from './node.js';
 import type { Profile } from './profile.js';
 import type { System } from './system.js';
@@ -12,18 +13,28 @@ import { pollUntil } from './wait.js';
 
 export const PG_BIN_DIR = process.env['BENCH_PG_BIN'] ?? '/usr/lib/postgresql/15/bin';
 
-/** etcd + three daemons of one system, written as the same patroni.yml for either system. */
+/** A DCS + three daemons of one system, written as the same patroni.yml for either system. */
 export class BenchCluster {
   private constructor(
     readonly dir: string,
-    readonly etcd: EtcdHandle,
+    readonly dcs: BenchDcs,
     readonly nodes: readonly BenchNode[],
   ) {}
 
-  /** Writes the configs and etcd; the daemons are started by `startAll()`. */
-  static async prepare(system: System, profile: Profile): Promise<BenchCluster> {
+  /** The etcd server; the scenarios that read etcd itself run only on an etcd DCS. */
+  get etcd(): EtcdHandle {
+    if (this.dcs.etcd === null) throw new Error(`this scenario needs etcd, not ${this.dcs.kind}`);
+    return this.dcs.etcd;
+  }
+
+  /** Writes the configs and starts the DCS; the daemons are started by `startAll()`. */
+  static async prepare(
+    system: System,
+    profile: Profile,
+    dcsKind: DcsKind = 'etcd3',
+  ): Promise<BenchCluster> {
     const dir = await makeTempDir('patroni-bench-');
-    const etcd = await startEtcd();
+    const dcs = await startBenchDcs(dcsKind);
     const ports = await freePorts(6);
     const nodes = [0, 1, 2].map(
       (i) => new BenchNode(system, `node${i + 1}`, dir, ports[2 * i] ?? 0, ports[2 * i + 1] ?? 0),
@@ -31,13 +42,13 @@ export class BenchCluster {
     const owner = postgresOwner();
     for (const node of nodes) {
       await mkdir(node.dir, { recursive: true, mode: 0o700 });
-      await writeFile(node.configPath, nodeConfig(node, etcd, profile), { mode: 0o600 });
+      await writeFile(node.configPath, nodeConfig(node, dcs, profile), { mode: 0o600 });
       if (owner !== null) {
         await chown(node.dir, owner.uid, owner.gid);
         await chown(node.configPath, owner.uid, owner.gid);
       }
     }
-    return new BenchCluster(dir, etcd, nodes);
+    return new BenchCluster(dir, dcs, nodes);
   }
 
   startAll(): void {
@@ -81,14 +92,14 @@ export class BenchCluster {
   async stop(keep = false): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.stopDaemon('SIGTERM', 30_000)));
     await Promise.all(this.nodes.map((n) => n.killPostmaster()));
-    await this.etcd.destroy();
+    await this.dcs.destroy();
     if (!keep && process.env['KEEP_BENCH_DIRS'] === undefined) {
       await rm(this.dir, { recursive: true, force: true });
     }
   }
 }
 
-function nodeConfig(node: BenchNode, etcd: EtcdHandle, p: Profile): string {
+function nodeConfig(node: BenchNode, dcs: BenchDcs, p: Profile): string {
   const doc = {
     scope: 'bench',
     name: node.name,
@@ -96,7 +107,7 @@ function nodeConfig(node: BenchNode, etcd: EtcdHandle, p: Profile): string {
       listen: `127.0.0.1:${node.restPort}`,
       connect_address: `127.0.0.1:${node.restPort}`,
     },
-    etcd3: { hosts: etcd.hostPort },
+    [dcs.kind]: dcs.section,
     bootstrap: {
       dcs: {
         ttl: p.ttl,

@@ -1,4 +1,4 @@
-/** gRPC messages etcd received, by method, from its Prometheus /metrics. */
+/** Requests a DCS received, by kind (for etcd v3: gRPC messages by method, from /metrics). */
 export type EtcdCounts = ReadonlyMap<string, number>;
 
 const LINE = /^grpc_server_msg_received_total\{([^}]*)\}\s+([0-9.e+]+)$/;

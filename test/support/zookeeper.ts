@@ -104,7 +104,7 @@ export async function startZooKeeper(
       `clientPort=${port}`,
       'clientPortAddress=127.0.0.1',
       'admin.enableServer=false',
-      '4lw.commands.whitelist=ruok,srvr',
+      '4lw.commands.whitelist=ruok,srvr,mntr',
       'maxClientCnxns=0',
       // Like fsync=off for the tests' PostgreSQL: a session is a logged transaction, and an
       // fsync slowed by a busy disk must not make the contract's 1 s retry_timeout flaky.
