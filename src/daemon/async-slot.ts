@@ -26,6 +26,8 @@ export class AsyncSlot {
   private running: (SlotState & { controller: AbortController; cancellable: boolean }) | null =
     null;
   private finished: FinishedAction | null = null;
+  /** The tail of the queue of `exclusive` sections (Patroni's `with self._async_executor`). */
+  private gate: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly logger: Logger,
@@ -73,6 +75,24 @@ export class AsyncSlot {
     const controller = new AbortController();
     this.running = { action, startedAt: this.now(), controller, cancellable: false };
     return this.execute(action, controller, work);
+  }
+
+  /**
+   * Runs `section` when no other exclusive section runs, in arrival order: Patroni's lock of its
+   * async executor, which an HA cycle holds from start to end and an action takes for a step
+   * that must not interleave with a cycle (a demotion releasing the leader key). Not reentrant:
+   * a section must never wait for another one.
+   */
+  async exclusive<T>(section: () => Promise<T>): Promise<T> {
+    const before = this.gate;
+    let open: () => void = () => undefined;
+    this.gate = new Promise<void>((resolve) => (open = resolve));
+    await before;
+    try {
+      return await section();
+    } finally {
+      open();
+    }
   }
 
   /** Asks the running action to stop; it decides how fast it can. */

@@ -43,7 +43,18 @@ export class HaCycle {
 
   constructor(private readonly d: CycleDeps) {}
 
-  async run(): Promise<Decision> {
+  /**
+   * The whole cycle holds the slot's exclusive section, as Patroni's `run_cycle` holds its async
+   * executor's lock: a demotion running in the slot releases the leader key only between two
+   * cycles, never between a cycle's read of the lock and its refresh of it. (Interleaved, the
+   * refresh re-created the key just released, on ZooKeeper and etcd alike: the old primary got
+   * the lock back and the switchover candidate promoted only after a second demotion.)
+   */
+  run(): Promise<Decision> {
+    return this.d.slot.exclusive(() => this.runExclusive());
+  }
+
+  private async runExclusive(): Promise<Decision> {
     const { runtime, logger } = this.d;
     // The long action's state is taken once, before anything is awaited: an action that ends
     // while this cycle reads the DCS or PostgreSQL must not look neither running nor finished

@@ -19,6 +19,8 @@ export interface DemoteDeps {
   readonly watchdog?: WatchdogPort | undefined;
 }
 type RunTask = (task: string, work: (signal: AbortSignal) => Promise<boolean>) => void;
+/** Runs a step between two HA cycles (AsyncSlot.exclusive). */
+type BetweenCycles = <T>(step: () => Promise<T>) => Promise<T>;
 
 async function latestCheckpoint(d: DemoteDeps): Promise<Lsn | null> {
   try {
@@ -33,12 +35,23 @@ async function latestCheckpoint(d: DemoteDeps): Promise<Lsn | null> {
  * key in the release modes (graceful with the shutdown checkpoint as `/status.optime`, so the
  * candidate knows how far it must have replayed), then start again as a replica.
  */
-export async function runDemotion(d: DemoteDeps, a: Demote, runTask: RunTask): Promise<void> {
+export async function runDemotion(
+  d: DemoteDeps,
+  a: Demote,
+  runTask: RunTask,
+  /** The executor passes the slot's exclusive section; alone (tests), the step just runs. */
+  betweenCycles: BetweenCycles = (step) => step(),
+): Promise<void> {
   const { pg, dcs, logger } = d;
   const releases = a.mode === 'graceful' || a.mode === 'immediate';
   const stopMode = a.mode === 'offline' || a.mode === 'graceful' ? 'fast' : 'immediate';
 
-  const stopAndRelease = async (): Promise<void> => {
+  const release = async (): Promise<void> => {
+    const lastLsn = a.mode === 'graceful' ? await latestCheckpoint(d) : null;
+    if (await orFalse(dcs.deleteLeader(lastLsn))) logger.info('Leader key released');
+  };
+  /** `inCycle`: called by the cycle itself (which holds the exclusive section already). */
+  const stopAndRelease = async (inCycle: boolean): Promise<void> => {
     if (a.mode === 'graceful') {
       // A checkpoint before the shutdown makes the shutdown checkpoint itself short.
       await pg.checkpoint().catch((e: unknown) => {
@@ -49,8 +62,9 @@ export async function runDemotion(d: DemoteDeps, a: Demote, runTask: RunTask): P
     // The safe point: PostgreSQL no longer accepts writes, so a hang from here on is harmless.
     d.watchdog?.disable();
     if (!releases) return;
-    const lastLsn = a.mode === 'graceful' ? await latestCheckpoint(d) : null;
-    if (await orFalse(dcs.deleteLeader(lastLsn))) logger.info('Leader key released');
+    // As Patroni's `with self._async_executor:` around the release: a cycle running now read
+    // the lock as mine and would refresh it, re-creating the key the candidate is waiting for.
+    await (inCycle ? release() : betweenCycles(release));
   };
   const startAsReplica = async (): Promise<boolean> => {
     const outcome = await pg.follow(pgFollowTarget(a.followAfter));
@@ -59,11 +73,11 @@ export async function runDemotion(d: DemoteDeps, a: Demote, runTask: RunTask): P
 
   if (a.task !== null) {
     runTask(a.task, async () => {
-      await stopAndRelease();
+      await stopAndRelease(false);
       return startAsReplica();
     });
     return;
   }
-  await stopAndRelease();
+  await stopAndRelease(true);
   runTask('starting after demotion', startAsReplica);
 }

@@ -126,9 +126,14 @@ export class Executor {
         });
         return;
       case 'demote':
-        return runDemotion(this.d, a, (task, work) => {
-          this.runTask(task, work);
-        });
+        return runDemotion(
+          this.d,
+          a,
+          (task, work) => {
+            this.runTask(task, work);
+          },
+          (step) => this.d.slot.exclusive(step),
+        );
       case 'rewind':
         this.runTask(a.task, async (signal) => {
           if (a.from.connUrl === null) return false;
