@@ -225,7 +225,8 @@ describe('zookeeper adapter: ZooKeeper down', () => {
     } finally {
       await zk.restart();
     }
-    const deadline = Date.now() + 20_000;
+    // A JVM restarting on a loaded machine can take well over ten seconds to serve again.
+    const deadline = Date.now() + 60_000;
     let cluster: ClusterSnapshot | null = null;
     while (cluster === null && Date.now() < deadline) {
       cluster = await dcs.getCluster().catch(() => null);

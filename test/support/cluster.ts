@@ -202,6 +202,9 @@ export class TestNode {
       connectionTimeoutMillis: 3000,
       ...(this.clientTls === undefined ? {} : { ssl: this.clientTls }),
     });
+    // A server that ends the session (a demotion's fast shutdown: 57P01) also emits 'error' on
+    // the client; the query's own rejection reports it, so this must not become uncaught.
+    client.on('error', () => undefined);
     await client.connect();
     try {
       return (await client.query<R>(text)).rows;
