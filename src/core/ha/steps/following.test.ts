@@ -29,6 +29,19 @@ describe('following a leader (§5.5)', () => {
     assert.deepEqual(d.memory.upstream, { connUrl: 'postgres://127.0.0.3:5432/postgres' });
   });
 
+  it("the leader's member node missing for a moment: keeps streaming from the old address", () => {
+    // The lock still names node1, whose member node is being re-created (ZooKeeper).
+    const stub = { ...member('node1'), connUrl: null, apiUrl: null };
+    const c = cluster({
+      members: [member('node2'), member('node3')],
+      leader: { name: 'node1', index: 7, session: null, member: stub },
+    });
+    const d = run(input({ cluster: c }));
+    assert.equal(d.info, 'no action. I am (node2), a secondary, and following a leader (node1)');
+    assert.deepEqual(kinds(d), []);
+    assert.deepEqual(d.memory.upstream, { connUrl: 'postgres://127.0.0.1:5432/postgres' });
+  });
+
   it('a new leader on PG 12: restart in the async slot', () => {
     const d = run(
       input({ cluster: cluster({ leaderName: 'node3' }), pg: { serverVersion: 120010 } }),

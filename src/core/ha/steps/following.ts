@@ -98,6 +98,26 @@ function repoint(
   return true;
 }
 
+/**
+ * The lock names a leader whose member node is missing (its address unknown) while I stream
+ * from somewhere. On ZooKeeper a member deletes and re-creates its node when its state leaves
+ * `running` (Patroni's touch_member), as the old primary does when a switchover stops it; a
+ * replica that re-pointed to "nobody" in that gap stopped its WAL receiver while the old primary
+ * still wrote its last WAL (its shutdown then waits for no one), and the candidate promoted
+ * without it: acknowledged commits lost. Patroni's own full read rarely falls into the gap; a
+ * watch-driven cycle does. The address comes back with the node: until then, stay put.
+ */
+function leaderAddressGone(c: Cycle, target: FollowTarget | null): boolean {
+  const leader = c.cluster.leader;
+  return (
+    leader !== null &&
+    target !== null &&
+    target.name === leader.name &&
+    target.connUrl === null &&
+    (c.memory.upstream?.connUrl ?? null) !== null
+  );
+}
+
 /** `Ha.follow(demote_reason, follow_reason)` (§5.5). */
 export function follow(c: Cycle, demoteReason: string, followReason: string): string {
   const target = nodeToFollow(c);
@@ -130,7 +150,7 @@ export function follow(c: Cycle, demoteReason: string, followReason: string): st
   const before = c.memory.role;
   c.memory.role = role;
   // A re-point tells the callbacks itself (on_role_change when the role changes with it).
-  const repointed = repoint(c, target, role);
+  const repointed = leaderAddressGone(c, target) ? false : repoint(c, target, role);
   if (role === 'standby_leader' && before !== role && !repointed) {
     c.add({ type: 'callback', name: 'on_role_change', role });
   }
