@@ -65,6 +65,14 @@ const SENTENCES = {
     'released leader key voluntarily as data dir empty and currently leader',
   runningEmptyDataDir: () => 'running with empty data directory',
   dataDirNotAccessible: (d: { error: string }) => `data directory is not accessible: ${d.error}`,
+  releasedDataDirNotAccessible: () =>
+    'released leader key voluntarily as data dir not accessible and currently leader',
+  /** Fatal: the data directory belongs to another cluster (the process exits). */
+  sysidMismatch: (d: { me: string; initialize: string; sysid: string }) =>
+    `system ID mismatch, node ${d.me} belongs to a different cluster: ${d.initialize} != ${d.sysid}`,
+  /** Fatal: a replica found no `initialize` key to check itself against (the process exits). */
+  replicaWithoutInitialize: () =>
+    'No initialize key in DCS and PostgreSQL is running as replica, aborting start',
   invalidSysid: () =>
     'data dir for the cluster is not empty, but system ID is invalid; consider doing reinitialize',
   releasedSysidMismatch: () => 'released leader key voluntarily due to the system ID mismatch',
