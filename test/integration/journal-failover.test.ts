@@ -109,16 +109,22 @@ describe('decision journal across a failover', { timeout: 600_000 }, () => {
       'identical cycles are folded into one entry',
     );
 
-    // The survivor either lost the race for the lock or stepped aside; its journal says which.
-    await waitFor('the survivor journal to show the lost race', async () => {
+    // The survivor follows the new leader; any cycle of it that found no lock holder says why
+    // it did not take over (it lost the race for the lock, or a peer outranked it).
+    await waitFor('the survivor journal to follow the new leader', async () => {
       const j = await getJson<JournalReply>(survivor, '/journal');
-      return j.entries.some(
-        (e) =>
-          e.inputs.lockOwner === null &&
-          (e.kind === 'followingFailedLock' ||
-            (e.kind === 'followingNotHealthiest' && e.race?.refusal !== null)),
-      );
+      return j.entries.some((e) => e.kind === 'healthyReplica' && e.inputs.lockOwner === next.name);
     });
+    const leaderless = (await getJson<JournalReply>(survivor, '/journal')).entries.filter(
+      (e) => e.inputs.dcsReachable && e.inputs.lockOwner === null && e.race !== null,
+    );
+    for (const e of leaderless) {
+      assert.ok(
+        e.kind === 'followingFailedLock' ||
+          (e.kind === 'followingNotHealthiest' && e.race?.refusal !== null),
+        `survivor: ${e.kind} ${JSON.stringify(e.race)}`,
+      );
+    }
 
     const all = JSON.stringify(await getJson<JournalReply>(next, '/journal'));
     assert.ok(!all.includes(SUPERUSER_PASSWORD), 'no password in the journal');
