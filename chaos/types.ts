@@ -26,7 +26,8 @@ export interface TopologyOptions {
   readonly keep?: boolean;
   /**
    * Put each node's WAL on a tmpfs of this many MB (initdb/pg_basebackup `--waldir`), for the
-   * full-disk nemesis; max_wal_size is then kept well below it. Default: no tmpfs.
+   * full-disk nemesis; max_wal_size, wal_keep_size and max_slot_wal_keep_size are then a quarter
+   * of it each. At least 128 (256 leaves room for replicas that fall behind). Default: no tmpfs.
    */
   readonly walTmpfsMb?: number;
 }

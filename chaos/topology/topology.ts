@@ -59,12 +59,25 @@ interface Parts {
 function pgParameters(walTmpfsMb: number | undefined): Record<string, unknown> {
   const base = { max_connections: 60, shared_buffers: '16MB' };
   if (walTmpfsMb === undefined) return base;
-  // Keep ordinary WAL well inside the tmpfs, so only the nemesis fills it.
-  const mb = (f: number): string => `${Math.max(32, Math.floor(walTmpfsMb * f))}MB`;
-  return { ...base, max_wal_size: mb(0.25), min_wal_size: '32MB', max_slot_wal_keep_size: mb(0.4) };
+  // Keep ordinary WAL well inside the tmpfs, so only the nemesis fills it: what PostgreSQL
+  // keeps is about max_wal_size plus the larger of wal_keep_size (Patroni's default is 128MB,
+  // a whole small tmpfs) and what slots hold back.
+  const quarter = `${Math.max(32, Math.floor(walTmpfsMb / 4))}MB`;
+  return {
+    ...base,
+    max_wal_size: quarter,
+    min_wal_size: '32MB',
+    wal_keep_size: quarter,
+    max_slot_wal_keep_size: quarter,
+  };
 }
 
 export async function startTopology(options: TopologyOptions): Promise<ChaosTopology> {
+  if (options.walTmpfsMb !== undefined && options.walTmpfsMb < 128) {
+    throw new Error(
+      `walTmpfsMb: ${options.walTmpfsMb} is too small for PostgreSQL's WAL (128 at least)`,
+    );
+  }
   const parts: Parts = {
     workDir: options.workDir ?? (await makeTempDir('patroni-ts-chaos-')),
     ownsWorkDir: options.workDir === undefined,
@@ -217,8 +230,10 @@ function makeTopology(
     status,
     net: {
       isolateFromDcs: async (name) => {
-        const p = proxy(name);
-        const ports = [...p.ports, ...etcd.members.map((m) => m.clientPort)];
+        // Every proxy's ports, not only its own: a daemon that found another way to etcd
+        // would make the partition a lie.
+        const proxyPorts = [...parts.proxies.values()].flatMap((p) => p.ports);
+        const ports = [...proxyPorts, ...etcd.members.map((m) => m.clientPort)];
         await dropPorts(node(name).ns, lab.hostAddress, ports);
       },
       isolate: (name) => dropAll(node(name).ns),
