@@ -25,6 +25,12 @@ async function canConnect(port: number): Promise<boolean> {
   });
 }
 
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  // A test or chaos run that dies halfway must not leave an HAProxy holding its ports.
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** Starts Debian's HAProxy in the foreground with the guide-style config, on free loopback ports. */
 export async function startHaproxy(
   dir: string,
@@ -48,6 +54,8 @@ export async function startHaproxy(
     }),
   );
   const child: ChildProcess = spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   const deadline = Date.now() + 15_000;
   while (!(await canConnect(statsPort))) {
     if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}`);
