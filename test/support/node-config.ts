@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { isRecord } from '../../src/core/config/values.js';
+import { deepMerge } from '../../src/config/merge-raw.js';
 import { PG_BIN_DIR } from './postgres.js';
 
 /** The superuser password every test cluster's nodes are written with. */
@@ -98,8 +100,9 @@ export function nodeConfigText(
   doc: Readonly<Record<string, unknown>>,
   o: NodeConfigOverrides,
 ): string {
-  const base = isMap(doc['postgresql']) ? doc['postgresql'] : {};
-  const postgresql = merged(base, o.postgresql ?? {});
+  const base = isRecord(doc['postgresql']) ? doc['postgresql'] : {};
+  // Maps merge, anything else is replaced (Patroni's tests' way).
+  const postgresql = deepMerge(base, o.postgresql ?? {});
   return stringify({ ...doc, postgresql }, { version: '1.1' });
 }
 
@@ -107,21 +110,4 @@ export function nodeConfigText(
 function hbaForSubnet(host: string): string[] {
   const net = `${host.split('.').slice(0, 3).join('.')}.0/24`;
   return [`host replication replicator ${net} md5`, `host all all ${net} md5`];
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `over` merged into `base`: maps recursively, anything else replaced (Patroni's tests' way). */
-function merged(
-  base: Readonly<Record<string, unknown>>,
-  over: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = isMap(b) && isMap(v) ? merged(b, v) : v;
-  }
-  return out;
 }
