@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { NO_TAGS, type ClusterSnapshot } from '../../src/core/model/index.js';
 import { isPatroniError } from '../../src/shared/errors.js';
 import { APPENDIX_A } from '../../src/dcs/contract/appendix-a.js';
+import type { ClientTiming } from '../../src/dcs/contract/harness.js';
 import type { Dcs, MemberData } from '../../src/dcs/port.js';
 
 /** Member `n` as Appendix A's nodes write it (node2 the primary, node3 nofailover). */
@@ -133,4 +134,15 @@ export function adapterDefaults(name: string) {
     loopWait: 10,
     retryTimeout: 10,
   } as const;
+}
+
+/** A contract-suite client's options: its scope and name, the suite's timing over Patroni's. */
+export function contractClientOptions(scope: string, name: string, timing: ClientTiming = {}) {
+  return {
+    scope,
+    name,
+    ttl: timing.ttl ?? 30,
+    loopWait: timing.loopWait ?? 10,
+    retryTimeout: timing.retryTimeout ?? 10,
+  };
 }

@@ -11,6 +11,7 @@ import { runDcsContract, type ContractHarness } from '../../src/dcs/contract/sui
 import { createEtcd2Dcs } from '../../src/dcs/etcd2/index.js';
 import { createEtcd3Dcs } from '../../src/dcs/etcd3/index.js';
 import type { Dcs } from '../../src/dcs/port.js';
+import { contractClientOptions } from './dcs-adapter.js';
 import { startEtcd, type EtcdHandle } from './etcd.js';
 import { rawEtcd } from './etcd-raw.js';
 import { rawEtcdV2 } from './etcd-raw-v2.js';
@@ -52,18 +53,8 @@ export function runEtcdContract(title: string, api: 'v2' | 'v3'): void {
       // etcd v2 has no leases: a key's session is its ttl.
       ...(api === 'v2' ? { sessionIsTtl: true } : {}),
       client: async (name, timing = {}) => {
-        const dcs = await create(
-          {
-            hosts: [hostPort],
-            protocol: 'http',
-            scope,
-            name,
-            ttl: timing.ttl ?? 30,
-            loopWait: timing.loopWait ?? 10,
-            retryTimeout: timing.retryTimeout ?? 10,
-          },
-          silentLogger,
-        );
+        const options = contractClientOptions(scope, name, timing);
+        const dcs = await create({ hosts: [hostPort], protocol: 'http', ...options }, silentLogger);
         clients.push(dcs);
         return dcs;
       },
