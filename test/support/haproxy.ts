@@ -74,3 +74,19 @@ export async function startHaproxy(
     },
   };
 }
+
+/** HAProxy in front of a test cluster's nodes (on loopback), its config in the cluster's dir. */
+export function startHaproxyFor(cluster: {
+  readonly dir: string;
+  readonly nodes: readonly { name: string; pgPort: number; restPort: number }[];
+}): Promise<HaproxyHandle> {
+  return startHaproxy(
+    cluster.dir,
+    cluster.nodes.map((n) => ({
+      name: n.name,
+      host: '127.0.0.1',
+      pgPort: n.pgPort,
+      restPort: n.restPort,
+    })),
+  );
+}
