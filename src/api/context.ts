@@ -2,6 +2,7 @@ import type { NodeView } from '../core/health/node-view.js';
 import type { RestartRequest } from '../core/health/restart-request.js';
 import type { ClusterSnapshot } from '../core/model/cluster.js';
 import type { Member } from '../core/model/member.js';
+import type { JournalFeed } from './dashboard/journal-feed.js';
 
 /** The `failover` key as the API writes it; all null clears a request. */
 export interface FailoverValue {
@@ -57,4 +58,6 @@ export interface ApiContext {
   updateFailsafe(body: Readonly<Record<string, unknown>>): string | null;
   /** Runs the HA loop now instead of after loop_wait. */
   wakeup(): void;
+  /** The HA decision journal, for the dashboard's live view; absent where none is kept. */
+  readonly journal?: JournalFeed | undefined;
 }

@@ -5,6 +5,7 @@ import type { ClusterSnapshot } from '../../core/model/cluster.js';
 import type { Member } from '../../core/model/member.js';
 import { PatroniError } from '../../shared/errors.js';
 import type { ApiContext, FailoverValue, RestartOutcome } from '../context.js';
+import type { JournalFeed } from '../dashboard/journal-feed.js';
 
 /**
  * An ApiContext over plain fields, for tests and the REST bench: set `nodeView`, `cluster` and
@@ -23,6 +24,7 @@ export class FakeApiContext implements ApiContext {
   reinitRefusal: string | null = null;
   failsafeRefusal: string | null = null;
   scheduled: (RestartRequest & { schedule: string }) | null = null;
+  journal: JournalFeed | undefined = undefined;
   readonly calls: { name: string; args: unknown[] }[] = [];
 
   private record(name: string, ...args: unknown[]): void {
