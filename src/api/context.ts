@@ -59,5 +59,5 @@ export interface ApiContext {
   /** Runs the HA loop now instead of after loop_wait. */
   wakeup(): void;
   /** The HA decision journal, for the dashboard's live view; absent where none is kept. */
-  readonly journal?: JournalFeed | undefined;
+  journal?(): JournalFeed | undefined;
 }

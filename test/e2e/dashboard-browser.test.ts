@@ -140,7 +140,7 @@ describe('dashboard in headless Chromium', { skip: !existsSync(CHROMIUM) && 'no 
       .waitFor({ timeout: 60_000 });
     await page.locator('#leader', { hasText: candidate }).waitFor();
     assert.equal((await shownRoles(page))[leader.name] !== 'leader', true);
-    await page.locator('#history li', { hasText: `new leader ${candidate}` }).waitFor({
+    await page.locator('#history li', { hasText: `${candidate} became leader` }).waitFor({
       timeout: 60_000,
     });
     await screenshot(page, 'dashboard-after-switchover');

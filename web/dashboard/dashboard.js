@@ -121,14 +121,14 @@ function renderHistory(s) {
     return;
   }
   for (const h of [...s.history].reverse()) {
-    const item = el('li', /switchover/i.test(h.reason) ? 'planned' : 'unplanned');
+    // The history key cannot tell a switchover from a failover: PostgreSQL's reason is kept.
+    const item = el('li');
     const head = el('div', 'when');
-    head.append(el('b', '', `timeline ${h.timeline} → ${h.timeline + 1}`));
+    head.append(el('b', '', h.newLeader ? `${h.newLeader} became leader` : 'new leader'));
     if (h.at) head.append(el('span', 'muted', ` · ${when(h.at)}`));
     item.append(head);
-    const what = h.newLeader ? `new leader ${h.newLeader} · ` : '';
-    item.append(el('div', '', `${what}${h.reason}`));
-    item.append(el('div', 'muted small', `switched at LSN ${h.lsn}`));
+    item.append(el('div', '', `timeline ${h.timeline} → ${h.timeline + 1} at LSN ${h.lsn}`));
+    item.append(el('div', 'muted small', h.reason));
     list.append(item);
   }
 }
@@ -173,21 +173,41 @@ function render(s) {
 
 // --- the decision journal ---------------------------------------------------------------------
 
-const TIME_KEYS = ['at', 'time', 'ts', 'timestamp', 'last', 'lastAt', 'first', 'firstAt'];
-const TEXT_KEYS = ['info', 'sentence', 'message', 'text', 'summary'];
-
-function journalTime(entry) {
-  for (const k of TIME_KEYS) if (entry[k] !== undefined && entry[k] !== null) return entry[k];
-  return null;
-}
-
-function journalText(entry) {
-  for (const k of TEXT_KEYS) if (typeof entry[k] === 'string') return entry[k];
-  return JSON.stringify(entry);
-}
+// Entries are the daemon's journal entries: { seq, first, last, count, kind, sentence, log,
+// inputs: { lockOwner, leaseLeftMs, timeline, lagBytes, bestPeer, failover, paused, ... }, race }.
 
 function journalKey(entry) {
-  return entry.seq ?? entry.id ?? null;
+  return entry.seq ?? null;
+}
+
+/** The inputs that decided it, in a few words. */
+function inputWords(i) {
+  if (!i) return [];
+  const words = [];
+  words.push(i.dcsReachable === false ? 'DCS unreachable' : `lock: ${i.lockOwner ?? 'free'}`);
+  if (typeof i.leaseLeftMs === 'number') words.push(`lease ${Math.round(i.leaseLeftMs / 1000)} s`);
+  if (i.role) words.push(`${i.role}${i.pgState ? ` (${i.pgState})` : ''}`);
+  if (typeof i.timeline === 'number') words.push(`TL ${i.timeline}`);
+  if (typeof i.lagBytes === 'number') words.push(`lag ${bytes(i.lagBytes)}`);
+  if (i.bestPeer) words.push(`best peer ${i.bestPeer.name}`);
+  if (i.failover) {
+    const f = i.failover;
+    words.push(`${f.leader ? 'switchover' : 'failover'} → ${f.candidate ?? 'any'}`);
+  }
+  if (i.paused) words.push('paused');
+  if (i.inFlight) words.push(`in flight: ${i.inFlight}`);
+  return words;
+}
+
+function raceWords(race) {
+  if (!race) return null;
+  const peers = (race.peers ?? []).map((p) => `${p.name}: ${p.verdict?.kind ?? p.verdict ?? '?'}`);
+  const refusal = race.refusal
+    ? `refused: ${race.refusal.kind ?? JSON.stringify(race.refusal)}`
+    : '';
+  return [race.raced ? 'raced for the lock' : 'did not race', refusal, ...peers]
+    .filter((w) => w !== '')
+    .join(' · ');
 }
 
 function journalItem(entry) {
@@ -195,22 +215,31 @@ function journalItem(entry) {
   const key = journalKey(entry);
   if (key !== null) item.dataset.key = String(key);
   const head = el('div', 'journal-head');
-  head.append(el('span', 'muted', when(journalTime(entry))));
-  const kind = entry.kind ?? entry.reason?.kind ?? entry.type;
-  if (typeof kind === 'string') head.append(el('span', 'tag', kind));
+  const span =
+    entry.count > 1 && entry.first && entry.first !== entry.last
+      ? `${when(entry.first)} – ${when(entry.last).slice(11)}`
+      : when(entry.last ?? entry.first);
+  head.append(el('span', 'muted', span));
+  if (typeof entry.kind === 'string') head.append(el('span', 'tag', entry.kind));
   if (typeof entry.count === 'number' && entry.count > 1) {
     head.append(el('span', 'count', `×${entry.count}`));
   }
-  item.append(head, el('div', 'journal-text', journalText(entry)));
-  const rest = Object.entries(entry).filter(
-    ([k]) => ![...TIME_KEYS, ...TEXT_KEYS, 'kind', 'count', 'seq', 'id'].includes(k),
+  item.append(head, el('div', 'journal-text', entry.sentence ?? JSON.stringify(entry)));
+  for (const line of entry.log ?? []) item.append(el('div', 'muted small', line));
+  const words = inputWords(entry.inputs);
+  if (words.length > 0) item.append(el('div', 'inputs small', words.join(' · ')));
+  const race = raceWords(entry.race);
+  if (race) item.append(el('div', 'inputs small', race));
+  const details = el('details');
+  details.append(el('summary', 'muted small', 'all inputs'));
+  details.append(
+    el(
+      'pre',
+      'small',
+      JSON.stringify({ inputs: entry.inputs, race: entry.race, actions: entry.actions }, null, 1),
+    ),
   );
-  if (rest.length > 0) {
-    const details = el('details');
-    details.append(el('summary', 'muted small', 'inputs'));
-    details.append(el('pre', 'small', JSON.stringify(Object.fromEntries(rest), null, 1)));
-    item.append(details);
-  }
+  item.append(details);
   return item;
 }
 
@@ -230,7 +259,7 @@ function journalBacklog(entries) {
   const list = $('journal');
   list.replaceChildren();
   for (const e of entries) addJournal(e);
-  $('journal-note').textContent = '(live)';
+  $('journal-note').textContent = 'newest first, live';
   if (entries.length === 0) list.append(el('li', 'empty muted', 'no decisions recorded yet'));
 }
 

@@ -11,7 +11,14 @@ import { RestApiServer } from '../server.js';
 import { call } from '../testing/http-client.js';
 import { FakeApiContext } from '../testing/fake-context.js';
 import { DashboardHub } from './hub.js';
-import type { JournalFeed } from './journal-feed.js';
+import { reason } from '../../core/ha/reason.js';
+import {
+  Journal,
+  sentence,
+  type DecisionInputs,
+  type DecisionRecord,
+  type Reason,
+} from '../../core/journal/index.js';
 
 const AUTH = { username: 'admin', password: 'dash-secret' };
 const BASIC = `Basic ${Buffer.from(`${AUTH.username}:${AUTH.password}`).toString('base64')}`;
@@ -89,23 +96,40 @@ class SseClient {
   }
 }
 
-/** A journal that tests feed by hand. */
-class FakeJournal implements JournalFeed {
-  readonly entries: object[] = [
-    { seq: 1, info: 'no action. I am (node1), the leader with the lock' },
-  ];
-  readonly listeners = new Set<(e: object) => void>();
-  recent(): readonly object[] {
-    return this.entries;
-  }
-  subscribe(listener: (e: object) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  push(entry: object): void {
-    this.entries.push(entry);
-    for (const l of this.listeners) l(entry);
-  }
+/** One cycle's decision as the daemon records it (a healthy leader unless told otherwise). */
+function decision(r: Reason, extra: Partial<DecisionInputs> = {}): DecisionRecord {
+  return {
+    member: 'node1',
+    reason: r,
+    sentence: sentence(r),
+    inputs: {
+      dcsReachable: true,
+      lockOwner: 'node1',
+      previousLockOwner: 'node1',
+      leaseLeftMs: 29_000,
+      role: 'primary',
+      pgState: 'running',
+      timeline: 1,
+      clusterTimeline: 1,
+      lsn: 67111792,
+      leaderLsn: 67111792,
+      lagBytes: 0,
+      bestPeer: null,
+      failover: null,
+      paused: false,
+      sync: { synchronousMode: false, leader: null, standbys: [] },
+      inFlight: null,
+      ...extra,
+    },
+    race: null,
+    log: [],
+    actions: [],
+  };
+}
+
+/** The journal's subscriptions right now (the hub should hold one while browsers listen). */
+function subscriptions(journal: Journal): number {
+  return (journal as unknown as { listeners: Set<unknown> }).listeners.size;
 }
 
 async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
@@ -120,8 +144,12 @@ const leaderOf = (e: SseEvent): unknown => (e.data as { leader?: unknown }).lead
 
 describe('dashboard event stream', () => {
   const ctx = new FakeApiContext();
-  const journal = new FakeJournal();
-  ctx.journal = journal;
+  const journal = new Journal(50);
+  journal.record(
+    decision(reason('healthyLeader', { me: 'node1' })),
+    Date.parse('2026-12-05T22:00:00Z'),
+  );
+  ctx.journalFeed = journal;
   const hub = new DashboardHub(ctx, { tickMs: 20 });
   const server = new RestApiServer({
     options: { listen: '127.0.0.1:0', dashboard: true, authentication: AUTH },
@@ -164,7 +192,11 @@ describe('dashboard event stream', () => {
         ],
       );
       const backlog = await sse.next((e) => e.event === 'journal-backlog');
-      assert.deepEqual(backlog.data, journal.entries);
+      const kept = backlog.data as { sentence: string; count: number }[];
+      assert.deepEqual(
+        kept.map((e) => [e.sentence, e.count]),
+        [['no action. I am (node1), the leader with the lock', 1]],
+      );
 
       // The leader moves: the page hears of it without asking.
       const node2 = memberOf('node2', 54322, { role: 'primary' });
@@ -186,12 +218,20 @@ describe('dashboard event stream', () => {
         [['node2', '0/30000A0']],
       );
 
-      journal.push({ seq: 2, info: 'promoted self to leader by acquiring session lock' });
-      const live = await sse.next((e) => e.event === 'journal');
-      assert.deepEqual(live.data, {
-        seq: 2,
-        info: 'promoted self to leader by acquiring session lock',
-      });
+      // A repeat of the same decision comes as the same entry with a higher count.
+      journal.record(decision(reason('healthyLeader', { me: 'node1' })), Date.now());
+      const repeat = await sse.next((e) => e.event === 'journal');
+      assert.deepEqual(
+        [(repeat.data as { seq: number }).seq, (repeat.data as { count: number }).count],
+        [1, 2],
+      );
+      const at = sse.events.length;
+      journal.record(decision(reason('demotingNotHealthiest'), { lockOwner: null }), Date.now());
+      const live = await sse.next((e) => e.event === 'journal', at);
+      assert.equal(
+        (live.data as { sentence: string }).sentence,
+        'demoting self because i am not the healthiest node',
+      );
     } finally {
       sse.close();
     }
@@ -201,12 +241,12 @@ describe('dashboard event stream', () => {
     const a = await SseClient.open(`${base}/dashboard/events`, { authorization: BASIC });
     const b = await SseClient.open(`${base}/dashboard/events`, { authorization: BASIC });
     await until('two listeners', () => hub.listeners === 2);
-    assert.equal(journal.listeners.size, 1, 'one journal subscription for every browser');
+    assert.equal(subscriptions(journal), 1, 'one journal subscription for every browser');
     a.close();
     await until('one listener', () => hub.listeners === 1);
     b.close();
     await until('no listener', () => hub.listeners === 0);
-    assert.equal(journal.listeners.size, 0);
+    assert.equal(subscriptions(journal), 0);
   });
 
   it('serves the page and its files with a strict content policy, nothing else', async () => {

@@ -9,7 +9,8 @@ import { dashboardState, type DashboardState } from './state.js';
 /** What the hub reads: the node view (cheap, no I/O) and the journal when there is one. */
 export interface HubSource {
   view(): NodeView;
-  readonly journal?: JournalFeed | undefined;
+  /** The daemon's journal; absent (or undefined) where none is kept. */
+  journal?(): JournalFeed | undefined;
 }
 
 export interface HubOptions {
@@ -43,7 +44,8 @@ interface Client {
  * Fans the dashboard's live events out to every open browser: one ticker and one journal
  * subscription for all of them (started with the first browser, stopped with the last), so a
  * hundred open pages cost what one costs. Events: `state` (the whole DashboardState, sent when
- * it changes) and `journal` (each new decision).
+ * it changes), `journal-backlog` (the kept entries, once) and `journal` (each new or repeated
+ * decision).
  */
 export class DashboardHub {
   private readonly clients = new Set<Client>();
@@ -79,9 +81,9 @@ export class DashboardHub {
     });
     this.send(client, sseRetry(2000));
     this.send(client, sseEvent('state', this.state()));
-    const journal = this.source.journal;
+    const journal = this.source.journal?.();
     if (journal !== undefined) {
-      const backlog = journal.recent().slice(-this.options.backlog);
+      const backlog = journal.entries().slice(-this.options.backlog);
       this.send(client, sseEvent('journal-backlog', backlog));
     }
     if (this.clients.size === 1) this.startShared();
@@ -113,9 +115,10 @@ export class DashboardHub {
     tick.unref();
     ping.unref();
     this.timers = [tick, ping];
+    // A repeat comes as the same entry (same seq) with a higher count: the page replaces it.
     this.unsubscribe =
-      this.source.journal?.subscribe((entry) => {
-        this.broadcast(sseEvent('journal', entry));
+      this.source.journal?.()?.subscribe((event) => {
+        this.broadcast(sseEvent('journal', event.entry));
       }) ?? null;
   }
 

@@ -97,6 +97,13 @@ function historyRows(cluster: ClusterSnapshot): HistoryRow[] {
   }));
 }
 
+/** The cluster's timeline; before any promotion there is no `history` key: the leader's own. */
+function timelineOf(cluster: ClusterSnapshot): number {
+  const fromHistory = clusterTimeline(cluster);
+  if (fromHistory > 0) return fromHistory;
+  return cluster.leader?.member.timeline ?? 0;
+}
+
 /** The page's picture of the cluster, from this node's view alone (no I/O). */
 export function dashboardState(view: NodeView, now: number): DashboardState {
   const cluster = view.cluster;
@@ -109,7 +116,7 @@ export function dashboardState(view: NodeView, now: number): DashboardState {
     generatedAt: now,
     dcsReachable: cluster !== null,
     leader,
-    timeline: cluster === null ? 0 : clusterTimeline(cluster),
+    timeline: cluster === null ? 0 : timelineOf(cluster),
     paused: view.paused,
     lease: {
       holder: leader,

@@ -24,7 +24,7 @@ export class FakeApiContext implements ApiContext {
   reinitRefusal: string | null = null;
   failsafeRefusal: string | null = null;
   scheduled: (RestartRequest & { schedule: string }) | null = null;
-  journal: JournalFeed | undefined = undefined;
+  journalFeed: JournalFeed | undefined = undefined;
   readonly calls: { name: string; args: unknown[] }[] = [];
 
   private record(name: string, ...args: unknown[]): void {
@@ -37,6 +37,10 @@ export class FakeApiContext implements ApiContext {
 
   view(): NodeView {
     return this.nodeView;
+  }
+
+  journal(): JournalFeed | undefined {
+    return this.journalFeed;
   }
 
   getCluster(): Promise<ClusterSnapshot> {
