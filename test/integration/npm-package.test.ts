@@ -58,6 +58,10 @@ describe('npm package', () => {
       'package/bin/patroni',
       'package/bin/patronictl',
       'package/dist/cli/patroni.js',
+      // The dashboard's static files, served from the package as they are.
+      'package/web/dashboard/index.html',
+      'package/web/dashboard/dashboard.js',
+      'package/web/dashboard/dashboard.css',
     ]) {
       assert.ok(files.includes(needed), `${needed} missing from the tarball`);
     }
