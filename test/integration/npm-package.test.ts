@@ -80,4 +80,16 @@ describe('npm package', () => {
     const ctl = await run('patronictl', ['--help'], { cwd: work, env });
     assert.match(ctl.stdout, /switchover/);
   });
+
+  it('finds the dashboard files from the installed compiled code', async () => {
+    const installed = join(prefix, 'lib', 'node_modules', 'patroni-ts');
+    const script =
+      "const a = await import('./dist/api/dashboard/assets.js');" +
+      "const s = new a.AssetStore(); const p = await s.get('index.html');" +
+      'process.stdout.write(p.body.slice(0, 15));';
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: installed,
+    });
+    assert.equal(stdout, '<!doctype html>');
+  });
 });
