@@ -144,12 +144,11 @@ const leaderOf = (e: SseEvent): unknown => (e.data as { leader?: unknown }).lead
 
 describe('dashboard event stream', () => {
   const ctx = new FakeApiContext();
-  const journal = new Journal(50);
+  const journal = ctx.decisions;
   journal.record(
     decision(reason('healthyLeader', { me: 'node1' })),
     Date.parse('2026-12-05T22:00:00Z'),
   );
-  ctx.journalFeed = journal;
   const hub = new DashboardHub(ctx, { tickMs: 20 });
   const server = new RestApiServer({
     options: { listen: '127.0.0.1:0', dashboard: true, authentication: AUTH },

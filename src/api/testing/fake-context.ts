@@ -1,11 +1,12 @@
 import { primaryView } from '../../core/health/fixtures.js';
 import type { NodeView } from '../../core/health/node-view.js';
 import type { RestartRequest } from '../../core/health/restart-request.js';
+import { Journal } from '../../core/journal/journal.js';
+import type { WhatIfAnswer } from '../../core/journal/what-if.js';
 import type { ClusterSnapshot } from '../../core/model/cluster.js';
 import type { Member } from '../../core/model/member.js';
 import { PatroniError } from '../../shared/errors.js';
 import type { ApiContext, FailoverValue, RestartOutcome } from '../context.js';
-import type { JournalFeed } from '../dashboard/journal-feed.js';
 
 /**
  * An ApiContext over plain fields, for tests and the REST bench: set `nodeView`, `cluster` and
@@ -24,7 +25,8 @@ export class FakeApiContext implements ApiContext {
   reinitRefusal: string | null = null;
   failsafeRefusal: string | null = null;
   scheduled: (RestartRequest & { schedule: string }) | null = null;
-  journalFeed: JournalFeed | undefined = undefined;
+  readonly decisions = new Journal();
+  whatIf: WhatIfAnswer | null = null;
   readonly calls: { name: string; args: unknown[] }[] = [];
 
   private record(name: string, ...args: unknown[]): void {
@@ -37,10 +39,6 @@ export class FakeApiContext implements ApiContext {
 
   view(): NodeView {
     return this.nodeView;
-  }
-
-  journal(): JournalFeed | undefined {
-    return this.journalFeed;
   }
 
   getCluster(): Promise<ClusterSnapshot> {
@@ -116,5 +114,14 @@ export class FakeApiContext implements ApiContext {
 
   wakeup(): void {
     this.record('wakeup');
+  }
+
+  journal(): Journal {
+    return this.decisions;
+  }
+
+  whatIfLeaderDied(): Promise<WhatIfAnswer | null> {
+    this.record('whatIfLeaderDied');
+    return Promise.resolve(this.whatIf);
   }
 }
