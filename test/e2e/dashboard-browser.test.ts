@@ -112,6 +112,12 @@ describe('dashboard in headless Chromium', { skip: !existsSync(CHROMIUM) && 'no 
     assert.equal(roles[leader.name], 'leader');
     assert.equal(Object.values(roles).filter((r) => r === 'leader').length, 1);
     assert.equal(await page.locator('#leader').textContent(), leader.name);
+    // The leader's decision journal, live: its healthy cycles folded into one entry.
+    await page
+      .locator('#journal li[data-key]', {
+        hasText: `no action. I am (${leader.name}), the leader with the lock`,
+      })
+      .waitFor({ timeout: 30_000 });
     await screenshot(page, 'dashboard-before-switchover');
 
     const candidate = cluster.nodes.find((n) => n !== leader)?.name ?? '';
@@ -143,6 +149,14 @@ describe('dashboard in headless Chromium', { skip: !existsSync(CHROMIUM) && 'no 
     await page.locator('#history li', { hasText: `${candidate} became leader` }).waitFor({
       timeout: 60_000,
     });
+    // The old leader's journal tells what it did; its rows settle once it streams again.
+    await page
+      .locator('#journal li[data-key]', { hasText: `following a leader (${candidate})` })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await page
+      .locator(`#members tr[data-member="${leader.name}"] .state`, { hasText: 'running' })
+      .waitFor({ timeout: 60_000 });
     await screenshot(page, 'dashboard-after-switchover');
     assert.deepEqual(errors, [], 'no script errors on the page');
   });

@@ -87,6 +87,7 @@ function renderMembers(s) {
 function renderCards(s) {
   $('scope').textContent = s.scope;
   $('served-by').textContent = s.servedBy;
+  $('journal-of').textContent = `of ${s.servedBy}`;
   $('paused').hidden = !s.paused;
   const leader = s.members.find((m) => m.name === s.leader);
   $('leader').textContent = s.leader ?? 'no leader';
