@@ -216,6 +216,9 @@ export class RestApiServer {
     const access = await this.buildAccess(options);
     this.options = options;
     this.access = access;
+    // Open dashboard streams were let in under the old rules (or with the dashboard on): end
+    // them, and the browsers' reconnects pass the new checks.
+    if (JSON.stringify(old) !== JSON.stringify(options)) this.dashboard.close();
     const keys = ['listen', 'certfile', 'keyfile', 'keyfilePassword', 'cafile', 'ciphers'] as const;
     const relisten =
       keys.some((k) => old[k] !== options[k]) || old.verifyClient !== options.verifyClient;

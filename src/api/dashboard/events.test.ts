@@ -34,8 +34,14 @@ class SseClient {
   private buffer = '';
   private waiters: (() => void)[] = [];
 
+  /** The server ended the stream (or the client did). */
+  closed = false;
+
   private constructor(private readonly res: IncomingMessage) {
     res.setEncoding('utf8');
+    res.once('close', () => {
+      this.closed = true;
+    });
     res.on('data', (chunk: string) => {
       this.buffer += chunk;
       let end = this.buffer.indexOf('\n\n');
@@ -283,14 +289,26 @@ describe('dashboard event stream', () => {
     assert.equal(sameSite.status, 401, 'same origin goes on to the credentials check');
   });
 
+  it('ends the open streams when a reload switches the dashboard off', async () => {
+    const sse = await SseClient.open(`${base}/dashboard/events`, { authorization: BASIC });
+    await until('a listener', () => hub.listeners === 1);
+    // The same listen address: no restart of the listener, only new rules.
+    const on = { listen: '127.0.0.1:0', dashboard: true, authentication: AUTH };
+    await server.reload({ ...on, dashboard: false });
+    await until('the stream to end', () => sse.closed);
+    assert.equal(hub.listeners, 0);
+    const off = await call(`${base}/dashboard/events`, { headers: { authorization: BASIC } });
+    assert.doesNotMatch(String(off.headers['content-type']), /event-stream/);
+    await server.reload(on);
+    const back = await SseClient.open(`${base}/dashboard/events`, { authorization: BASIC });
+    back.close();
+  });
+
   it('ends the open streams when the server stops', async () => {
     const sse = await SseClient.open(`${base}/dashboard/events`, { authorization: BASIC });
     await until('a listener', () => hub.listeners === 1);
-    const ended = new Promise((r) => {
-      sse['res'].once('close', r);
-    });
     await server.stop();
-    await ended;
+    await until('the stream to end', () => sse.closed);
     assert.equal(hub.listeners, 0);
     await server.start();
     base = `http://127.0.0.1:${server.address().port}`;
