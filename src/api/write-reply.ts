@@ -47,7 +47,8 @@ export function writeReply(
       // Events are small and must not wait for Nagle.
       req.socket.setNoDelay(true);
       reply.start({
-        write: (chunk) => res.write(chunk),
+        // A gone client is noticed by 'close' (the hub then drops it); never write after it.
+        write: (chunk) => !res.destroyed && !res.writableEnded && res.write(chunk),
         end: () => {
           res.end();
         },
