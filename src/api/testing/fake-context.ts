@@ -37,6 +37,11 @@ export class FakeApiContext implements ApiContext {
     return this.nodeView;
   }
 
+  freshView(): Promise<NodeView> {
+    this.record('freshView');
+    return Promise.resolve(this.nodeView);
+  }
+
   getCluster(): Promise<ClusterSnapshot> {
     this.record('getCluster');
     if (this.cluster === null) {
