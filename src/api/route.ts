@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { BodyMode } from './body.js';
 import type { ApiContext } from './context.js';
+import type { RestMetrics } from './metrics-port.js';
 import type { Reply } from './reply.js';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -11,6 +12,8 @@ export interface RouteDeps {
   readonly ctx: ApiContext;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The daemon's own series for `GET /metrics`; absent when none are kept (tests). */
+  readonly metrics?: RestMetrics;
 }
 
 export interface RouteRequest {

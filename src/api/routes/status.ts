@@ -23,10 +23,11 @@ export const statusRoutes: readonly Route[] = [
     segment: 'metrics',
     unsafe: false,
     body: 'none',
-    handle: async (_req, { ctx }) => ({
+    handle: async (_req, { ctx, metrics }) => ({
       kind: 'text',
       status: 200,
-      text: renderMetrics(await ctx.freshView()),
+      // Patroni's series first, byte for byte; then the ones patroni-ts adds.
+      text: renderMetrics(await ctx.freshView()) + ((await metrics?.render()) ?? ''),
       contentType: 'text/plain',
     }),
   },
