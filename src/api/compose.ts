@@ -1,6 +1,8 @@
 import type { NodeView } from '../core/health/node-view.js';
 import type { RestartRequest } from '../core/health/restart-request.js';
 import { failoverLimitation, parsePeerStatus } from '../core/ha/peer-status.js';
+import type { Journal } from '../core/journal/journal.js';
+import type { WhatIfAnswer } from '../core/journal/what-if.js';
 import type { Member } from '../core/model/member.js';
 import type { Dcs } from '../dcs/port.js';
 import type { ApiContext, RestartOutcome } from './context.js';
@@ -14,6 +16,8 @@ export interface DaemonActions {
   reinitialize(force: boolean): Promise<string | null>;
   updateFailsafe(body: Readonly<Record<string, unknown>>): string | null;
   wakeup(): void;
+  journal(): Journal;
+  whatIfLeaderDied(): Promise<WhatIfAnswer | null>;
 }
 
 export interface ApiContextParts {
@@ -60,5 +64,7 @@ export function composeApiContext(parts: ApiContextParts): ApiContext {
     wakeup: () => {
       actions.wakeup();
     },
+    journal: () => actions.journal(),
+    whatIfLeaderDied: () => actions.whatIfLeaderDied(),
   };
 }

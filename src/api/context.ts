@@ -1,6 +1,8 @@
 import type { NodeView } from '../core/health/node-view.js';
 import type { RestartRequest } from '../core/health/restart-request.js';
 import type { ClusterSnapshot } from '../core/model/cluster.js';
+import type { Journal } from '../core/journal/journal.js';
+import type { WhatIfAnswer } from '../core/journal/what-if.js';
 import type { Member } from '../core/model/member.js';
 
 /** The `failover` key as the API writes it; all null clears a request. */
@@ -63,4 +65,11 @@ export interface ApiContext {
   updateFailsafe(body: Readonly<Record<string, unknown>>): string | null;
   /** Runs the HA loop now instead of after loop_wait. */
   wakeup(): void;
+  /** The decision journal of this member (`GET /journal`); subscribe to it for live updates. */
+  journal(): Journal;
+  /**
+   * What this member would do if the leader died now (`GET /why`): the decision core replayed on
+   * its last input without the leader, nothing carried out; null before the first cycle.
+   */
+  whatIfLeaderDied(): Promise<WhatIfAnswer | null>;
 }

@@ -2,7 +2,9 @@ import type { ApiContext, FailoverValue, RestartOutcome } from '../api/context.j
 import type { NodeView } from '../core/health/node-view.js';
 import type { RestartRequest } from '../core/health/restart-request.js';
 import type { FailsafePing } from '../core/ha/input.js';
-import { parsePeerStatus } from '../core/ha/peer-status.js';
+import { parsePeerStatus, type PeerStatus } from '../core/ha/peer-status.js';
+import type { Journal } from '../core/journal/journal.js';
+import { whatIfLeaderDied, type WhatIfAnswer } from '../core/journal/what-if.js';
 import type { ClusterSnapshot } from '../core/model/cluster.js';
 import type { LocalPgState } from '../core/model/local-pg.js';
 import type { Member } from '../core/model/member.js';
@@ -126,6 +128,29 @@ export class DaemonApi implements ApiContext {
         .map(async (m) => parsePeerStatus(await this.d.peers.getStatus(m.apiUrl ?? ''))),
     );
     return statuses.some((s) => s !== null && !s.nofailover && !s.watchdogFailed);
+  }
+
+  journal(): Journal {
+    return this.d.runtime.journal;
+  }
+
+  /** Asks the other members (not the leader: it is the one assumed dead) how they stand now. */
+  async whatIfLeaderDied(): Promise<WhatIfAnswer | null> {
+    const input = this.d.runtime.lastInput;
+    if (input === null) return null;
+    const cluster = input.dcs.reachable ? input.dcs.cluster : null;
+    const leader = cluster?.leader?.name ?? null;
+    const others = (cluster?.members ?? []).filter(
+      (m) => m.name !== leader && m.name !== input.self.name && m.apiUrl !== null,
+    );
+    const answers = await Promise.all(
+      others.map(
+        async (m) =>
+          [m.name, parsePeerStatus(await this.d.peers.getStatus(m.apiUrl ?? ''))] as const,
+      ),
+    );
+    const peers: Record<string, PeerStatus | null> = Object.fromEntries(answers);
+    return whatIfLeaderDied(input, peers);
   }
 
   async restart(request: RestartRequest): Promise<RestartOutcome> {

@@ -9,7 +9,9 @@ import type {
   SelfIdentity,
 } from '../core/ha/input.js';
 import type { LocalPgState } from '../core/model/local-pg.js';
+import { decisionRecord } from '../core/journal/summarize.js';
 import { errorMessage, isPatroniError } from '../shared/errors.js';
+import { redactRecord } from './journal-redact.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
@@ -40,6 +42,8 @@ const MAX_ROUNDS = 10;
  */
 export class HaCycle {
   private unreachableSince: number | null = null;
+  /** The lock holder of the last cycle that saw one: the journal names the lock that was lost. */
+  private lastLockOwner: string | null = null;
 
   constructor(private readonly d: CycleDeps) {}
 
@@ -66,12 +70,14 @@ export class HaCycle {
     runtime.pg = await this.observe();
     let answers: QueryAnswers = {};
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const decision = decide(this.input(view, answers, slot));
+      const input = this.input(view, answers, slot);
+      const decision = decide(input);
       if (decision.query === undefined) {
         for (const line of decision.log) logger[line.level](line.message);
         logger.info(decision.info);
         runtime.memory = decision.memory;
         runtime.lastInfo = decision.info;
+        this.journal(input, decision);
         await this.d.executor.execute(decision.actions);
         if (this.d.slot.current() === null && runtime.pg.state === 'running') {
           await this.d.slots.sync(
@@ -95,6 +101,20 @@ export class HaCycle {
       }
     }
     throw new Error('the HA core kept asking questions; giving up this cycle');
+  }
+
+  /** Keeps the decision in the journal; a journal problem must never stop the HA loop. */
+  private journal(input: HaInput, decision: Decision): void {
+    const { runtime, clock, logger } = this.d;
+    runtime.lastInput = input;
+    try {
+      const record = redactRecord(decisionRecord(input, decision, this.lastLockOwner));
+      runtime.journal.record(record, clock.wallNow());
+    } catch (err) {
+      logger.debug(`decision journal: ${errorMessage(err)}`);
+    }
+    const owner = input.dcs.reachable ? (input.dcs.cluster.leader?.name ?? null) : null;
+    if (owner !== null) this.lastLockOwner = owner;
   }
 
   /**

@@ -15,6 +15,7 @@ import { startEtcd, type EtcdHandle } from '../support/etcd.js';
 import { rawEtcd } from '../support/etcd-raw.js';
 import { rawEtcdV2, type RawEtcdV2 } from '../support/etcd-raw-v2.js';
 import { freePort } from '../support/ports.js';
+import { etcdV2Requests } from '../../bench/harness/dcs-counts.js';
 
 let etcd: EtcdHandle;
 let raw: RawEtcdV2;
@@ -116,6 +117,42 @@ describe('etcd2 adapter: wire compatibility with Patroni 3.0.2', () => {
     assert.equal(await n1.updateLeader(1), false);
     assert.equal(await n1.deleteLeader(), false);
     assert.equal(await raw.get(`${APPENDIX_A_BASE}/leader`), 'node2');
+  });
+});
+
+describe('etcd2 adapter: the wait', () => {
+  /** Long polls (`wait=true`) etcd has received, from its own /metrics. */
+  async function watchRequests(): Promise<number> {
+    const text = await (await fetch(`${etcd.endpoint}/metrics`)).text();
+    return etcdV2Requests(text).get('WATCH') ?? 0;
+  }
+
+  it("the leader naps without a long poll (as Patroni's v2 client); a follower polls", async () => {
+    await raw.deleteDir(APPENDIX_A_BASE);
+    const [leader, follower] = [await client('node1'), await client('node2')];
+    assert.equal(await leader.attemptToAcquireLeader(), true);
+    await leader.getCluster();
+    const index = (await follower.getCluster()).leader?.index ?? null;
+    assert.ok(index !== null, 'the follower sees the leader key');
+
+    const before = await watchRequests();
+    assert.equal(await leader.watch(null, 1200), false, 'nothing wakes an idle leader');
+    assert.equal(await watchRequests(), before, 'the leader sent no long poll');
+
+    const polled = follower.watch(index, 20_000);
+    assert.equal(await leader.deleteLeader(), true);
+    assert.equal(await polled, true, 'the follower is woken by the leader key going');
+    assert.ok((await watchRequests()) > before, 'the follower long-polled');
+  });
+
+  it('a local wakeup (a REST command) still ends the leader nap at once', async () => {
+    const leader = await client('node3');
+    await leader.getCluster();
+    const t0 = performance.now();
+    const waiting = leader.watch(null, 20_000);
+    leader.wakeup();
+    assert.equal(await waiting, true);
+    assert.ok(performance.now() - t0 < 1000);
   });
 });
 
