@@ -41,7 +41,7 @@ export class DaemonMetrics {
     });
     this.decisions = new Counter({
       name: 'patroni_ts_ha_decisions_total',
-      help: 'HA cycle decisions, by kind (the main action taken, or no_action).',
+      help: 'HA cycle decisions, by the kind of their reason (as in the decision journal).',
       labelNames: ['kind'],
       registers,
     });
