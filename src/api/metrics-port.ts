@@ -1,13 +1,7 @@
 import { firstSegment, splitTarget } from './dispatch.js';
 import type { Route } from './route.js';
 
-/** What the REST API asks of the daemon's metrics (README "Metrics"); absent in tests. */
-export interface RestMetrics {
-  /** One answered request; `route` is bounded (routeLabel), never the raw path. */
-  observeRequest(route: string, method: string, status: number, seconds: number): void;
-  /** The series patroni-ts adds, appended to Patroni's text in `GET /metrics`. */
-  render(): Promise<string>;
-}
+export type { RestMetrics } from './rest-metrics.js';
 
 /** The health-check paths of Patroni 3.0.2 (matched by substring there; labelled exactly here). */
 const HEALTH_SEGMENTS = [

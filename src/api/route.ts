@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { BodyMode } from './body.js';
 import type { ApiContext } from './context.js';
-import type { RestMetrics } from './metrics-port.js';
+import type { RestMetrics } from './rest-metrics.js';
 import type { Reply } from './reply.js';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
