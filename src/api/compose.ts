@@ -22,6 +22,8 @@ export interface DaemonActions {
 
 export interface ApiContextParts {
   readonly view: () => NodeView;
+  /** The view with PostgreSQL read fresh; `view` when left out. */
+  readonly freshView?: () => Promise<NodeView>;
   readonly dcs: Pick<Dcs, 'getCluster' | 'setConfigValue' | 'setFailoverValue'>;
   /** A member's `GET <api_url>` body, or null when unreachable (the daemon's peer client). */
   readonly fetchStatus: (apiUrl: string) => Promise<unknown>;
@@ -37,6 +39,7 @@ export function composeApiContext(parts: ApiContextParts): ApiContext {
   const { dcs, actions } = parts;
   return {
     view: parts.view,
+    freshView: parts.freshView ?? (() => Promise.resolve(parts.view())),
     getCluster: () => dcs.getCluster(),
     setConfigValue: (config, index) => dcs.setConfigValue(config, index),
     setFailoverValue: (value, index) => dcs.setFailoverValue(value, index),

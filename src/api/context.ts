@@ -31,6 +31,12 @@ export interface ApiContext {
    * object again while nothing in it changed: replies rendered from it are then reused.
    */
   view(): NodeView;
+  /**
+   * The view with PostgreSQL's state read no more than a second ago (one query shared by all
+   * requests in that second), for `/patroni` and `/metrics`, which Patroni answers from a query
+   * per request. Never throws: when PostgreSQL does not answer it is `view()`.
+   */
+  freshView(): Promise<NodeView>;
   /** A fresh read of the cluster from the DCS. Throws a PatroniError when unreachable. */
   getCluster(): Promise<ClusterSnapshot>;
   /** Writes the `config` key; with `index`, only if it still has that revision (CAS). */

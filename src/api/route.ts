@@ -4,6 +4,7 @@ import type { Logger } from '../shared/log/logger.js';
 import type { BodyMode } from './body.js';
 import type { ApiContext } from './context.js';
 import type { RestApiOptions } from './options.js';
+import type { RestMetrics } from './rest-metrics.js';
 import type { Reply } from './reply.js';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -12,6 +13,8 @@ export interface RouteDeps {
   readonly ctx: ApiContext;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The daemon's own series for `GET /metrics`; absent when none are kept (tests). */
+  readonly metrics?: RestMetrics;
 }
 
 export interface RouteRequest {

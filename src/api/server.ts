@@ -16,6 +16,7 @@ import { AssetStore, DashboardHub, dashboardRoutes } from './dashboard/index.js'
 import { dispatch, healthReply } from './dispatch.js';
 import { splitHostPort, type RestApiOptions } from './options.js';
 import { installProbeFront, type ClosePending } from './probe-front.js';
+import { methodLabel, routeLabeller, type RestMetrics } from './metrics-port.js';
 import { httpError, type Reply } from './reply.js';
 import type { Route, RouteDeps } from './route.js';
 import { ALL_ROUTES, routeTable } from './routes/index.js';
@@ -37,6 +38,8 @@ export interface RestApiServerDeps {
   readonly dashboard?: DashboardHub;
   /** Slow-client limits; the defaults suit load balancers and patronictl. */
   readonly timeouts?: Partial<ServerTimeouts>;
+  /** Request counts and latencies, and the extra series of `GET /metrics`. */
+  readonly metrics?: RestMetrics;
 }
 
 export interface ServerTimeouts {
@@ -87,6 +90,7 @@ export class RestApiServer {
   private readonly serverHeader: string;
   private readonly timeouts: ServerTimeouts;
   private readonly dashboard: DashboardHub;
+  private readonly routeLabel: (target: string) => string;
 
   constructor(d: RestApiServerDeps) {
     this.options = d.options;
@@ -97,7 +101,13 @@ export class RestApiServer {
     this.routes = routeTable(
       d.routes ?? [...ALL_ROUTES, ...dashboardRoutes(this.dashboard, new AssetStore())],
     );
-    this.deps = { ctx: d.context, clock, log };
+    this.deps = {
+      ctx: d.context,
+      clock,
+      log,
+      ...(d.metrics === undefined ? {} : { metrics: d.metrics }),
+    };
+    this.routeLabel = routeLabeller(this.routes);
     this.resolve = d.resolve ?? defaultResolve;
     this.serverHeader = d.serverHeader ?? 'BaseHTTP/0.6 Python/3.11.2';
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...d.timeouts };
@@ -138,6 +148,9 @@ export class RestApiServer {
         headersMs: t.headersMs,
         keepAliveDelayMs: TCP_KEEPALIVE_DELAY_MS,
         log: this.deps.log,
+        served: (probe, status, seconds) => {
+          this.countRequest(probe.method, probe.target, status, seconds);
+        },
       });
     }
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -244,6 +257,20 @@ export class RestApiServer {
     return AccessControl.create(options, this.resolve, memberHosts, this.deps.log);
   }
 
+  private countRequest(
+    method: string | undefined,
+    target: string,
+    status: number,
+    seconds: number,
+  ): void {
+    this.deps.metrics?.observeRequest(
+      this.routeLabel(target),
+      methodLabel(method),
+      status,
+      seconds,
+    );
+  }
+
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     let reply: Reply;
@@ -275,9 +302,11 @@ export class RestApiServer {
       this.deps.log.error(`REST API could not write the response: ${errorMessage(e)}`);
       req.socket.destroy();
     }
+    const elapsed = performance.now() - started;
+    this.countRequest(req.method, req.url ?? '/', reply.status, elapsed / 1000);
     // remoteAddress is a getpeername() call: only when the line is written.
     if (this.deps.log.isEnabled?.('DEBUG') === false) return;
-    const ms = (performance.now() - started).toFixed(3);
+    const ms = elapsed.toFixed(3);
     const line = `${req.method ?? '?'} ${req.url ?? ''} HTTP/${req.httpVersion}`;
     this.deps.log.debug(
       `API thread: ${req.socket.remoteAddress ?? '-'} - - "${line}" ${reply.status} - latency: ${ms} ms`,

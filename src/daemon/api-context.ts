@@ -15,6 +15,8 @@ import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
 import type { Executor } from './executor.js';
 import { buildNodeView, sameView } from './node-view.js';
+import { withFreshPg, type FreshPgRead } from '../core/health/fresh-view.js';
+import { FreshValue } from '../shared/fresh-value.js';
 import type { PeerClient } from './peer-client.js';
 import type { NodeRuntime } from './runtime.js';
 import { restartConditionsMet } from './restart-conditions.js';
@@ -43,7 +45,31 @@ export class DaemonApi implements ApiContext {
   /** The last observation whose postmaster was found dead, and its not-answering form. */
   private gonePg: { readonly from: LocalPgState; readonly pg: LocalPgState } | null = null;
 
-  constructor(private readonly d: DaemonApiDeps) {}
+  /** PostgreSQL's state read for the REST API: one query a second at most, shared (item 0). */
+  private readonly freshPg: FreshValue<FreshPgRead | null>;
+
+  constructor(private readonly d: DaemonApiDeps) {
+    this.freshPg = new FreshValue(
+      () => d.pg.queryStatus(),
+      FRESH_PG_MAX_AGE_MS,
+      () => d.clock.now(),
+    );
+  }
+
+  /**
+   * The view with PostgreSQL as a query found it at most a second ago (Patroni's
+   * `get_postgresql_status` per request), so a replica that started streaming shows in the
+   * leader's `replication` without waiting for the next cycle. Only while the loop last found
+   * PostgreSQL answering; a query that fails or hangs leaves the loop's view.
+   */
+  async freshView(): Promise<NodeView> {
+    if (!this.view().pg.accepting) return this.view();
+    const read = await settleWithin(this.freshPg.get(), FRESH_PG_WAIT_MS);
+    const view = this.view();
+    // The loop may have found PostgreSQL stopped while the query ran: the loop's word wins.
+    if (read === null || !view.pg.accepting) return view;
+    return withFreshPg(view, read);
+  }
 
   view(): NodeView {
     const { runtime } = this.d;
@@ -218,6 +244,25 @@ export class DaemonApi implements ApiContext {
   wakeup(): void {
     this.d.dcs.wakeup();
   }
+}
+
+/** Patroni's REST answers show PostgreSQL as of the request; a second is the bound we allow. */
+const FRESH_PG_MAX_AGE_MS = 1000;
+/** A query stuck behind a hung PostgreSQL must not hold the request: the loop's view then. */
+const FRESH_PG_WAIT_MS = 2000;
+
+/** The value of `work`, or null when it fails or takes longer than `ms`. */
+function settleWithin<T>(work: Promise<T | null>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(null);
+    }, ms);
+    timer.unref();
+  });
+  return Promise.race([work.catch(() => null), late]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 /** `{name: lsn}` as a primary sends its slot positions; anything else counts as not sent. */
