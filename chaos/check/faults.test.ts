@@ -51,11 +51,11 @@ describe('per-fault outcomes', () => {
       writesEnd: 20_000,
       recoveryDeadlineMs: 60_000,
     });
-    assert.equal(kill.writeGapMs, 3000);
-    assert.equal(kill.recoveryMs, 3000);
-    assert.equal(kill.neededHuman, false);
-    assert.equal(kill.leaderChanges, 1);
-    assert.equal(kill.falseFailovers, 0);
+    assert.equal(kill!.writeGapMs, 3000);
+    assert.equal(kill!.recoveryMs, 3000);
+    assert.equal(kill!.neededHuman, false);
+    assert.equal(kill!.leaderChanges, 1);
+    assert.equal(kill!.falseFailovers, 0);
   });
 
   it('counts a leader change under a fault that did not hit the leader as false', () => {
@@ -64,8 +64,8 @@ describe('per-fault outcomes', () => {
       writesEnd: 20_000,
       recoveryDeadlineMs: 60_000,
     });
-    assert.equal(jitter.falseFailovers, 1);
-    assert.equal(jitter.writeGapMs, 20);
+    assert.equal(jitter!.falseFailovers, 1);
+    assert.equal(jitter!.writeGapMs, 20);
   });
 
   it('says a human was needed when no healthy came within the deadline, or at all', () => {
@@ -78,9 +78,9 @@ describe('per-fault outcomes', () => {
       { at: 3100, kind: 'heal', nemesis: 'y' },
     ]);
     const [x, y] = analyseFaults({ events, writesEnd: 5000, recoveryDeadlineMs: 2000 });
-    assert.equal(x.neededHuman, true);
-    assert.equal(y.neededHuman, true);
-    assert.equal(y.recoveryMs, null);
+    assert.equal(x!.neededHuman, true);
+    assert.equal(y!.neededHuman, true);
+    assert.equal(y!.recoveryMs, null);
   });
 
   it('gives lost rows and split brain to the fault that was not over when they began', () => {
@@ -91,9 +91,9 @@ describe('per-fault outcomes', () => {
       lostAckTimes: [980, 1000, 10_000],
       splitBrain: [{ nodes: ['n1', 'n2'], from: 3900, to: 4200 }],
     });
-    assert.equal(kill.lostRows, 2);
-    assert.equal(jitter.lostRows, 1);
-    assert.equal(kill.splitBrainMs, 300);
+    assert.equal(kill!.lostRows, 2);
+    assert.equal(jitter!.lostRows, 1);
+    assert.equal(kill!.splitBrainMs, 300);
   });
 
   it('measures a gap that never closed up to the end of the writes', () => {
