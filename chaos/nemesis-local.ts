@@ -58,7 +58,7 @@ export const LOCAL_NEMESES: readonly Nemesis[] = [
     },
   },
   {
-    name: 'stop-leader-daemon',
+    name: 'pause-leader-daemon',
     hitsLeader: true,
     inject: async (t) => {
       const n = await leaderNode(t);
