@@ -24,6 +24,11 @@ export interface TopologyOptions {
   /** Where logs and data go; the topology removes it on destroy unless `keep`. */
   readonly workDir?: string;
   readonly keep?: boolean;
+  /**
+   * Put each node's WAL on a tmpfs of this many MB (initdb/pg_basebackup `--waldir`), for the
+   * full-disk nemesis; max_wal_size is then kept well below it. Default: no tmpfs.
+   */
+  readonly walTmpfsMb?: number;
 }
 
 export interface ChaosNode {
@@ -45,6 +50,10 @@ export interface ChaosNode {
   startDaemon(): Promise<void>;
   /** The data directory, e.g. to put pg_wal on a small tmpfs. */
   readonly dataDir: string;
+  /** The tmpfs holding this node's WAL, when the topology was started with `walTmpfsMb`. */
+  readonly walDir?: string | undefined;
+  /** The daemon's log (stdout and stderr, appended across restarts). */
+  readonly logPath?: string;
 }
 
 export interface EtcdMember {

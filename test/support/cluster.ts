@@ -29,6 +29,14 @@ export interface NodeSpec {
   readonly command?: readonly string[];
   /** `patroni`: this node runs Debian's Patroni 3.0.2 (the same as `command: [DEBIAN_PATRONI]`). */
   readonly impl?: 'patroni-ts' | 'patroni';
+  /** This node's own address (default: the cluster's `host`), e.g. its namespace's. */
+  readonly host?: string;
+  /**
+   * A network namespace (`ip netns add`) the daemon, and so its PostgreSQL, runs in: it is
+   * started as `ip netns exec <netns> setpriv ... <command>`, which execs, so the pid is the
+   * daemon's own.
+   */
+  readonly netns?: string;
 }
 
 export interface ClusterOptions {
@@ -65,6 +73,8 @@ export interface ClusterOptions {
    * then admits its /24.
    */
   readonly host?: string;
+  /** The directory for the nodes' files (default: a fresh temp dir, removed by `stop()`). */
+  readonly dir?: string;
 }
 
 /** A DCS server started for one cluster: its patroni.yml section and a raw view of its keys. */
@@ -92,6 +102,7 @@ export class TestNode {
     private readonly command: readonly string[] = [process.execPath, ENTRY],
     private readonly clientTls?: ConnectionOptions,
     readonly host = '127.0.0.1',
+    private readonly netns?: string,
   ) {
     this.dir = join(root, name);
     this.dataDir = join(this.dir, 'data');
@@ -108,6 +119,11 @@ export class TestNode {
     return `http://${this.host}:${this.restPort}`;
   }
 
+  /** The daemon's pid while it runs. */
+  get pid(): number | null {
+    return this.running ? (this.child?.pid ?? null) : null;
+  }
+
   get running(): boolean {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -119,12 +135,21 @@ export class TestNode {
     const ours = this.command[0] === process.execPath;
     const runAs = owner !== null && (!ours || canRead(ENTRY, owner)) ? owner : null;
     const out = openLog(this.logPath);
-    const [program = process.execPath, ...args] = this.command;
-    this.child = spawn(program, [...args, this.configPath], {
+    // In a namespace, `ip netns exec` needs root: setpriv switches user after it (both exec).
+    const asUser =
+      runAs === null
+        ? []
+        : ['setpriv', `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', '--'];
+    const argv =
+      this.netns === undefined
+        ? [...this.command, this.configPath]
+        : ['ip', 'netns', 'exec', this.netns, ...asUser, ...this.command, this.configPath];
+    const [program = process.execPath, ...args] = argv;
+    this.child = spawn(program, args, {
       stdio: ['ignore', out, out],
       // Another implementation (Debian's Patroni) gets a HOME it can write to as postgres.
       env: { ...process.env, ...(ours ? {} : { HOME: this.dir }), ...env },
-      ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
+      ...(runAs === null || this.netns !== undefined ? {} : { uid: runAs.uid, gid: runAs.gid }),
     });
     live.add(this.child);
   }
@@ -236,6 +261,7 @@ export class TestCluster {
     readonly store: TestStore,
     readonly nodes: readonly TestNode[],
     readonly scope: string,
+    private readonly ownsDir = true,
   ) {}
 
   /** The cluster's etcd (only when it runs on the default store). */
@@ -246,7 +272,7 @@ export class TestCluster {
 
   static async start(options: ClusterOptions = {}): Promise<TestCluster> {
     const specs = options.nodes ?? [{ name: 'node1' }, { name: 'node2' }, { name: 'node3' }];
-    const dir = await makeTempDir('patroni-ts-cluster-');
+    const dir = options.dir ?? (await makeTempDir('patroni-ts-cluster-'));
     const dcsKind = options.dcsKind ?? 'etcd3';
     const etcd =
       options.store === undefined
@@ -270,10 +296,11 @@ export class TestCluster {
           ports[2 * i + 1] ?? 0,
           s.command ?? (s.impl === 'patroni' ? [DEBIAN_PATRONI] : undefined),
           options.clientTls,
-          options.host,
+          s.host ?? options.host,
+          s.netns,
         ),
     );
-    const cluster = new TestCluster(dir, etcd, store, nodes, scope);
+    const cluster = new TestCluster(dir, etcd, store, nodes, scope, options.dir === undefined);
     for (const [i, node] of nodes.entries()) {
       await mkdir(node.dir, { recursive: true, mode: 0o700 });
       await writeFile(node.configPath, nodeConfig(cluster, node, specs[i] ?? s0, options), {
@@ -349,7 +376,9 @@ export class TestCluster {
     await Promise.all(this.nodes.map((n) => n.stopDaemon('SIGTERM', 30_000)));
     await Promise.all(this.nodes.map((n) => killPostmaster(n.dataDir)));
     await this.store.destroy();
-    if (process.env['KEEP_TEST_DIRS'] === undefined) await removeTempDir(this.dir);
+    if (this.ownsDir && process.env['KEEP_TEST_DIRS'] === undefined) {
+      await removeTempDir(this.dir);
+    }
   }
 }
 
