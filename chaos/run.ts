@@ -2,7 +2,8 @@
  * `make chaos`: the fault suite. One seeded schedule, run against each system (ours, Patroni
  * 3.0.2) in each mode (async, sync), one fresh topology at a time; then the results table.
  *   node --import tsx chaos/run.ts [--seed N] [--faults N] [--systems a,b] [--modes a,b]
- *     [--nemeses a,b] [--hold MIN-MAX] [--settle MIN-MAX] [--topology netns|local] [--out DIR]
+ *     [--nemeses a,b] [--hold MIN-MAX] [--settle MIN-MAX] [--deadline MS] [--topology netns|local]
+ *     [--out DIR] [--wal-tmpfs-mb N] [--keep]
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
       deadline: { type: 'string', default: '60000' },
       topology: { type: 'string', default: 'netns' },
       out: { type: 'string', default: 'chaos/results' },
+      'wal-tmpfs-mb': { type: 'string', default: '256' },
+      keep: { type: 'boolean', default: false },
     },
   });
   const kind =
@@ -73,24 +76,45 @@ async function main(): Promise<void> {
     `columns: ${modes.flatMap((m) => systems.map((s) => `${s}/${m}`)).join(', ')}; ${schedule.steps.length * modes.length * systems.length} faults in all, one topology at a time\n`,
   );
   const columns: ColumnResult[] = [];
+  const failures: string[] = [];
+  // The full-disk nemesis needs pg_wal on a small tmpfs; then every column gets one, alike.
+  const walTmpfsMb = nemeses.includes('wal-disk-full')
+    ? intOption(values['wal-tmpfs-mb'], '--wal-tmpfs-mb')
+    : undefined;
   // Modes outside, systems inside: ours and Patroni run the same schedule back to back, so a
   // change in the machine's load over the run hits both alike.
   for (const mode of modes) {
     for (const system of systems) {
-      columns.push(
-        await runColumn({
-          topology: { system, mode, ttl: 20, loopWait: 2, retryTimeout: 5 },
-          start: lab.start,
-          topologyName: lab.kind,
-          schedule,
-          nemeses: lab.nemeses,
-          recoveryDeadlineMs: intOption(values.deadline, '--deadline'),
-        }),
-      );
+      try {
+        columns.push(
+          await runColumn({
+            topology: {
+              system,
+              mode,
+              ttl: 20,
+              loopWait: 2,
+              retryTimeout: 5,
+              keep: values.keep,
+              ...(walTmpfsMb === undefined ? {} : { walTmpfsMb }),
+            },
+            start: lab.start,
+            topologyName: lab.kind,
+            schedule,
+            nemeses: lab.nemeses,
+            recoveryDeadlineMs: intOption(values.deadline, '--deadline'),
+          }),
+        );
+      } catch (err) {
+        // One column's broken lab must not cost the other columns' half hour.
+        const text = `${system}/${mode}: ${err instanceof Error ? err.message : String(err)}`;
+        process.stderr.write(`chaos: column failed: ${text}\n`);
+        failures.push(text);
+      }
     }
   }
-  const out = await writeReport(resolve(values.out), columns, schedule, scheduleText);
+  const out = await writeReport(resolve(values.out), columns, schedule, scheduleText, failures);
   process.stdout.write(`\n${out.markdown}\nwritten: ${out.mdPath}\n         ${out.jsonPath}\n`);
+  if (failures.length > 0) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

@@ -63,7 +63,11 @@ export function renderChecks(columns: readonly ColumnResult[]): string {
   return lines.join('\n');
 }
 
-export function renderReport(columns: readonly ColumnResult[], scheduleText: string): string {
+export function renderReport(
+  columns: readonly ColumnResult[],
+  scheduleText: string,
+  failures: readonly string[] = [],
+): string {
   const modes = (['async', 'sync'] as const).filter((m) => columns.some((c) => c.mode === m));
   const faults = columns.reduce((n, c) => n + c.outcomes.length, 0);
   return [
@@ -74,6 +78,9 @@ export function renderReport(columns: readonly ColumnResult[], scheduleText: str
     '',
     renderChecks(columns),
     '',
+    ...(failures.length === 0
+      ? []
+      : ['Columns that did not run to the end:', '', ...failures.map((f) => `- ${f}`), '']),
     '### Schedule',
     '',
     '```',

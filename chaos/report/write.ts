@@ -10,13 +10,14 @@ export async function writeReport(
   columns: readonly ColumnResult[],
   schedule: Schedule,
   scheduleText: string,
+  failures: readonly string[] = [],
 ): Promise<{ markdown: string; jsonPath: string; mdPath: string }> {
   await mkdir(dir, { recursive: true });
   const stamp = `chaos-seed${schedule.seed}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-  const markdown = renderReport(columns, scheduleText);
+  const markdown = renderReport(columns, scheduleText, failures);
   const mdPath = join(dir, `${stamp}.md`);
   const jsonPath = join(dir, `${stamp}.json`);
   await writeFile(mdPath, markdown);
-  await writeFile(jsonPath, `${JSON.stringify({ schedule, columns }, null, 2)}\n`);
+  await writeFile(jsonPath, `${JSON.stringify({ schedule, columns, failures }, null, 2)}\n`);
   return { markdown, jsonPath, mdPath };
 }
