@@ -133,21 +133,19 @@ export async function startLatencyProxy(
     }
     const upstream = connect(target.port, target.host);
     track(upstream);
-    // Either side closing ends both: a reset upstream is a reset for the client.
     const there = new DelayedPipe(client, upstream, state, rng);
     const back = new DelayedPipe(upstream, client, state, rng);
     pipes.add(there);
     pipes.add(back);
-    const done = (): void => {
-      there.stop();
-      back.stop();
-      pipes.delete(there);
-      pipes.delete(back);
-      client.destroy();
-      upstream.destroy();
+    // A side that ended cleanly sent its end down its pipe, behind its data, and the other side
+    // is ended in turn once that data went; a side that failed takes the other down at once.
+    const closed = (into: DelayedPipe, other: Socket) => (hadError: boolean) => {
+      into.stop();
+      pipes.delete(into);
+      if (hadError) other.destroy();
     };
-    client.once('close', done);
-    upstream.once('close', done);
+    client.once('close', closed(back, upstream));
+    upstream.once('close', closed(there, client));
   };
 
   try {
