@@ -191,9 +191,11 @@ async function judge(
   if ((await waitHealthy(t, h, o.recoveryDeadlineMs)) === null) {
     c.log(`[${c.label}] not healthy at the end; checking whatever leader there is`);
   }
-  const finalLeader = await t.leader().catch(() => null);
-  const leaderNode = t.nodes.find((n) => n.name === finalLeader);
-  const present = leaderNode === undefined ? [] : await presentIds(leaderNode.pgUrl);
+  const finalLeader = await waitLeader(t, o.recoveryDeadlineMs);
+  const { node: rowsFrom, ids: present } = await finalRows(t, finalLeader);
+  c.log(
+    `[${c.label}] final leader ${finalLeader ?? 'none'}; ${present.length} rows on ${rowsFrom ?? 'no node'}`,
+  );
   const writes = checkWrites(events, present);
   const split = checkSplitBrain(events);
   const acked = ackTimes(events);
@@ -221,6 +223,7 @@ async function judge(
     skipped: c.skipped,
     abandoned: c.abandoned,
     finalLeader,
+    rowsFrom,
     writes: {
       acked: writes.acked,
       uncertain: writes.uncertain,
@@ -233,4 +236,33 @@ async function judge(
     outcomes,
     summary: summariseByNemesis(outcomes),
   };
+}
+
+/** The leader key's holder, asked until it answers (a loaded etcd may time out once or twice). */
+async function waitLeader(t: Topology, deadlineMs: number): Promise<string | null> {
+  const until = performance.now() + deadlineMs;
+  while (performance.now() < until) {
+    const l = await t.leader().catch(() => null);
+    if (l !== null) return l;
+    await sleep(500);
+  }
+  return null;
+}
+
+/**
+ * The ids to judge: the final leader's; without a leader, those of the node that has the most (the
+ * best case for "lost"), so that a missing leader is reported as such rather than as every row lost.
+ */
+async function finalRows(
+  t: Topology,
+  leader: string | null,
+): Promise<{ node: string | null; ids: number[] }> {
+  const l = t.nodes.find((n) => n.name === leader);
+  if (l !== undefined) return { node: l.name, ids: await presentIds(l.pgUrl) };
+  let best: { node: string | null; ids: number[] } = { node: null, ids: [] };
+  for (const n of t.nodes) {
+    const ids = await presentIds(n.pgUrl).catch(() => []);
+    if (ids.length > best.ids.length) best = { node: n.name, ids };
+  }
+  return best;
 }

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   });
   const kind =
     listOf<TopologyKind>(values.topology, ['netns', 'local'], '--topology')[0] ?? 'netns';
-  const lab = await loadLab(kind);
+  const lab = loadLab(kind);
   const nemeses =
     values.nemeses === undefined
       ? [...lab.nemeses.keys()]

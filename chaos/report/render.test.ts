@@ -29,6 +29,7 @@ function column(system: ColumnResult['system'], order: string[]): ColumnResult {
     skipped: [],
     abandoned: null,
     finalLeader: 'n1',
+    rowsFrom: 'n1',
     writes: { acked: 10, uncertain: 0, lost: 0, lostSample: [], phantom: 0 },
     splitBrain: { totalMs: 0, incidents: 0 },
     timelines: { single: true, timelines: {}, problems: [] },

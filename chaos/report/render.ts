@@ -46,8 +46,8 @@ export function renderModeTable(mode: ReplicationMode, columns: readonly ColumnR
 /** Whole-run checks per column: rows lost overall, phantoms, split brain, timelines, skips. */
 export function renderChecks(columns: readonly ColumnResult[]): string {
   const lines = [
-    '| system | mode | acked rows | lost | phantom | split brain ms (incidents) | single timeline history | skipped faults | stopped early | minutes |',
-    '|---|---|--:|--:|--:|--:|---|--:|---|--:|',
+    '| system | mode | final leader | acked rows | lost | phantom | split brain ms (incidents) | single timeline history | skipped faults | stopped early | minutes |',
+    '|---|---|---|--:|--:|--:|--:|---|--:|---|--:|',
   ];
   for (const c of columns) {
     const tl =
@@ -57,7 +57,7 @@ export function renderChecks(columns: readonly ColumnResult[]): string {
           ? 'yes'
           : `**no**: ${c.timelines.problems.join('; ')}`;
     lines.push(
-      `| ${SYSTEM_LABEL[c.system]} | ${c.mode} | ${c.writes.acked} | ${c.writes.lost} | ${c.writes.phantom} | ${c.splitBrain.totalMs} (${c.splitBrain.incidents}) | ${tl} | ${c.skipped.length} | ${c.abandoned ?? 'no'} | ${(c.durationMs / 60_000).toFixed(1)} |`,
+      `| ${SYSTEM_LABEL[c.system]} | ${c.mode} | ${c.finalLeader ?? `**none** (rows of ${c.rowsFrom ?? 'no node'})`} | ${c.writes.acked} | ${c.writes.lost} | ${c.writes.phantom} | ${c.splitBrain.totalMs} (${c.splitBrain.incidents}) | ${tl} | ${c.skipped.length} | ${c.abandoned ?? 'no'} | ${(c.durationMs / 60_000).toFixed(1)} |`,
     );
   }
   return lines.join('\n');

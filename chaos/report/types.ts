@@ -21,6 +21,8 @@ export interface ColumnResult {
   /** Why the schedule stopped early (not healthy even after a human's fix), or null. */
   readonly abandoned: string | null;
   readonly finalLeader: string | null;
+  /** The node whose rows were checked: the final leader, or without one the node with most rows. */
+  readonly rowsFrom: string | null;
   readonly writes: {
     readonly acked: number;
     readonly uncertain: number;
