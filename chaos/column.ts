@@ -28,6 +28,15 @@ export interface ColumnOptions {
   readonly log?: (line: string) => void;
 }
 
+let active: Topology | null = null;
+
+/** Tears down the topology of the column running now (for Ctrl-C: no namespaces left behind). */
+export async function destroyActive(): Promise<void> {
+  const t = active;
+  active = null;
+  await t?.destroy();
+}
+
 /** Polls `topology.healthy()` until true or the deadline; the time it became healthy, or null. */
 async function waitHealthy(t: Topology, h: History, deadlineMs: number): Promise<number | null> {
   const until = h.now() + deadlineMs;
@@ -65,6 +74,7 @@ export async function runColumn(o: ColumnOptions): Promise<ColumnResult> {
   const t0 = performance.now();
   log(`[${label}] starting the ${o.topologyName} topology`);
   const t = await o.start(o.topology);
+  active = t;
   try {
     const h = new History();
     if ((await waitHealthy(t, h, 180_000)) === null) throw new Error(`${label}: never healthy`);
@@ -109,6 +119,7 @@ export async function runColumn(o: ColumnOptions): Promise<ColumnResult> {
       label,
     });
   } finally {
+    active = null;
     await t.destroy().catch((err: unknown) => {
       log(`[${label}] destroy failed: ${errorText(err)}`);
     });

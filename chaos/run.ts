@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runColumn } from './column.js';
+import { destroyActive, runColumn } from './column.js';
 import { loadLab, type TopologyKind } from './registry.js';
 import type { ColumnResult } from './report/types.js';
 import { writeReport } from './report/write.js';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       deadline: { type: 'string', default: '60000' },
       topology: { type: 'string', default: 'netns' },
       out: { type: 'string', default: 'chaos/results' },
-      'wal-tmpfs-mb': { type: 'string', default: '256' },
+      'wal-tmpfs-mb': { type: 'string', default: '1024' },
       keep: { type: 'boolean', default: false },
     },
   });
@@ -115,6 +115,13 @@ async function main(): Promise<void> {
   const out = await writeReport(resolve(values.out), columns, schedule, scheduleText, failures);
   process.stdout.write(`\n${out.markdown}\nwritten: ${out.mdPath}\n         ${out.jsonPath}\n`);
   if (failures.length > 0) process.exitCode = 1;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    process.stderr.write(`chaos: ${sig}: tearing the topology down\n`);
+    void destroyActive().finally(() => process.exit(130));
+  });
 }
 
 main().catch((err: unknown) => {
