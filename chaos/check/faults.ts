@@ -106,8 +106,9 @@ export function analyseFaults(inp: FaultInputs): FaultOutcome[] {
 }
 
 /**
- * The longest time between consecutive acknowledgements (sorted `acks`) over a stretch touching
- * [from, to]; when none came after `from` at all, the time from the last one to `writesEnd`.
+ * The longest time without an acknowledgement (sorted `acks`) in [from, to], a stretch that began
+ * before `from` counted from `from` only (it belongs to an earlier fault); when none came after
+ * `from` at all, up to `writesEnd`.
  */
 export function longestGap(
   acks: readonly number[],
@@ -116,7 +117,7 @@ export function longestGap(
   writesEnd: number,
 ): number {
   let i = lowerBound(acks, from);
-  let prev = i > 0 ? acks[i - 1]! : from;
+  let prev = from;
   let gap = 0;
   for (; i < acks.length && prev <= to; i++) {
     const t = acks[i]!;
