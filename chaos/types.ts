@@ -129,6 +129,9 @@ export type HistoryEvent =
       readonly kind: 'fault';
       readonly nemesis: string;
       readonly description: string;
+      /** The handle's targets, and the nemesis's `hitsLeader`, so that checkers need no registry. */
+      readonly targets?: readonly string[];
+      readonly hitsLeader?: boolean;
     }
   | { readonly at: number; readonly kind: 'heal'; readonly nemesis: string }
   | { readonly at: number; readonly kind: 'leader'; readonly member: string | null }
