@@ -9,6 +9,11 @@ import { dashboardState, type DashboardState } from './state.js';
 /** What the hub reads: the node view (cheap, no I/O) and the journal when there is one. */
 export interface HubSource {
   view(): NodeView;
+  /**
+   * The view with PostgreSQL's state read at most a second ago (one shared query however many
+   * ask), as /patroni serves it; without it the loop's view is shown.
+   */
+  freshView?(): Promise<NodeView>;
   /** The daemon's journal; absent (or undefined) where none is kept. */
   journal?(): JournalFeed | undefined;
 }
@@ -52,6 +57,9 @@ export class DashboardHub {
   private readonly options: HubOptions;
   private lastView: NodeView | null = null;
   private lastKey = '';
+  /** The last state streamed, which a browser that attaches later gets first. */
+  private lastState: DashboardState | null = null;
+  private reading = false;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | null = null;
 
@@ -80,7 +88,7 @@ export class DashboardHub {
       this.detach(client);
     });
     this.send(client, sseRetry(2000));
-    this.send(client, sseEvent('state', this.state()));
+    this.send(client, sseEvent('state', this.lastState ?? this.state()));
     const journal = this.source.journal?.();
     if (journal !== undefined) {
       const backlog = journal.entries().slice(-this.options.backlog);
@@ -103,7 +111,9 @@ export class DashboardHub {
 
   private startShared(): void {
     this.lastView = null;
-    this.lastKey = '';
+    this.lastState = null;
+    // What attach() has just sent: a tick streams only what differs from it.
+    this.lastKey = stateKey(this.state());
     this.tick();
     const tick = setInterval(() => {
       this.tick();
@@ -129,19 +139,36 @@ export class DashboardHub {
     this.unsubscribe = null;
   }
 
-  /** Sends the state when the view changed in a way the page shows. */
+  /** Reads the view (fresh when the source can) and streams the state if the page would change. */
   private tick(): void {
-    const view = this.source.view();
+    if (this.source.freshView === undefined) {
+      this.render(this.source.view());
+      return;
+    }
+    // One read at a time: a slow PostgreSQL must not pile reads up behind the ticker.
+    if (this.reading) return;
+    this.reading = true;
+    void this.source
+      .freshView()
+      .catch(() => this.source.view())
+      .then((view) => {
+        if (this.timers.length > 0) this.render(view);
+      })
+      .finally(() => {
+        this.reading = false;
+      });
+  }
+
+  private render(view: NodeView): void {
     // The daemon hands out the same view object while nothing changed: nothing to render.
     if (view === this.lastView) return;
     this.lastView = view;
     const state = dashboardState(view, this.options.wallNow());
-    const key = JSON.stringify({ ...state, generatedAt: 0 });
+    const key = stateKey(state);
     if (key === this.lastKey) return;
-    const first = this.lastKey === '';
     this.lastKey = key;
-    // The first tick only records what attach() has just sent.
-    if (!first) this.broadcast(sseEvent('state', state));
+    this.lastState = state;
+    this.broadcast(sseEvent('state', state));
   }
 
   private broadcast(chunk: string): void {
@@ -160,4 +187,9 @@ export class DashboardHub {
       client.sink.end();
     }
   }
+}
+
+/** A state's content without its timestamp: equal keys render the same page. */
+function stateKey(state: DashboardState): string {
+  return JSON.stringify({ ...state, generatedAt: 0 });
 }
