@@ -178,6 +178,23 @@ describe('zookeeper adapter: ZooKeeper down', () => {
     assert.ok(back !== null, 'reads work again soon after ZooKeeper is back');
     assert.equal(await dcs.updateLeader(2), true, 'the lock is held again after the outage');
   });
+
+  it('a connection the server accepted and never answered is given up after ttl, and a new one gets a session', async () => {
+    const proxy = await startTcpProxy('127.0.0.1', zk.port);
+    try {
+      const dcs = await client('node4', { hosts: [proxy.hostPort], retryTimeout: 1, ttl: 4 });
+      await dcs.getCluster();
+      // The connection is dropped; the client's reconnect is accepted and then never answered.
+      proxy.cut();
+      await assert.rejects(dcs.getCluster(), { code: 'DCS_UNREACHABLE' });
+      proxy.mend({ keepHeld: true });
+      // node-zookeeper-client alone would wait on the silent connection forever.
+      const back = await readsAgain(dcs, 20_000);
+      assert.ok(back !== null, 'reads work again once a new connection is tried');
+    } finally {
+      await proxy.close();
+    }
+  });
 });
 
 /** A stand-in for Exhibitor: answers its cluster list with whatever the test sets. */

@@ -8,7 +8,11 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export interface TcpProxy {
   readonly hostPort: string;
   cut(): void;
-  mend(): void;
+  /**
+   * Forwards new connections again. `keepHeld` leaves the connections taken while cut open
+   * and silent, as a server that accepted them while starting and never answered.
+   */
+  mend(options?: { readonly keepHeld?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -48,9 +52,9 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       cutOff = true;
       for (const s of sockets) if (!held.has(s)) s.destroy();
     },
-    mend: () => {
+    mend: (options = {}) => {
       cutOff = false;
-      for (const s of held) s.destroy();
+      if (options.keepHeld !== true) for (const s of held) s.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -51,6 +51,8 @@ export class ZkSession {
   private client: Client | null = null;
   private node: ZkNode | null = null;
   private connected = false;
+  /** Since when this session has been trying to connect (null: connected, or no client). */
+  private unconnectedSince: number | null = null;
   private session: string | null = null;
   private waiters = new Set<() => void>();
   private closed = false;
@@ -108,7 +110,10 @@ export class ZkSession {
       const left = deadline - this.clock.now();
       if (left <= 0 || this.closed) throw unreachable(what, last ?? 'no answer in time');
       const node = await this.ready(left);
-      if (node === null) throw unreachable(what, last ?? 'not connected');
+      if (node === null) {
+        this.dropStaleAttempt();
+        throw unreachable(what, last ?? 'not connected');
+      }
       const window = deadline - this.clock.now();
       try {
         return await this.within(op(node), window);
@@ -116,7 +121,7 @@ export class ZkSession {
         if (error instanceof CallTimeout) {
           // A server silent for a second (or half the budget) is hung; a call left only a
           // sliver of the budget, after waiting for a connection, says nothing about it.
-          if (window >= Math.min(1000, (this.retryTimeoutSeconds * 1000) / 2)) {
+          if (window >= this.hungAfterMs()) {
             this.logger.warning(`ZooKeeper did not answer ${what}: dropping the connection`);
             internals(node.client)?.socket?.destroy();
           }
@@ -128,6 +133,29 @@ export class ZkSession {
         await this.clock.sleep(Math.min(100, Math.max(0, deadline - this.clock.now())));
       }
     }
+  }
+
+  /** How long a server may stay silent before it counts as hung: a second, or half the budget. */
+  private hungAfterMs(): number {
+    return Math.min(1000, (this.retryTimeoutSeconds * 1000) / 2);
+  }
+
+  /**
+   * Gives up on a connection attempt that got no session within ttl / number of servers (kazoo's
+   * bound on each attempt, which Patroni relies on), so the library opens a new one. Once TCP
+   * connects, node-zookeeper-client waits for the session answer forever, and a server that is
+   * starting or hung can accept a connection and never answer it: the client then stayed
+   * without a session long after the server was back (seen when a stopped ZooKeeper was started
+   * again on a loaded machine).
+   */
+  private dropStaleAttempt(): void {
+    const client = this.client;
+    if (client === null || this.connected || this.unconnectedSince === null) return;
+    const attemptMs = (this.ttlSeconds * 1000) / Math.max(1, this.hosts.length);
+    if (this.clock.now() - this.unconnectedSince < attemptMs) return;
+    this.logger.info(`no ZooKeeper session within ${attemptMs} ms: trying a new connection`);
+    this.unconnectedSince = this.clock.now();
+    internals(client)?.socket?.destroy();
   }
 
   /** Waits up to `ms` for a connected session; false when none came in time. */
@@ -206,6 +234,7 @@ export class ZkSession {
     this.client = client;
     this.node = node;
     this.connected = false;
+    this.unconnectedSince = this.clock.now();
     client.on('state', (state) => {
       if (this.client !== client) return;
       this.onState(client, state);
@@ -217,11 +246,17 @@ export class ZkSession {
     const { State } = zookeeper;
     if (state === State.SYNC_CONNECTED) {
       this.connected = true;
+      this.unconnectedSince = null;
       const id = int64(client.getSessionId()).toString();
       if (this.session !== id) this.logger.info(`ZooKeeper session ${id} established`);
       this.session = id;
       this.wakeWaiters();
     } else if (state === State.DISCONNECTED) {
+      // Only the loss of a live connection is news; failed reconnects repeat every few ms.
+      if (this.connected) {
+        this.logger.info('ZooKeeper connection lost; reconnecting');
+        this.unconnectedSince = this.clock.now();
+      }
       this.connected = false;
       this.events.onDisconnected();
     } else if (state === State.EXPIRED) {
