@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EtcdMember } from '../types.js';
 import { freePorts } from '../../test/support/ports.js';
+import { killOnExit, exited } from '../../test/support/children.js';
 
 const ETCD_BIN = process.env['PATRONI_TS_ETCD'] ?? '/usr/bin/etcd';
 
@@ -25,20 +26,6 @@ export interface LocalEtcdMember extends EtcdMember {
   readonly clientPort: number;
   /** True once the member answers `/health` as healthy (it is part of a quorum). */
   healthy(): Promise<boolean>;
-}
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-  });
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -67,6 +54,8 @@ export async function startEtcdCluster(host: string, logDir: string): Promise<Et
   const initialCluster = names.map((n, i) => `${n}=${peer(i)}`).join(',');
   const token = `chaos-${ports[0] ?? 0}`;
   const logs: WriteStream[] = [];
+  /** This cluster's member processes now running, for destroy(). */
+  const runningMembers = new Set<ChildProcess>();
 
   const members = names.map((name, i): LocalEtcdMember => {
     const clientPort = ports[2 * i] ?? 0;
@@ -101,8 +90,9 @@ export async function startEtcdCluster(host: string, logDir: string): Promise<Et
         started = true;
         c.stdout.pipe(log, { end: false });
         c.stderr.pipe(log, { end: false });
-        live.add(c);
-        c.once('exit', () => live.delete(c));
+        killOnExit(c);
+        runningMembers.add(c);
+        c.once('exit', () => runningMembers.delete(c));
         child = c;
         // Serving (not healthy: a lone member of a lost quorum never is).
         await poll(
@@ -120,7 +110,7 @@ export async function startEtcdCluster(host: string, logDir: string): Promise<Et
 
   const destroy = async (): Promise<void> => {
     await Promise.all(
-      [...live].map(async (c) => {
+      [...runningMembers].map(async (c) => {
         c.kill('SIGCONT');
         c.kill('SIGKILL');
         await exited(c);

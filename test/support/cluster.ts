@@ -14,6 +14,7 @@ import { superuserClient } from './pg-client.js';
 import { freePorts } from './ports.js';
 import { killPostmaster, waitFor } from './postgres.js';
 import { makeTempDir, removeTempDir } from './tmpdir.js';
+import { killOnExit } from './children.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
 const ENTRY = join(REPO, 'dist', 'cli', 'patroni.js');
@@ -162,7 +163,7 @@ export class TestNode {
       env: { ...process.env, ...(ours ? {} : { HOME: this.dir }), ...env },
       ...(runAs === null || this.netns !== undefined ? {} : { uid: runAs.uid, gid: runAs.gid }),
     });
-    live.add(this.child);
+    killOnExit(this.child);
   }
 
   /** Sends a signal to the daemon and waits for it to exit (SIGKILL after timeoutMs). */
@@ -174,7 +175,6 @@ export class TestNode {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     await exited;
     clearTimeout(timer);
-    live.delete(child);
   }
 
   /** SIGHUP: the daemon re-reads patroni.yml. */
@@ -248,11 +248,6 @@ export class TestNode {
     return readFile(this.logPath, 'utf8').catch(() => '');
   }
 }
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
 
 function openLog(path: string): number {
   // Appending keeps the log of a node across restarts.

@@ -4,6 +4,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { freePorts } from './ports.js';
 import { makeTempDir, removeTempDir } from './tmpdir.js';
+import { killOnExit, exited } from './children.js';
 
 const ETCD_BIN = process.env['PATRONI_TS_ETCD'] ?? '/usr/bin/etcd';
 
@@ -38,21 +39,6 @@ export interface EtcdHandle {
   resume(): void;
   /** Stops it and removes its files: call this in `after()`. */
   destroy(): Promise<void>;
-}
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  // Never leave an etcd behind, even when a test file dies halfway.
-  for (const child of live) child.kill('SIGKILL');
-});
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-  });
 }
 
 /** GET /health over http or https (trusting the test CA); true when etcd says healthy. */
@@ -168,8 +154,7 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdHan
     const c = spawn(ETCD_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     c.stdout.pipe(log, { end: false });
     c.stderr.pipe(log, { end: false });
-    live.add(c);
-    c.once('exit', () => live.delete(c));
+    killOnExit(c);
     child = c;
     try {
       await waitHealthy(endpoint, c, tls, options.timeoutMs ?? 30_000);

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { renderHaproxyConfig, type HaproxyBackend } from '../../src/demo/haproxy-config.js';
 import { freePorts } from './ports.js';
+import { killOnExit } from './children.js';
 
 export interface HaproxyHandle {
   readonly readWritePort: number;
@@ -24,12 +25,6 @@ async function canConnect(port: number): Promise<boolean> {
     });
   });
 }
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  // A test or chaos run that dies halfway must not leave an HAProxy holding its ports.
-  for (const child of live) child.kill('SIGKILL');
-});
 
 /** Starts Debian's HAProxy in the foreground with the guide-style config, on free loopback ports. */
 export async function startHaproxy(
@@ -54,8 +49,7 @@ export async function startHaproxy(
     }),
   );
   const child: ChildProcess = spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
-  live.add(child);
-  child.once('exit', () => live.delete(child));
+  killOnExit(child);
   const deadline = Date.now() + 15_000;
   while (!(await canConnect(statsPort))) {
     if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}`);

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import type { TestPki } from './etcd-tls.js';
 import { freePort } from './ports.js';
 import { makeTempDir, removeTempDir } from './tmpdir.js';
+import { killOnExit, exited } from './children.js';
 
 /** Debian's `zookeeper` package: the server jar (its manifest names the other jars). */
 const ZK_JAR = process.env['PATRONI_TS_ZOOKEEPER_JAR'] ?? '/usr/share/java/zookeeper.jar';
@@ -36,20 +37,6 @@ export interface ZooKeeperHandle {
   resume(): void;
   /** Stops it and removes its files: call this in `after()`. */
   destroy(): Promise<void>;
-}
-
-const live = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => {
-      resolve();
-    });
-  });
 }
 
 /** The four-letter word `ruok`, answered `imok` by a serving server. */
@@ -133,8 +120,7 @@ export async function startZooKeeper(
     );
     c.stdout.pipe(log, { end: false });
     c.stderr.pipe(log, { end: false });
-    live.add(c);
-    c.once('exit', () => live.delete(c));
+    killOnExit(c);
     child = c;
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     while (!(await ruok(port))) {
