@@ -1,24 +1,10 @@
 import type { NodeView } from '../core/health/node-view.js';
-import type { RestartRequest } from '../core/health/restart-request.js';
 import { failoverLimitation, parsePeerStatus } from '../core/ha/peer-status.js';
-import type { Journal } from '../core/journal/journal.js';
-import type { WhatIfAnswer } from '../core/journal/what-if.js';
 import type { Member } from '../core/model/member.js';
 import type { Dcs } from '../dcs/port.js';
-import type { ApiContext, RestartOutcome } from './context.js';
+import type { ApiContext, DaemonActions } from './context.js';
 
-/** The daemon's side of the API: actions only it can carry out. */
-export interface DaemonActions {
-  restart(request: RestartRequest): Promise<RestartOutcome>;
-  scheduleRestart(request: RestartRequest & { readonly schedule: string }): boolean;
-  deleteScheduledRestart(): boolean;
-  reload(): void;
-  reinitialize(force: boolean): Promise<string | null>;
-  updateFailsafe(body: Readonly<Record<string, unknown>>): string | null;
-  wakeup(): void;
-  journal(): Journal;
-  whatIfLeaderDied(): Promise<WhatIfAnswer | null>;
-}
+export type { DaemonActions };
 
 export interface ApiContextParts {
   readonly view: () => NodeView;

@@ -25,7 +25,7 @@ export interface RestartOutcome {
  * for health checks go through `view()` only; the DCS is touched only by endpoints that Patroni
  * also reads fresh (`/cluster`, config writes, switchover) and a throw there becomes a 500/503.
  */
-export interface ApiContext {
+export interface ApiContext extends DaemonActions {
   /**
    * The current snapshot of this node; cheap, called on every request. It may return the same
    * object again while nothing in it changed: replies rendered from it are then reused.
@@ -48,6 +48,10 @@ export interface ApiContext {
    * (Patroni's `fetch_nodes_statuses` + `failover_limitation() is None`).
    */
   anyHealthyCandidate(members: readonly Member[]): Promise<boolean>;
+}
+
+/** The daemon's side of the API: actions only it can carry out. */
+export interface DaemonActions {
   /** Immediate restart with the request's conditions (role, version, pending restart, timeout). */
   restart(request: RestartRequest): Promise<RestartOutcome>;
   /** Stores a scheduled restart; false when another one is already scheduled. */
