@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { analyseFaults } from './check/faults.js';
 import { readTimeline } from './check/read-state.js';
 import { checkSplitBrain } from './check/split-brain.js';
@@ -46,6 +47,23 @@ async function waitHealthy(t: Topology, h: History, deadlineMs: number): Promise
   }
   return null;
 }
+
+/**
+ * What each node says and the end of its daemon's log, into the run's log: a state that needed a
+ * human is the finding the run exists for, and the topology (with its logs) is gone afterwards.
+ */
+async function reportStuck(t: Topology, log: (l: string) => void, tag: string): Promise<void> {
+  const status = await t.status().catch(() => new Map());
+  for (const n of t.nodes) {
+    log(`[${tag} stuck: ${n.name} says ${JSON.stringify(status.get(n.name) ?? null)}`);
+    if (n.logPath === undefined) continue;
+    const text = await readFile(n.logPath, 'utf8').catch(() => '');
+    for (const line of text.trimEnd().split('\n').slice(-STUCK_LOG_LINES))
+      log(`[${tag} ${n.name}| ${line}`);
+  }
+}
+
+const STUCK_LOG_LINES = 40;
 
 /** What a human would do: undo every network rule, wake and start every process. */
 async function humanFix(t: Topology): Promise<void> {
@@ -167,6 +185,7 @@ async function runStep(
   let note = '';
   if (healthyAt === null) {
     note = ' (needed a human)';
+    await reportStuck(t, log, `${label}] #${step.index + 1}`);
     await humanFix(t);
     healthyAt = await waitHealthy(t, h, o.recoveryDeadlineMs);
   }
@@ -269,7 +288,10 @@ async function finalRows(
   leader: string | null,
 ): Promise<{ node: string | null; ids: number[] }> {
   const l = t.nodes.find((n) => n.name === leader);
-  if (l !== undefined) return { node: l.name, ids: await presentIds(l.pgUrl) };
+  // A leader whose PostgreSQL does not answer at the end is a finding (its fault shows "needed a
+  // human"), not a reason to lose the whole column's results: judge the best node's rows then.
+  const fromLeader = l === undefined ? null : await presentIds(l.pgUrl).catch(() => null);
+  if (l !== undefined && fromLeader !== null) return { node: l.name, ids: fromLeader };
   let best: { node: string | null; ids: number[] } = { node: null, ids: [] };
   for (const n of t.nodes) {
     const ids = await presentIds(n.pgUrl).catch(() => []);
