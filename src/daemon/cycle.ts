@@ -28,6 +28,8 @@ export interface CycleDeps extends Omit<QueryDeps, 'self'> {
   readonly local: () => LocalFacts;
   readonly failsafePing: () => FailsafePing | null;
   readonly slots: ReplicationSlots;
+  /** What PostgreSQL is now, for the lease keeper (a fenced primary that is no longer one). */
+  readonly afterObserve?: (pg: LocalPgState) => Promise<void>;
 }
 
 /** A query loop that never ends would stall the lock refresh; the core asks a few at most. */
@@ -64,6 +66,7 @@ export class HaCycle {
     if (slot.watchdog !== undefined) runtime.watchdogHealthy = slot.watchdog.healthy;
     let view = await this.readCluster();
     runtime.pg = await this.observe();
+    await this.d.afterObserve?.(runtime.pg);
     let answers: QueryAnswers = {};
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const decision = decide(this.input(view, answers, slot));
@@ -72,6 +75,9 @@ export class HaCycle {
         logger.info(decision.info);
         runtime.memory = decision.memory;
         runtime.lastInfo = decision.info;
+        // The keeper stops renewing before a release or a demotion starts, not after it ends.
+        if (decision.actions.some((a) => a.type === 'demote' || a.type === 'releaseLeaderLock'))
+          this.d.lease?.release();
         await this.d.executor.execute(decision.actions);
         if (this.d.slot.current() === null && runtime.pg.state === 'running') {
           await this.d.slots.sync(

@@ -32,6 +32,7 @@ import { selfIdentity } from './wiring/identity.js';
 import { bootstrapOptions, postgresOptions } from '../config/to-options.js';
 import { hasLeaderlessReplicaMethod } from './wiring/replica-methods.js';
 import { resolvePgOwner } from './wiring/os-user.js';
+import { createLease } from './lease/wiring.js';
 import { Watchdog, createWatchdogDevice, watchdogSettings } from '../watchdog/index.js';
 
 /** Patroni's role of a data directory found at start-up (spec/core.md §4.0 step 4). */
@@ -139,6 +140,7 @@ export class Daemon {
         dcs.wakeup();
       },
     );
+    const lease = createLease({ dcs, pg, runtime, clock, logger });
     const peers = new PeerClient(peerClientOptions(config, restOptions, 2000), (p) =>
       readFileSync(p),
     );
@@ -153,6 +155,7 @@ export class Daemon {
       sleep: (ms) => clock.sleep(ms),
       prePromote: config.postgresql.pre_promote,
       watchdog,
+      lease: lease.keeper,
     });
     const api = new DaemonApi({
       dcs,
@@ -178,6 +181,8 @@ export class Daemon {
       failsafePing: () => api.failsafePing,
       watchdog,
       slots: new ReplicationSlots(pg, slot, logger),
+      lease: lease.keeper,
+      afterObserve: lease.afterObserve,
     });
     const server = new RestApiServer({
       options: restOptions,
@@ -202,7 +207,8 @@ export class Daemon {
     try {
       return await this.loop(dcs, applier, cycle, runtime);
     } finally {
-      await shutdown({ dcs, pg, slot, runtime, clock, logger, watchdog });
+      await shutdown({ dcs, pg, slot, runtime, clock, logger, watchdog, lease: lease.keeper });
+      lease.keeper.release();
       await server.stop();
       await pg.close();
     }
