@@ -141,6 +141,7 @@ export class Daemon {
       },
     );
     const lease = createLease({ dcs, pg, runtime, clock, logger });
+    runtime.leaseRemainingMs = () => lease.keeper.view().remainingMs;
     const peers = new PeerClient(peerClientOptions(config, restOptions, 2000), (p) =>
       readFileSync(p),
     );
