@@ -94,7 +94,8 @@ function parseOptions(): Options {
   });
   const profiles = values.profiles.split(',').map((name) => {
     const p = PROFILES[name];
-    if (p === undefined) throw new Error(`--profiles: unknown profile ${name} (default, fast)`);
+    if (p === undefined)
+      throw new Error(`--profiles: unknown profile ${name} (${Object.keys(PROFILES).join(', ')})`);
     return p;
   });
   const systems = values.systems.split(',').flatMap((name): System[] => {
