@@ -324,6 +324,24 @@ export class Postgresql {
     return setOwnedParameter(this.ctx, 'synchronous_standby_names', value);
   }
 
+  /**
+   * The lease's commit gate (daemon/lease/gate.ts): with a name, every commit waits for that
+   * standby (synchronous_commit forced on, so a configured `off` cannot bypass it); null gives
+   * both parameters back to the configuration. One file write, one SIGHUP.
+   */
+  setCommitGate(standbyName: string | null): Promise<void> {
+    this.ctx.files.setOverride('synchronous_commit', standbyName === null ? null : 'on');
+    return setOwnedParameter(this.ctx, 'synchronous_standby_names', standbyName);
+  }
+
+  /** `synchronous_standby_names` as this node's session sees it now (the lease's commit gate). */
+  async currentSyncStandbyNames(): Promise<string | null> {
+    const rows = await this.ctx.conn.query<{ v: string }>(
+      "SELECT pg_catalog.current_setting('synchronous_standby_names') AS v",
+    );
+    return rows[0]?.v ?? null;
+  }
+
   /** Single-user crash recovery (spec/core.md §11.6); PostgreSQL must be stopped. */
   crashRecovery(signal?: AbortSignal): Promise<boolean> {
     return singleUserCrashRecovery(this.ctx, signal);

@@ -11,14 +11,26 @@ export const FENCE_STANDBY_NAME = 'patroni-ts lease fence';
 
 /** The narrow part of Postgresql the gate needs. */
 export interface GatePg {
-  setSynchronousStandbyNames(value: string | null): Promise<void>;
+  setCommitGate(standbyName: string | null): Promise<void>;
+  /**
+   * `synchronous_standby_names` as a session of the server sees it now: once the fence name
+   * shows, the postmaster has re-read the file and passed the SIGHUP on (the checkpointer, which
+   * sets the flag commits read, got it at the same moment).
+   */
+  currentSyncStandbyNames?(): Promise<string | null>;
 }
+
+/** How long close() waits to see the gate in effect; the demotion follows either way. */
+const CONFIRM_MS = 1000;
+const CONFIRM_STEP_MS = 20;
 
 /**
  * The commit gate of a leader whose lease may be running out (issue 17). Closing it stops new
  * commits from being acknowledged without stopping PostgreSQL, so the demotion that follows may
- * be the ordinary one. Sessions that set `synchronous_commit` to `local` or `off` themselves are
- * not held by it; the demotion's shutdown ends them.
+ * be the ordinary one. `synchronous_commit` is forced on in the file; sessions, roles or
+ * databases that set it to `local` or `off` themselves are not held by it, nor is a client that
+ * cancels its own waiting commit (PostgreSQL then reports it committed): the demotion's
+ * shutdown, which follows at once, ends them.
  */
 export class CommitGate {
   private closedAt: number | null = null;
@@ -27,6 +39,8 @@ export class CommitGate {
     private readonly pg: GatePg,
     private readonly logger: Logger,
     private readonly now: () => number,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((r) => setTimeout(r, ms)),
   ) {}
 
   get closed(): boolean {
@@ -35,15 +49,32 @@ export class CommitGate {
 
   async close(): Promise<void> {
     this.closedAt = this.now();
-    await this.pg.setSynchronousStandbyNames(`"${FENCE_STANDBY_NAME}"`);
-    this.logger.warning('commit gate closed: no commit is acknowledged until the demotion');
+    await this.pg.setCommitGate(`"${FENCE_STANDBY_NAME}"`);
+    const took = await this.confirm();
+    this.logger.warning(
+      `commit gate closed${took === null ? ' (not confirmed)' : ` in ${took} ms`}: ` +
+        'no commit is acknowledged until the demotion',
+    );
   }
 
-  /** After the demotion: synchronous_standby_names goes back to the configuration's. */
+  /** Ms until a session saw the fence name, or null when none did in time. */
+  private async confirm(): Promise<number | null> {
+    const read = this.pg.currentSyncStandbyNames?.bind(this.pg);
+    if (read === undefined || this.closedAt === null) return null;
+    const start = this.closedAt;
+    while (this.now() - start < CONFIRM_MS) {
+      const seen = await read().catch(() => null);
+      if (seen?.includes(FENCE_STANDBY_NAME) === true) return Math.round(this.now() - start);
+      await this.sleep(CONFIRM_STEP_MS);
+    }
+    return null;
+  }
+
+  /** After the demotion: both parameters go back to the configuration's. */
   async reopen(): Promise<void> {
     if (this.closedAt === null) return;
     this.closedAt = null;
-    await this.pg.setSynchronousStandbyNames(null);
+    await this.pg.setCommitGate(null);
     this.logger.info('commit gate reopened after the demotion');
   }
 }
