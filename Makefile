@@ -1,7 +1,7 @@
 # The two commands of the quick start are `make demo` and `make test`; both install what is missing.
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-.PHONY: deps build check test test-unit typecheck lint format demo bench bench-dcs bench-deps compat clean
+.PHONY: deps build check test test-unit typecheck lint format demo bench bench-dcs bench-deps compat chaos clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -51,6 +51,12 @@ bench-deps:
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends patroni; \
 	fi
 	@/usr/bin/patroni --version
+
+# The fault suite (not part of `make test`, which runs only its short schedule): one seeded
+# schedule against ours and Patroni 3.0.2, async and sync, one topology at a time (~35 min).
+# CHAOS_ARGS passes options, e.g. `make chaos CHAOS_ARGS="--seed 42 --faults 10 --systems patroni-ts"`.
+chaos: deps build
+	@node --import tsx chaos/run.ts $(CHAOS_ARGS)
 
 # Patroni 3.0.2's own behave acceptance suite against ./bin/patroni and ./bin/patronictl (not
 # part of `make test`: it needs a mirror of Patroni's repository, fixed ports and ~10 min).

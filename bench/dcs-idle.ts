@@ -6,16 +6,16 @@
  *       [--systems patroni-ts,patroni] [--idle 60]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { BenchCluster } from './harness/cluster.js';
-import { isDcsKind, type DcsKind } from './harness/dcs-server.js';
+import { prepareCluster, waitHealthy } from './harness/cluster.js';
+import { isDcsKind, startBenchDcs, type DcsKind } from './harness/dcs-server.js';
 import { diffCounts } from './harness/etcd-metrics.js';
-import { describeProfile, PROFILES, type Profile } from './harness/profile.js';
-import { debianPatroni, PATRONI_BIN, patroniTs, type System } from './harness/system.js';
-import { sleep } from './harness/wait.js';
+import { parseProfiles, parseSystems } from './harness/options.js';
+import { describeProfile, type Profile } from './harness/profile.js';
+import type { System } from './harness/system.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../..');
 
@@ -30,20 +30,21 @@ async function idleRequests(
   dcs: DcsKind,
   idleS: number,
 ): Promise<number | string> {
-  const cluster = await BenchCluster.prepare(system, profile, dcs);
+  const store = await startBenchDcs(dcs);
+  const cluster = await prepareCluster(system, profile, store);
   let failed = false;
   try {
     cluster.startAll();
-    const leader = await cluster.waitHealthy(240_000);
+    const leader = await waitHealthy(cluster, 240_000);
     log(`${dcs} ${system.label}: healthy, leader ${leader.name}`);
     await sleep((profile.loopWait + 5) * 1000);
-    const before = await cluster.dcs.requests();
+    const before = await store.requests();
     const started = performance.now();
     await sleep(idleS * 1000);
-    const after = await cluster.dcs.requests();
+    const after = await store.requests();
     const minutes = (performance.now() - started) / 60_000;
     // Still healthy: an idle minute with a failover in it would not be an idle minute.
-    await cluster.waitHealthy(1000);
+    await waitHealthy(cluster, 1000);
     const diff = [...diffCounts(before, after)].filter(([, n]) => n > 0);
     const perMinute = (n: number): string => (n / minutes).toFixed(1);
     log(
@@ -56,7 +57,7 @@ async function idleRequests(
     log(`${dcs} ${system.label}: failed: ${text} (logs in ${cluster.dir})`);
     return `failed: ${text}`;
   } finally {
-    await cluster.stop(failed);
+    await cluster.stop(failed || process.env['KEEP_BENCH_DIRS'] !== undefined);
   }
 }
 
@@ -77,18 +78,8 @@ function main(): Promise<void> {
     if (!isDcsKind(name)) throw new Error(`--dcs: unknown DCS ${name} (etcd3, etcd, zookeeper)`);
     return name;
   });
-  const profiles = values.profiles.split(',').map((name) => {
-    const p = PROFILES[name];
-    if (p === undefined) throw new Error(`--profiles: unknown profile ${name} (default, fast)`);
-    return p;
-  });
-  const systems = values.systems.split(',').flatMap((name): System[] => {
-    if (name === 'patroni-ts') return [patroniTs(REPO)];
-    if (name !== 'patroni') throw new Error(`--systems: unknown system ${name}`);
-    if (existsSync(PATRONI_BIN)) return [debianPatroni()];
-    log(`${PATRONI_BIN} not installed (make bench-deps): patroni-ts only`);
-    return [];
-  });
+  const profiles = parseProfiles(values.profiles);
+  const systems = parseSystems(values.systems, REPO, log);
   const idleS = Number(values.idle);
   if (!(idleS > 0)) throw new Error('--idle: not a positive number of seconds');
   return run(kinds, profiles, systems, idleS);

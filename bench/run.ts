@@ -7,18 +7,19 @@
  *       [--out bench/results]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { BenchCluster, PG_BIN_DIR } from './harness/cluster.js';
-import { describeProfile, PROFILES, type Profile } from './harness/profile.js';
+import { PG_BIN_DIR, prepareCluster, waitHealthy } from './harness/cluster.js';
+import { startBenchDcs } from './harness/dcs-server.js';
+import { parseProfiles, parseSystems } from './harness/options.js';
+import { describeProfile, type Profile } from './harness/profile.js';
 import { Samples } from './harness/samples.js';
-import { debianPatroni, PATRONI_BIN, patroniTs, type System } from './harness/system.js';
+import type { System } from './harness/system.js';
 import { renderTable } from './harness/table.js';
-import { sleep } from './harness/wait.js';
 import { bootstrap } from './scenarios/bootstrap.js';
 import { failover } from './scenarios/failover.js';
 import { restLoad, type RestOptions } from './scenarios/rest.js';
@@ -51,7 +52,7 @@ async function oneRun(
   o: Options,
   samples: Samples,
 ): Promise<void> {
-  const cluster = await BenchCluster.prepare(system, profile);
+  const cluster = await prepareCluster(system, profile, await startBenchDcs('etcd3'));
   let failed = false;
   try {
     let leader = await bootstrap(cluster, samples);
@@ -60,14 +61,14 @@ async function oneRun(
     await steadyState(cluster, samples, o.idleS);
     await restLoad(cluster, leader, samples, o.rest);
     try {
-      leader = await switchover(cluster, leader, samples);
+      leader = await switchover(system, cluster, leader, samples);
       log(`${system.label}: switched over to ${leader.name}`);
     } catch (error) {
       for (const figure of ['switchover.gap', 'switchover.command', 'switchover.healthy']) {
         samples.fail(figure, errorText(error));
       }
       log(`${system.label}: switchover failed: ${errorText(error)}`);
-      leader = await cluster.waitHealthy(120_000);
+      leader = await waitHealthy(cluster, 120_000);
     }
     await failover(cluster, leader, samples, profile);
     log(`${system.label}: failover and rejoin done`);
@@ -76,7 +77,7 @@ async function oneRun(
     log(`${system.label}: run failed: ${errorText(error)} (logs in ${cluster.dir})`);
     failed = true;
   } finally {
-    await cluster.stop(failed);
+    await cluster.stop(failed || process.env['KEEP_BENCH_DIRS'] !== undefined);
   }
 }
 
@@ -92,19 +93,8 @@ function parseOptions(): Options {
       out: { type: 'string', default: join(REPO, 'bench', 'results') },
     },
   });
-  const profiles = values.profiles.split(',').map((name) => {
-    const p = PROFILES[name];
-    if (p === undefined)
-      throw new Error(`--profiles: unknown profile ${name} (${Object.keys(PROFILES).join(', ')})`);
-    return p;
-  });
-  const systems = values.systems.split(',').flatMap((name): System[] => {
-    if (name === 'patroni-ts') return [patroniTs(REPO)];
-    if (name !== 'patroni') throw new Error(`--systems: unknown system ${name}`);
-    if (existsSync(PATRONI_BIN)) return [debianPatroni()];
-    log(`${PATRONI_BIN} not installed (make bench-deps): patroni-ts only`);
-    return [];
-  });
+  const profiles = parseProfiles(values.profiles);
+  const systems = parseSystems(values.systems, REPO, log);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: not a positive integer`);
   return {

@@ -24,6 +24,12 @@ export interface TopologyOptions {
   /** Where logs and data go; the topology removes it on destroy unless `keep`. */
   readonly workDir?: string;
   readonly keep?: boolean;
+  /**
+   * Put each node's WAL on a tmpfs of this many MB (initdb/pg_basebackup `--waldir`), for the
+   * full-disk nemesis; max_wal_size, wal_keep_size and max_slot_wal_keep_size are then a quarter
+   * of it each. At least 128 (256 leaves room for replicas that fall behind). Default: no tmpfs.
+   */
+  readonly walTmpfsMb?: number;
 }
 
 export interface ChaosNode {
@@ -45,6 +51,10 @@ export interface ChaosNode {
   startDaemon(): Promise<void>;
   /** The data directory, e.g. to put pg_wal on a small tmpfs. */
   readonly dataDir: string;
+  /** The tmpfs holding this node's WAL, when the topology was started with `walTmpfsMb`. */
+  readonly walDir?: string | undefined;
+  /** The daemon's log (stdout and stderr, appended across restarts). */
+  readonly logPath?: string;
 }
 
 export interface EtcdMember {
@@ -119,6 +129,9 @@ export type HistoryEvent =
       readonly kind: 'fault';
       readonly nemesis: string;
       readonly description: string;
+      /** The handle's targets, and the nemesis's `hitsLeader`, so that checkers need no registry. */
+      readonly targets?: readonly string[];
+      readonly hitsLeader?: boolean;
     }
   | { readonly at: number; readonly kind: 'heal'; readonly nemesis: string }
   | { readonly at: number; readonly kind: 'leader'; readonly member: string | null }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what `make` needs and is missing: the npm dependencies, and Debian's PostgreSQL 15,
-# etcd, HAProxy, Keepalived and vip-manager. As root it uses apt-get; otherwise it prints the exact command to run.
+# etcd, HAProxy, Keepalived, vip-manager and Chromium. As root it uses apt-get; otherwise it prints the exact command to run.
 # Set PATRONI_TS_SKIP_APT=1 to check only the npm side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,8 @@ command -v vip-manager >/dev/null 2>&1 || missing+=(vip-manager)
 /usr/bin/python3 -c 'import etcd' >/dev/null 2>&1 || missing+=(python3-etcd)
 # The pgBackRest recipe (replicas, bootstrap and reinit from a backup) runs the real program.
 command -v pgbackrest >/dev/null 2>&1 || missing+=(pgbackrest)
+# The dashboard's browser test drives Debian's headless Chromium (playwright-core, no download).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

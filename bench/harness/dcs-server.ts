@@ -1,5 +1,7 @@
-import { startEtcd, type EtcdHandle } from '../../test/support/etcd.js';
-import { startZooKeeper } from '../../test/support/zookeeper.js';
+import type { TestStore } from '../../test/support/cluster.js';
+import { etcdStoreOf } from '../../test/support/etcd-store.js';
+import { startEtcd } from '../../test/support/etcd.js';
+import { zooKeeperStore } from '../../test/support/zookeeper-store.js';
 import { etcdV2Requests, zkPacketsReceived } from './dcs-counts.js';
 import { etcdCounts } from './etcd-metrics.js';
 
@@ -12,42 +14,37 @@ export function isDcsKind(name: string): name is DcsKind {
   return (DCS_KINDS as readonly string[]).includes(name);
 }
 
-/** A fresh DCS server for one bench cluster. */
-export interface BenchDcs {
+/** A fresh DCS server for one bench cluster: the cluster harness's store, with request counts. */
+export interface BenchDcs extends TestStore {
   readonly kind: DcsKind;
-  /** The etcd server, for etcd3 and etcd (v2); null for ZooKeeper. */
-  readonly etcd: EtcdHandle | null;
-  /** The patroni.yml section (its key is `kind`), the same for either system. */
-  readonly section: Record<string, unknown>;
   /** Requests the server has received so far from all clients, by kind (counters: diff two reads). */
   requests(): Promise<ReadonlyMap<string, number>>;
-  destroy(): Promise<void>;
 }
 
 export async function startBenchDcs(kind: DcsKind): Promise<BenchDcs> {
   if (kind === 'zookeeper') {
-    const zk = await startZooKeeper();
+    const store = await zooKeeperStore();
     return {
+      ...store,
       kind,
-      etcd: null,
-      section: { hosts: [zk.hostPort] },
-      requests: async () => new Map([['packets', await zkPacketsReceived(zk.port)]]),
-      destroy: () => zk.destroy(),
+      requests: async () => new Map([['packets', await zkPacketsReceived(store.zk.port)]]),
     };
   }
   const etcd = await startEtcd({ enableV2: kind === 'etcd' });
+  // The v2 section names one `host`, as an operator's etcd v2 config usually does.
+  const store = etcdStoreOf(etcd, kind, (hostPort) =>
+    kind === 'etcd' ? { host: hostPort } : { hosts: hostPort },
+  );
   const metrics = async (): Promise<string> => {
     const res = await fetch(`${etcd.endpoint}/metrics`, { signal: AbortSignal.timeout(5000) });
     return res.text();
   };
   return {
+    ...store,
     kind,
-    etcd,
-    section: kind === 'etcd' ? { host: etcd.hostPort } : { hosts: etcd.hostPort },
     requests:
       kind === 'etcd'
         ? async () => etcdV2Requests(await metrics())
         : () => etcdCounts(etcd.endpoint),
-    destroy: () => etcd.destroy(),
   };
 }

@@ -6,8 +6,8 @@ export type SystemName = 'patroni-ts' | 'patroni';
 export interface System {
   readonly name: SystemName;
   readonly label: string;
-  /** argv of the daemon for one patroni.yml. */
-  daemon(configPath: string): readonly string[];
+  /** argv of the daemon, before the patroni.yml path (the cluster harness's node command). */
+  readonly command: readonly string[];
   /** argv of patronictl for one patroni.yml and its arguments. */
   ctl(configPath: string, args: readonly string[]): readonly string[];
 }
@@ -16,13 +16,18 @@ export const PATRONI_BIN = process.env['BENCH_PATRONI'] ?? '/usr/bin/patroni';
 export const PATRONICTL_BIN = process.env['BENCH_PATRONICTL'] ?? '/usr/bin/patronictl';
 
 export function patroniTs(repo: string): System {
-  const entry = (name: string): string => join(repo, 'dist', 'cli', `${name}.js`);
   return {
     name: 'patroni-ts',
     label: 'patroni-ts',
     // The launcher operators run, with its node flags (it execs node: the pid stays the same).
-    daemon: (config) => [join(repo, 'bin', 'patroni'), config],
-    ctl: (config, args) => [process.execPath, entry('patronictl'), '-c', config, ...args],
+    command: [join(repo, 'bin', 'patroni')],
+    ctl: (config, args) => [
+      process.execPath,
+      join(repo, 'dist', 'cli', 'patronictl.js'),
+      '-c',
+      config,
+      ...args,
+    ],
   };
 }
 
@@ -30,7 +35,7 @@ export function debianPatroni(): System {
   return {
     name: 'patroni',
     label: 'Patroni 3.0.2',
-    daemon: (config) => [PATRONI_BIN, config],
+    command: [PATRONI_BIN],
     ctl: (config, args) => [PATRONICTL_BIN, '-c', config, ...args],
   };
 }

@@ -1,6 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import { pgClient } from './node.js';
-import { sleep } from './wait.js';
+import { superuserClient } from '../../test/support/pg-client.js';
+
+/** A client that gives up on a connection or a query after `timeoutMs`. */
+function pgClient(port: number, timeoutMs: number): pg.Client {
+  return superuserClient(port, { connectTimeoutMs: timeoutMs, queryTimeoutMs: timeoutMs });
+}
 
 export interface Commit {
   readonly id: number;

@@ -1,10 +1,11 @@
-import type { BenchCluster } from '../harness/cluster.js';
-import type { BenchNode } from '../harness/node.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TestCluster, TestNode } from '../../test/support/cluster.js';
+import { waitFor } from '../../test/support/postgres.js';
+import { BENCH_SCOPE, waitHealthy } from '../harness/cluster.js';
 import type { Samples } from '../harness/samples.js';
 import { missingRows } from '../harness/writer.js';
 import { nextLeaderRenewal } from '../harness/leader-lease.js';
 import type { Profile } from '../harness/profile.js';
-import { pollUntil, sleep } from '../harness/wait.js';
 import { createTable, startWriter } from './write-load.js';
 
 /**
@@ -18,8 +19,8 @@ import { createTable, startWriter } from './write-load.js';
  * gap beyond the lock's remaining life is reported too: what the HA manager itself adds.
  */
 export async function failover(
-  cluster: BenchCluster,
-  leader: BenchNode,
+  cluster: TestCluster,
+  leader: TestNode,
   samples: Samples,
   profile: Profile,
 ): Promise<void> {
@@ -31,7 +32,7 @@ export async function failover(
   try {
     const renewal = await nextLeaderRenewal(
       cluster.etcd.endpoint,
-      'bench',
+      BENCH_SCOPE,
       (profile.loopWait * 2 + 10) * 1000,
     );
     await sleep(Math.max(0, renewal.at + (profile.loopWait * 1000) / 2 - performance.now()));
@@ -46,11 +47,11 @@ export async function failover(
   const gap = writer.longestGap(t0);
   samples.add('failover.gap', gap);
   samples.add('failover.afterLock', gap - lockLeft);
-  const newLeader = await cluster.waitHealthy(180_000, leader.name);
+  const newLeader = await waitHealthy(cluster, 180_000, leader.name);
   samples.add('failover.lost', await missingRows(writer.commits, newLeader.pgPort, table));
   const t1 = performance.now();
   leader.start();
-  await pollUntil(
+  await waitFor(
     `${leader.name} streaming again`,
     async () => {
       const l = await cluster.leader();
@@ -58,6 +59,7 @@ export async function failover(
       return (await cluster.streamingFrom(l)).includes(leader.name) ? true : undefined;
     },
     240_000,
+    100,
   );
   samples.add('failover.rejoin', (performance.now() - t1) / 1000);
 }

@@ -1,5 +1,4 @@
-import type { BenchCluster } from '../harness/cluster.js';
-import type { BenchNode } from '../harness/node.js';
+import type { TestCluster, TestNode } from '../../test/support/cluster.js';
 import type { Samples } from '../harness/samples.js';
 import { httpLoad } from '../harness/http-load.js';
 
@@ -10,8 +9,8 @@ export interface RestOptions {
 
 /** GET /primary on the leader and GET /replica on a replica, with and without keep-alive. */
 export async function restLoad(
-  cluster: BenchCluster,
-  leader: BenchNode,
+  cluster: TestCluster,
+  leader: TestNode,
   samples: Samples,
   o: RestOptions,
 ): Promise<void> {

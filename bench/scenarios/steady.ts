@@ -1,8 +1,8 @@
-import type { BenchCluster } from '../harness/cluster.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TestCluster } from '../../test/support/cluster.js';
 import { diffCounts, etcdCounts } from '../harness/etcd-metrics.js';
 import { cpuSeconds, memoryMb } from '../harness/proc.js';
 import type { Samples } from '../harness/samples.js';
-import { sleep } from '../harness/wait.js';
 
 const WRITES = ['Put', 'Txn', 'DeleteRange'];
 
@@ -11,7 +11,7 @@ const WRITES = ['Put', 'Txn', 'DeleteRange'];
  * process (not its PostgreSQL), and etcd's gRPC requests for the whole cluster, per minute.
  */
 export async function steadyState(
-  cluster: BenchCluster,
+  cluster: TestCluster,
   samples: Samples,
   windowS: number,
 ): Promise<void> {

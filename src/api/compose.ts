@@ -1,6 +1,8 @@
 import type { NodeView } from '../core/health/node-view.js';
 import type { RestartRequest } from '../core/health/restart-request.js';
 import { failoverLimitation, parsePeerStatus } from '../core/ha/peer-status.js';
+import type { Journal } from '../core/journal/journal.js';
+import type { WhatIfAnswer } from '../core/journal/what-if.js';
 import type { Member } from '../core/model/member.js';
 import type { Dcs } from '../dcs/port.js';
 import type { ApiContext, RestartOutcome } from './context.js';
@@ -14,10 +16,14 @@ export interface DaemonActions {
   reinitialize(force: boolean): Promise<string | null>;
   updateFailsafe(body: Readonly<Record<string, unknown>>): string | null;
   wakeup(): void;
+  journal(): Journal;
+  whatIfLeaderDied(): Promise<WhatIfAnswer | null>;
 }
 
 export interface ApiContextParts {
   readonly view: () => NodeView;
+  /** The view with PostgreSQL read fresh; `view` when left out. */
+  readonly freshView?: () => Promise<NodeView>;
   readonly dcs: Pick<Dcs, 'getCluster' | 'setConfigValue' | 'setFailoverValue'>;
   /** A member's `GET <api_url>` body, or null when unreachable (the daemon's peer client). */
   readonly fetchStatus: (apiUrl: string) => Promise<unknown>;
@@ -33,6 +39,7 @@ export function composeApiContext(parts: ApiContextParts): ApiContext {
   const { dcs, actions } = parts;
   return {
     view: parts.view,
+    freshView: parts.freshView ?? (() => Promise.resolve(parts.view())),
     getCluster: () => dcs.getCluster(),
     setConfigValue: (config, index) => dcs.setConfigValue(config, index),
     setFailoverValue: (value, index) => dcs.setFailoverValue(value, index),
@@ -57,5 +64,7 @@ export function composeApiContext(parts: ApiContextParts): ApiContext {
     wakeup: () => {
       actions.wakeup();
     },
+    journal: () => actions.journal(),
+    whatIfLeaderDied: () => actions.whatIfLeaderDied(),
   };
 }

@@ -1,6 +1,8 @@
 import type { NodeView } from '../core/health/node-view.js';
 import type { RestartRequest } from '../core/health/restart-request.js';
 import type { ClusterSnapshot } from '../core/model/cluster.js';
+import type { Journal } from '../core/journal/journal.js';
+import type { WhatIfAnswer } from '../core/journal/what-if.js';
 import type { Member } from '../core/model/member.js';
 
 /** The `failover` key as the API writes it; all null clears a request. */
@@ -29,6 +31,12 @@ export interface ApiContext {
    * object again while nothing in it changed: replies rendered from it are then reused.
    */
   view(): NodeView;
+  /**
+   * The view with PostgreSQL's state read no more than a second ago (one query shared by all
+   * requests in that second), for `/patroni` and `/metrics`, which Patroni answers from a query
+   * per request. Never throws: when PostgreSQL does not answer it is `view()`.
+   */
+  freshView(): Promise<NodeView>;
   /** A fresh read of the cluster from the DCS. Throws a PatroniError when unreachable. */
   getCluster(): Promise<ClusterSnapshot>;
   /** Writes the `config` key; with `index`, only if it still has that revision (CAS). */
@@ -57,4 +65,11 @@ export interface ApiContext {
   updateFailsafe(body: Readonly<Record<string, unknown>>): string | null;
   /** Runs the HA loop now instead of after loop_wait. */
   wakeup(): void;
+  /** The decision journal of this member (`GET /journal`); subscribe to it for live updates. */
+  journal(): Journal;
+  /**
+   * What this member would do if the leader died now (`GET /why`): the decision core replayed on
+   * its last input without the leader, nothing carried out; null before the first cycle.
+   */
+  whatIfLeaderDied(): Promise<WhatIfAnswer | null>;
 }

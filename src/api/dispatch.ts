@@ -3,7 +3,8 @@ import { healthCheck } from '../core/health/endpoints.js';
 import { parseQuery, type Query } from '../core/health/query.js';
 import type { AccessControl } from './access.js';
 import { readJsonBody } from './body.js';
-import { httpError, json, statusLine, type Reply } from './reply.js';
+import type { RestApiOptions } from './options.js';
+import { httpError, json, statusLine, text, type Reply } from './reply.js';
 import type { Route, RouteDeps } from './route.js';
 
 /** Request target split like Python's `urlparse`: path and parsed query. */
@@ -54,13 +55,16 @@ export async function dispatch(
   req: IncomingMessage,
   routes: ReadonlyMap<string, Route>,
   access: AccessControl,
-  tls: boolean,
+  options: RestApiOptions,
   deps: RouteDeps,
 ): Promise<{ reply: Reply; note?: string }> {
   const method = req.method ?? 'GET';
+  const tls = options.certfile !== undefined;
   const { path, search } = splitTarget(req.url ?? '/');
   const query = parseQuery(search);
-  const route = routes.get(`${method} ${firstSegment(path)}`);
+  const found = routes.get(`${method} ${firstSegment(path)}`);
+  // A switched-off route is answered as if it did not exist, as Patroni would.
+  const route = found?.enabled?.(options) === false ? undefined : found;
   if (route === undefined) {
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') {
       return { reply: genericHealth(method, path, query, deps) };
@@ -68,6 +72,9 @@ export async function dispatch(
     return { reply: httpError(501, `Unsupported method ('${method}')`) };
   }
   if (route.unsafe) {
+    if (options.dashboard === true && crossOrigin(req, tls)) {
+      return { reply: text(403, 'cross-origin request refused'), note: 'Cross-origin request' };
+    }
     const denied = await access.check(req, tls);
     if (denied !== null) return { reply: denied };
   }
@@ -80,4 +87,16 @@ export async function dispatch(
     body = read.body;
   }
   return { reply: await route.handle({ path, query, body }, deps) };
+}
+
+/**
+ * A browser's request sent from another site's page. Once the dashboard has a browser keep
+ * Basic credentials for this API, any page could otherwise post a switchover with them (CSRF).
+ * Browsers always send `Origin` on such requests; patronictl and scripts send none.
+ */
+export function crossOrigin(req: IncomingMessage, tls: boolean): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  const host = req.headers.host;
+  return host === undefined || origin !== `${tls ? 'https' : 'http'}://${host}`;
 }

@@ -34,6 +34,14 @@ describe('restapi options', () => {
       },
     );
   });
+  it('reads our dashboard switch', () => {
+    assert.equal(parseRestApiOptions({ listen: ':8008', dashboard: true }).dashboard, true);
+    assert.equal(parseRestApiOptions({ listen: ':8008' }).dashboard, undefined);
+    assert.throws(
+      () => parseRestApiOptions({ listen: ':8008', dashboard: 'perhaps' }),
+      /restapi\.dashboard: expected a boolean/,
+    );
+  });
   it('names the offending key', () => {
     assert.throws(() => parseRestApiOptions({}), /restapi\.listen: is required/);
     assert.throws(

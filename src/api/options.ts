@@ -25,6 +25,8 @@ export interface RestApiOptions {
   readonly httpsExtraHeaders?: Readonly<Record<string, string>>;
   /** Listen backlog. */
   readonly requestQueueSize?: number;
+  /** patroni-ts only: serve the web dashboard at /dashboard, behind the same access checks. */
+  readonly dashboard?: boolean;
 }
 
 function bad(key: string, why: string): PatroniError {
@@ -95,6 +97,11 @@ export function parseRestApiOptions(raw: unknown): RestApiOptions {
   }
   if (r['allowlist_include_members'] !== undefined) {
     out.allowlistIncludeMembers = r['allowlist_include_members'] === true;
+  }
+  if (r['dashboard'] !== undefined && r['dashboard'] !== null) {
+    // The schema has already turned `on`/`yes`/`'true'` into a boolean.
+    if (typeof r['dashboard'] !== 'boolean') throw bad('dashboard', 'expected a boolean');
+    out.dashboard = r['dashboard'];
   }
   const http = headerMap(r, 'http_extra_headers');
   if (http !== undefined) out.httpExtraHeaders = http;

@@ -20,6 +20,8 @@ export interface ProbeFrontDeps {
   /** TCP keepalive idle time, set (with no Nagle) on connections handed over. */
   readonly keepAliveDelayMs: number;
   readonly log: Logger;
+  /** Told of each probe answered here (the REST request metrics). */
+  readonly served?: (probe: Probe, status: number, seconds: number) => void;
 }
 
 /** Closes the connections still waiting for their first bytes (the server is stopping). */
@@ -143,9 +145,11 @@ export function installProbeFront(http: Server, d: ProbeFrontDeps): ClosePending
       // As the HTTP server closes after `Connection: close`: once the reply is out, without
       // waiting for the client's FIN. Late errors (a reset) only end this connection.
       socket.end(bytes, () => socket.destroy());
+      const elapsed = performance.now() - started;
+      d.served?.(probe, status, elapsed / 1000);
       // remoteAddress is a getpeername() call: only when the line is written.
       if (d.log.isEnabled?.('DEBUG') === false) return;
-      const ms = (performance.now() - started).toFixed(3);
+      const ms = elapsed.toFixed(3);
       const line = `${probe.method} ${probe.target} HTTP/${probe.httpVersion}`;
       d.log.debug(
         `API thread: ${socket.remoteAddress ?? '-'} - - "${line}" ${status} - latency: ${ms} ms`,

@@ -1,7 +1,8 @@
 /**
  * What a route answers; the server turns it into bytes. The kinds mirror Patroni's writers:
  * `_write_json_response`, `_write_response` (text, sent as text/html), `send_error` (the Python
- * stdlib HTML page) and `_write_status_code_only` (a bare status line).
+ * stdlib HTML page) and `_write_status_code_only` (a bare status line); `stream` is ours (the
+ * dashboard's event stream).
  */
 export type Reply =
   | {
@@ -17,7 +18,23 @@ export type Reply =
       readonly headers?: Readonly<Record<string, string>>;
     }
   | { readonly kind: 'error'; readonly status: number; readonly message?: string }
-  | { readonly kind: 'statusLine'; readonly status: number };
+  | { readonly kind: 'statusLine'; readonly status: number }
+  | {
+      readonly kind: 'stream';
+      readonly status: number;
+      readonly headers: Readonly<Record<string, string>>;
+      /** Called once the headers are out; owns the response until it ends or the client goes. */
+      readonly start: (sink: StreamSink) => void;
+    };
+
+/** A long response written piece by piece (server-sent events): no Content-Length, no end. */
+export interface StreamSink {
+  /** false when the socket buffer is full (a slow client). */
+  write(chunk: string): boolean;
+  end(): void;
+  /** Called once when the response ends, either side. */
+  onClose(listener: () => void): void;
+}
 
 export const json = (status: number, body: unknown): Reply => ({ kind: 'json', status, body });
 

@@ -3,6 +3,8 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { BodyMode } from './body.js';
 import type { ApiContext } from './context.js';
+import type { RestApiOptions } from './options.js';
+import type { RestMetrics } from './rest-metrics.js';
 import type { Reply } from './reply.js';
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -11,6 +13,8 @@ export interface RouteDeps {
   readonly ctx: ApiContext;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The daemon's own series for `GET /metrics`; absent when none are kept (tests). */
+  readonly metrics?: RestMetrics;
 }
 
 export interface RouteRequest {
@@ -30,6 +34,8 @@ export interface Route {
   readonly segment: string;
   readonly unsafe: boolean;
   readonly body: BodyMode;
+  /** A route switched off by configuration is answered as an unknown path (health check). */
+  readonly enabled?: (options: RestApiOptions) => boolean;
   readonly precheck?: (deps: RouteDeps) => Reply | null;
   readonly handle: (req: RouteRequest, deps: RouteDeps) => Promise<Reply> | Reply;
 }

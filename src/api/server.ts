@@ -12,12 +12,14 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { silentLogger, type Logger } from '../shared/log/logger.js';
 import { AccessControl, type HostResolver } from './access.js';
 import type { ApiContext } from './context.js';
+import { AssetStore, DashboardHub, dashboardRoutes } from './dashboard/index.js';
 import { dispatch, healthReply } from './dispatch.js';
 import { splitHostPort, type RestApiOptions } from './options.js';
 import { installProbeFront, type ClosePending } from './probe-front.js';
+import { methodLabel, routeLabeller, type RestMetrics } from './metrics-port.js';
 import { httpError, type Reply } from './reply.js';
 import type { Route, RouteDeps } from './route.js';
-import { routeTable } from './routes/index.js';
+import { ALL_ROUTES, routeTable } from './routes/index.js';
 import { tlsOptions } from './tls.js';
 import { writeReply } from './write-reply.js';
 
@@ -32,8 +34,12 @@ export interface RestApiServerDeps {
   readonly serverHeader?: string;
   /** Override the handler table (tests). */
   readonly routes?: readonly Route[];
+  /** The dashboard's event fan-out (tests pass their own to watch it). */
+  readonly dashboard?: DashboardHub;
   /** Slow-client limits; the defaults suit load balancers and patronictl. */
   readonly timeouts?: Partial<ServerTimeouts>;
+  /** Request counts and latencies, and the extra series of `GET /metrics`. */
+  readonly metrics?: RestMetrics;
 }
 
 export interface ServerTimeouts {
@@ -83,11 +89,25 @@ export class RestApiServer {
   private readonly resolve: HostResolver;
   private readonly serverHeader: string;
   private readonly timeouts: ServerTimeouts;
+  private readonly dashboard: DashboardHub;
+  private readonly routeLabel: (target: string) => string;
 
   constructor(d: RestApiServerDeps) {
     this.options = d.options;
-    this.routes = routeTable(d.routes);
-    this.deps = { ctx: d.context, clock: d.clock ?? systemClock, log: d.log ?? silentLogger };
+    const clock = d.clock ?? systemClock;
+    const log = d.log ?? silentLogger;
+    this.dashboard =
+      d.dashboard ?? new DashboardHub(d.context, { wallNow: () => clock.wallNow(), log });
+    this.routes = routeTable(
+      d.routes ?? [...ALL_ROUTES, ...dashboardRoutes(this.dashboard, new AssetStore())],
+    );
+    this.deps = {
+      ctx: d.context,
+      clock,
+      log,
+      ...(d.metrics === undefined ? {} : { metrics: d.metrics }),
+    };
+    this.routeLabel = routeLabeller(this.routes);
     this.resolve = d.resolve ?? defaultResolve;
     this.serverHeader = d.serverHeader ?? 'BaseHTTP/0.6 Python/3.11.2';
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...d.timeouts };
@@ -128,6 +148,9 @@ export class RestApiServer {
         headersMs: t.headersMs,
         keepAliveDelayMs: TCP_KEEPALIVE_DELAY_MS,
         log: this.deps.log,
+        served: (probe, status, seconds) => {
+          this.countRequest(probe.method, probe.target, status, seconds);
+        },
       });
     }
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -186,6 +209,7 @@ export class RestApiServer {
     const server = this.server;
     this.server = null;
     if (server === null) return;
+    this.dashboard.close();
     await new Promise<void>((resolve) => {
       server.close(() => {
         resolve();
@@ -205,6 +229,9 @@ export class RestApiServer {
     const access = await this.buildAccess(options);
     this.options = options;
     this.access = access;
+    // Open dashboard streams were let in under the old rules (or with the dashboard on): end
+    // them, and the browsers' reconnects pass the new checks.
+    if (JSON.stringify(old) !== JSON.stringify(options)) this.dashboard.close();
     const keys = ['listen', 'certfile', 'keyfile', 'keyfilePassword', 'cafile', 'ciphers'] as const;
     const relisten =
       keys.some((k) => old[k] !== options[k]) || old.verifyClient !== options.verifyClient;
@@ -230,13 +257,27 @@ export class RestApiServer {
     return AccessControl.create(options, this.resolve, memberHosts, this.deps.log);
   }
 
+  private countRequest(
+    method: string | undefined,
+    target: string,
+    status: number,
+    seconds: number,
+  ): void {
+    this.deps.metrics?.observeRequest(
+      this.routeLabel(target),
+      methodLabel(method),
+      status,
+      seconds,
+    );
+  }
+
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     let reply: Reply;
     try {
       if (this.access === null) throw new PatroniError('INTERNAL', 'REST API not started');
       const result = await withDeadline(
-        dispatch(req, this.routes, this.access, this.tls, this.deps),
+        dispatch(req, this.routes, this.access, this.options, this.deps),
         this.timeouts.handlerMs,
         `${req.method ?? '?'} ${req.url ?? ''} did not finish within ${this.timeouts.handlerMs} ms`,
       );
@@ -261,9 +302,11 @@ export class RestApiServer {
       this.deps.log.error(`REST API could not write the response: ${errorMessage(e)}`);
       req.socket.destroy();
     }
+    const elapsed = performance.now() - started;
+    this.countRequest(req.method, req.url ?? '/', reply.status, elapsed / 1000);
     // remoteAddress is a getpeername() call: only when the line is written.
     if (this.deps.log.isEnabled?.('DEBUG') === false) return;
-    const ms = (performance.now() - started).toFixed(3);
+    const ms = elapsed.toFixed(3);
     const line = `${req.method ?? '?'} ${req.url ?? ''} HTTP/${req.httpVersion}`;
     this.deps.log.debug(
       `API thread: ${req.socket.remoteAddress ?? '-'} - - "${line}" ${reply.status} - latency: ${ms} ms`,

@@ -37,6 +37,27 @@ export function writeReply(
     case 'json':
       send(res, reply.status, pyJsonDumps(reply.body), 'application/json', {}, settings);
       return;
+    case 'stream': {
+      res.writeHead(reply.status, reasonPhrase(reply.status), {
+        Server: settings.serverHeader,
+        ...reply.headers,
+        ...settings.extraHeaders,
+      });
+      res.flushHeaders();
+      // Events are small and must not wait for Nagle.
+      req.socket.setNoDelay(true);
+      reply.start({
+        // A gone client is noticed by 'close' (the hub then drops it); never write after it.
+        write: (chunk) => !res.destroyed && !res.writableEnded && res.write(chunk),
+        end: () => {
+          res.end();
+        },
+        onClose: (listener) => {
+          res.once('close', listener);
+        },
+      });
+      return;
+    }
     case 'text':
       send(
         res,

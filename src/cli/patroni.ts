@@ -9,7 +9,7 @@ import { configSource } from '../config/load.js';
 import { sampleConfig, renderSample } from '../config/sample.js';
 import { validateConfig } from '../config/validate.js';
 import { toYaml } from '../config/yaml.js';
-import { PATRONI_COMPAT_VERSION } from '../core/config/version.js';
+import { versionLine } from '../core/config/version.js';
 import { runDaemon } from '../daemon/main.js';
 import { errorMessage, isPatroniError } from '../shared/errors.js';
 import { PatroniLogger } from '../shared/log/patroni-logger.js';
@@ -74,7 +74,7 @@ function program(): Command {
     .option('--generate-sample-config', 'write a sample configuration to configfile (or stdout)')
     .option('-i, --ignore-listen-port', 'with --validate-config: do not fail on busy listen ports')
     .option('-p, --print', 'with --validate-config: print the local configuration as YAML')
-    .version(`patroni ${PATRONI_COMPAT_VERSION}`, '--version', 'print the version and exit')
+    .version(versionLine(), '--version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }

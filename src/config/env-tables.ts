@@ -35,6 +35,7 @@ export const SECTION_KEYS: Readonly<Record<string, readonly string[]>> = {
     'request_queue_size',
     'server_tokens',
     'thread_pool_size',
+    'dashboard',
   ],
   ctl: ['insecure', 'cacert', 'certfile', 'keyfile', 'keyfile_password'],
   postgresql: [
@@ -66,6 +67,7 @@ export const KEY_KINDS: Readonly<Record<string, Kind>> = {
   'restapi.https_extra_headers': 'dict',
   'restapi.request_queue_size': 'int',
   'restapi.thread_pool_size': 'int',
+  'restapi.dashboard': 'bool',
   'ctl.insecure': 'bool',
   'raft.partner_addrs': 'list',
 };

@@ -225,6 +225,22 @@ describe('checkConfig: warnings', () => {
     ]);
   });
 
+  it("takes restapi.dashboard (ours) as a known boolean, in Patroni's spellings", () => {
+    const on = checkConfig(withChange('restapi.dashboard', 'on'));
+    assert.deepEqual([on.problems, on.warnings], [[], []]);
+    assert.equal(
+      (
+        parseConfig(withChange('restapi.dashboard', 'yes')).config.restapi as {
+          dashboard?: unknown;
+        }
+      ).dashboard,
+      true,
+    );
+    assert.deepEqual(checkConfig(withChange('restapi.dashboard', 'maybe')).problems, [
+      'restapi.dashboard maybe is not a boolean',
+    ]);
+  });
+
   it('warns when nofailover and failover_priority disagree', () => {
     const check = checkConfig(withChange('tags', { nofailover: true, failover_priority: 1 }));
     assert.deepEqual(check.warnings, [

@@ -67,6 +67,8 @@ export const restapiSchema = section({
   request_queue_size: int({ min: 0, max: 4096 }).optional(),
   server_tokens: str().optional(),
   thread_pool_size: int({ min: 5 }).optional(),
+  /** patroni-ts only: serve the web dashboard at /dashboard (Patroni 3.0.2 ignores the key). */
+  dashboard: bool().optional(),
 });
 
 export const ctlSchema = section({

@@ -19,8 +19,10 @@ export interface RestClientOptions {
 export function endpointUrl(apiUrl: string, endpoint?: string): URL {
   const url = new URL(apiUrl);
   if (endpoint !== undefined) {
-    url.pathname = `/${endpoint.replace(/^\/+/, '')}`;
-    url.search = '';
+    // `journal?since=12`: the path and our own query string (never the api_url's).
+    const [path = '', query] = endpoint.split('?', 2);
+    url.pathname = `/${path.replace(/^\/+/, '')}`;
+    url.search = query === undefined ? '' : `?${query}`;
     url.hash = '';
   }
   return url;

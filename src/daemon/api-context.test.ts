@@ -10,6 +10,7 @@ import { ManualClock } from '../shared/clock.js';
 import { DaemonApi, slotPositions } from './api-context.js';
 import type { DaemonApiDeps } from './api-context.js';
 import type { NodeRuntime } from './runtime.js';
+import type { FreshPgRead } from '../core/health/fresh-view.js';
 
 const RUNNING_REPLICA: LocalPgState = {
   ...UNKNOWN_PG_STATE,
@@ -24,7 +25,11 @@ const RUNNING_REPLICA: LocalPgState = {
 };
 
 /** Only what DaemonApi.view reads: the runtime fields of buildNodeView and the pg liveness. */
-function api(gone: { value: boolean }): DaemonApi {
+function api(
+  gone: { value: boolean },
+  queryStatus: () => Promise<FreshPgRead | null> = () => Promise.resolve(null),
+  clock = new ManualClock(),
+): DaemonApi {
   const runtime = {
     self: { name: 'postgres1', version: '3.0.2', tags: NO_TAGS } as unknown as SelfIdentity,
     effective: {
@@ -41,8 +46,8 @@ function api(gone: { value: boolean }): DaemonApi {
   } as unknown as NodeRuntime;
   const deps = {
     runtime,
-    pg: { answeredPostmasterGone: () => gone.value },
-    clock: new ManualClock(),
+    pg: { answeredPostmasterGone: () => gone.value, queryStatus },
+    clock,
     scope: 'batman',
   } as unknown as DaemonApiDeps;
   return new DaemonApi(deps);
@@ -69,6 +74,86 @@ describe('DaemonApi.view: a postmaster killed between two cycles', () => {
     assert.equal(ctx.view(), ctx.view());
     gone.value = false;
     assert.equal(ctx.view().pg, RUNNING_REPLICA);
+  });
+});
+
+describe('DaemonApi.freshView: PostgreSQL read per request, shared', () => {
+  const streaming: FreshPgRead = {
+    pg: {
+      ...RUNNING_REPLICA,
+      inRecovery: false,
+      timeline: 2,
+      walPosition: 0x3000060,
+      replication: [
+        {
+          pid: 42,
+          usename: 'replicator',
+          applicationName: 'postgres2',
+          clientAddr: '127.0.0.1',
+          state: 'streaming',
+          syncState: 'async',
+          syncPriority: 0,
+          writeLsn: null,
+          flushLsn: null,
+          replayLsn: null,
+        },
+      ],
+    },
+    replayedTimestamp: null,
+  };
+
+  it('answers 20 concurrent requests with one query, and again after a second', async () => {
+    let queries = 0;
+    let release: () => void = () => undefined;
+    const clock = new ManualClock();
+    const ctx = api(
+      { value: false },
+      () => {
+        queries++;
+        return new Promise((resolve) => {
+          release = () => {
+            resolve(streaming);
+          };
+        });
+      },
+      clock,
+    );
+    const views = Array.from({ length: 20 }, () => ctx.freshView());
+    await Promise.resolve();
+    release();
+    const docs = (await Promise.all(views)).map(statusDocument);
+    assert.equal(queries, 1);
+    for (const doc of docs) {
+      assert.equal(doc['role'], 'master');
+      assert.deepEqual(doc['xlog'], { location: 0x3000060 });
+      assert.equal((doc['replication'] as { state: string }[])[0]?.state, 'streaming');
+    }
+    // The loop's view is untouched: role checks still answer from it.
+    assert.equal(healthCheck('GET', '/replica', {}, ctx.view()).status, 200);
+    clock.advance(999);
+    await ctx.freshView();
+    assert.equal(queries, 1);
+    clock.advance(1);
+    const again = ctx.freshView();
+    await Promise.resolve();
+    release();
+    await again;
+    assert.equal(queries, 2);
+  });
+
+  it('keeps the loop view when the query finds nothing, or PostgreSQL is down', async () => {
+    let queries = 0;
+    const ctx = api({ value: false }, () => {
+      queries++;
+      return Promise.resolve(null);
+    });
+    assert.equal(await ctx.freshView(), ctx.view());
+    const down = api({ value: true }, () => {
+      queries++;
+      return Promise.resolve(streaming);
+    });
+    assert.equal(statusDocument(await down.freshView())['state'], 'unknown');
+    assert.equal(queries, 1);
   });
 });
 

@@ -2,7 +2,9 @@ import type { ApiContext, FailoverValue, RestartOutcome } from '../api/context.j
 import type { NodeView } from '../core/health/node-view.js';
 import type { RestartRequest } from '../core/health/restart-request.js';
 import type { FailsafePing } from '../core/ha/input.js';
-import { parsePeerStatus } from '../core/ha/peer-status.js';
+import { parsePeerStatus, type PeerStatus } from '../core/ha/peer-status.js';
+import type { Journal } from '../core/journal/journal.js';
+import { whatIfLeaderDied, type WhatIfAnswer } from '../core/journal/what-if.js';
 import type { ClusterSnapshot } from '../core/model/cluster.js';
 import type { LocalPgState } from '../core/model/local-pg.js';
 import type { Member } from '../core/model/member.js';
@@ -13,6 +15,8 @@ import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
 import type { Executor } from './executor.js';
 import { buildNodeView, sameView } from './node-view.js';
+import { withFreshPg, type FreshPgRead } from '../core/health/fresh-view.js';
+import { FreshValue } from '../shared/fresh-value.js';
 import type { PeerClient } from './peer-client.js';
 import type { NodeRuntime } from './runtime.js';
 import { restartConditionsMet } from './restart-conditions.js';
@@ -41,7 +45,31 @@ export class DaemonApi implements ApiContext {
   /** The last observation whose postmaster was found dead, and its not-answering form. */
   private gonePg: { readonly from: LocalPgState; readonly pg: LocalPgState } | null = null;
 
-  constructor(private readonly d: DaemonApiDeps) {}
+  /** PostgreSQL's state read for the REST API: one query a second at most, shared (item 0). */
+  private readonly freshPg: FreshValue<FreshPgRead | null>;
+
+  constructor(private readonly d: DaemonApiDeps) {
+    this.freshPg = new FreshValue(
+      () => d.pg.queryStatus(),
+      FRESH_PG_MAX_AGE_MS,
+      () => d.clock.now(),
+    );
+  }
+
+  /**
+   * The view with PostgreSQL as a query found it at most a second ago (Patroni's
+   * `get_postgresql_status` per request), so a replica that started streaming shows in the
+   * leader's `replication` without waiting for the next cycle. Only while the loop last found
+   * PostgreSQL answering; a query that fails or hangs leaves the loop's view.
+   */
+  async freshView(): Promise<NodeView> {
+    if (!this.view().pg.accepting) return this.view();
+    const read = await settleWithin(this.freshPg.get(), FRESH_PG_WAIT_MS);
+    const view = this.view();
+    // The loop may have found PostgreSQL stopped while the query ran: the loop's word wins.
+    if (read === null || !view.pg.accepting) return view;
+    return withFreshPg(view, read);
+  }
 
   view(): NodeView {
     const { runtime } = this.d;
@@ -100,6 +128,29 @@ export class DaemonApi implements ApiContext {
         .map(async (m) => parsePeerStatus(await this.d.peers.getStatus(m.apiUrl ?? ''))),
     );
     return statuses.some((s) => s !== null && !s.nofailover && !s.watchdogFailed);
+  }
+
+  journal(): Journal {
+    return this.d.runtime.journal;
+  }
+
+  /** Asks the other members (not the leader: it is the one assumed dead) how they stand now. */
+  async whatIfLeaderDied(): Promise<WhatIfAnswer | null> {
+    const input = this.d.runtime.lastInput;
+    if (input === null) return null;
+    const cluster = input.dcs.reachable ? input.dcs.cluster : null;
+    const leader = cluster?.leader?.name ?? null;
+    const others = (cluster?.members ?? []).filter(
+      (m) => m.name !== leader && m.name !== input.self.name && m.apiUrl !== null,
+    );
+    const answers = await Promise.all(
+      others.map(
+        async (m) =>
+          [m.name, parsePeerStatus(await this.d.peers.getStatus(m.apiUrl ?? ''))] as const,
+      ),
+    );
+    const peers: Record<string, PeerStatus | null> = Object.fromEntries(answers);
+    return whatIfLeaderDied(input, peers);
   }
 
   async restart(request: RestartRequest): Promise<RestartOutcome> {
@@ -193,6 +244,25 @@ export class DaemonApi implements ApiContext {
   wakeup(): void {
     this.d.dcs.wakeup();
   }
+}
+
+/** Patroni's REST answers show PostgreSQL as of the request; a second is the bound we allow. */
+const FRESH_PG_MAX_AGE_MS = 1000;
+/** A query stuck behind a hung PostgreSQL must not hold the request: the loop's view then. */
+const FRESH_PG_WAIT_MS = 2000;
+
+/** The value of `work`, or null when it fails or takes longer than `ms`. */
+function settleWithin<T>(work: Promise<T | null>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(null);
+    }, ms);
+    timer.unref();
+  });
+  return Promise.race([work.catch(() => null), late]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 /** `{name: lsn}` as a primary sends its slot positions; anything else counts as not sent. */

@@ -28,7 +28,11 @@ function setup(reading: () => Promise<void>) {
   );
   const leader = member('node3', { role: 'primary' });
   const snapshot = cluster({ leader: leaderOf(leader), members: [leader, member('node2')] });
-  const base = input({ me: 'node2', cluster: snapshot, memory: { rewind: 'need' } });
+  const base = input({
+    me: 'node2',
+    cluster: snapshot,
+    memory: { rewind: 'need', rewindTask: REWIND },
+  });
   // Only the fields a cycle reads and writes.
   const runtime = {
     self: base.self,

@@ -9,7 +9,10 @@ import type {
   SelfIdentity,
 } from '../core/ha/input.js';
 import type { LocalPgState } from '../core/model/local-pg.js';
+import type { DecisionRecord } from '../core/journal/entry.js';
+import { decisionRecord } from '../core/journal/summarize.js';
 import { errorMessage, isPatroniError } from '../shared/errors.js';
+import { redactRecord } from './journal-redact.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { AsyncSlot } from './async-slot.js';
@@ -36,12 +39,27 @@ export interface CycleDeps extends Omit<QueryDeps, 'self'> {
 const MAX_ROUNDS = 10;
 
 /**
+ * The lease left as the keeper counts it (the one source of lease time, as in GET /patroni and
+ * /metrics), in place of the decision's own estimate, when a keeper is wired.
+ */
+function withKeeperLease(record: DecisionRecord, runtime: NodeRuntime): DecisionRecord {
+  if (runtime.leaseRemainingMs === null) return record;
+  const left = runtime.leaseRemainingMs();
+  return {
+    ...record,
+    inputs: { ...record.inputs, leaseLeftMs: left !== null && left > 0 ? left : null },
+  };
+}
+
+/**
  * One HA cycle (spec/core.md §5): read one snapshot, observe PostgreSQL, decide (answering the
  * core's questions), then carry out the plan. DCS and PostgreSQL failures become input, never
  * exceptions, so every failure mode is a row of the decision table.
  */
 export class HaCycle {
   private unreachableSince: number | null = null;
+  /** The lock holder of the last cycle that saw one: the journal names the lock that was lost. */
+  private lastLockOwner: string | null = null;
 
   constructor(private readonly d: CycleDeps) {}
 
@@ -69,7 +87,8 @@ export class HaCycle {
     await this.d.afterObserve?.(runtime.pg);
     let answers: QueryAnswers = {};
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const decision = decide(this.input(view, answers, slot));
+      const input = this.input(view, answers, slot);
+      const decision = decide(input);
       if (decision.query === undefined) {
         for (const line of decision.log) logger[line.level](line.message);
         logger.info(decision.info);
@@ -78,6 +97,7 @@ export class HaCycle {
         // The keeper stops renewing before a release or a demotion starts, not after it ends.
         if (decision.actions.some((a) => a.type === 'demote' || a.type === 'releaseLeaderLock'))
           this.d.lease?.release();
+        this.journal(input, decision);
         await this.d.executor.execute(decision.actions);
         if (this.d.slot.current() === null && runtime.pg.state === 'running') {
           await this.d.slots.sync(
@@ -101,6 +121,20 @@ export class HaCycle {
       }
     }
     throw new Error('the HA core kept asking questions; giving up this cycle');
+  }
+
+  /** Keeps the decision in the journal; a journal problem must never stop the HA loop. */
+  private journal(input: HaInput, decision: Decision): void {
+    const { runtime, clock, logger } = this.d;
+    runtime.lastInput = input;
+    try {
+      const record = redactRecord(decisionRecord(input, decision, this.lastLockOwner));
+      runtime.journal.record(withKeeperLease(record, runtime), clock.wallNow());
+    } catch (err) {
+      logger.debug(`decision journal: ${errorMessage(err)}`);
+    }
+    const owner = input.dcs.reachable ? (input.dcs.cluster.leader?.name ?? null) : null;
+    if (owner !== null) this.lastLockOwner = owner;
   }
 
   /**

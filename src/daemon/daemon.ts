@@ -16,6 +16,11 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import { errorMessage } from '../shared/errors.js';
 import type { PatroniLogger } from '../shared/log/patroni-logger.js';
 import { DaemonApi } from './api-context.js';
+import { CycleMetrics } from './cycle-metrics.js';
+import type { Decision } from '../core/ha/decision.js';
+import { meteredDcs } from '../metrics/dcs-metered.js';
+import { leaseRemainingSeconds } from '../metrics/lease.js';
+import { DaemonMetrics } from '../metrics/registry.js';
 import { AsyncSlot } from './async-slot.js';
 import { HaCycle } from './cycle.js';
 import { dynamicFrom, effectiveFrom, waitForCluster } from './dynamic-config.js';
@@ -61,17 +66,31 @@ export class Daemon {
   /** The last pg_rewind capability answer; `pgAnswered`: PostgreSQL had answered by then. */
   private canRewind = { value: false, at: -Infinity, pgAnswered: false };
   private applier: ConfigApplier | null = null;
+  /** The series patroni-ts adds to /metrics (README "Metrics"). */
+  private readonly metrics: DaemonMetrics;
+  private runtime: NodeRuntime | null = null;
 
   constructor(
     private readonly config: PatroniConfig,
     private readonly source: ConfigSource,
     private readonly logger: PatroniLogger,
     private readonly notifier: SystemdNotifier | null = null,
-  ) {}
+  ) {
+    // The lease gauge reads the keeper through the runtime once there is one (runWith builds it).
+    this.metrics = new DaemonMetrics(config.scope, config.name, () =>
+      leaseRemainingSeconds(this.runtime?.leaseRemainingMs?.() ?? null),
+    );
+  }
 
   async run(): Promise<number> {
     const { config, logger, clock } = this;
-    const dcs = await createDcs(config as unknown as DcsConfig, logger.child('dcs'));
+    const metrics = this.metrics;
+    const dcs = meteredDcs(
+      await createDcs(config as unknown as DcsConfig, logger.child('dcs')),
+      (op, seconds, ok) => {
+        metrics.observeDcs(op, seconds, ok);
+      },
+    );
     process.once('SIGTERM', () => {
       this.stop(dcs);
     });
@@ -133,6 +152,7 @@ export class Daemon {
       dynamic,
       observed,
     );
+    this.runtime = runtime;
     const slot = new AsyncSlot(
       logger,
       () => clock.now(),
@@ -189,6 +209,7 @@ export class Daemon {
       options: restOptions,
       context: api,
       log: logger.child('restapi'),
+      metrics: this.metrics,
     });
     await server.start();
     const applier = new ConfigApplier(config, {
@@ -255,13 +276,16 @@ export class Daemon {
   ): Promise<number> {
     const { logger, clock } = this;
     const scheduler = new LoopScheduler(clock, logger);
+    const measured = new CycleMetrics(this.metrics, logger);
     while (!this.stopping) {
       if (runtime.reloadRequested) {
         runtime.reloadRequested = false;
         await applier.reload();
       }
+      const started = clock.now();
+      let decision: Decision | null = null;
       try {
-        const decision = await cycle.run();
+        decision = await cycle.run();
         this.notifier?.cycleDone(decision.info);
       } catch (err) {
         if (err instanceof FatalExit) {
@@ -271,6 +295,9 @@ export class Daemon {
         logger.error(
           `Unexpected exception raised, please report it as a BUG: ${errorMessage(err)}`,
         );
+      } finally {
+        const seconds = (clock.now() - started) / 1000;
+        measured.cycleDone(seconds, decision, runtime.cluster, clock.wallNow());
       }
       await applier.afterCycle();
       // SIGTERM may have arrived during the cycle (the handler flips the flag asynchronously).

@@ -4,6 +4,8 @@ import type { HaMemory } from '../core/ha/memory.js';
 import type { ClusterSnapshot } from '../core/model/cluster.js';
 import type { LocalPgState } from '../core/model/local-pg.js';
 import type { ScheduledRestart } from '../core/model/member.js';
+import type { HaInput } from '../core/ha/input.js';
+import { Journal } from '../core/journal/journal.js';
 
 /**
  * What the daemon's shell keeps between cycles, next to the core's HaMemory: the facts the REST
@@ -42,6 +44,10 @@ export class NodeRuntime {
   leaseRemainingMs: (() => number | null) | null = null;
   /** The cycle that ran last; for logs of the shutdown path. */
   lastInfo = '';
+  /** The input of the last decided cycle: `GET /why` replays it with the leader key gone. */
+  lastInput: HaInput | null = null;
+  /** Every cycle's decision, changes only (GET /journal, the dashboard, metrics). */
+  readonly journal = new Journal();
 
   constructor(
     self: SelfIdentity,

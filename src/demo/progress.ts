@@ -15,12 +15,17 @@ const STATES: Readonly<Record<string, string>> = {
   'starting after demotion': 'demoted: starting as a replica',
 };
 
+/** A running primary: the node the demo calls the leader. */
+function isRunningPrimary(status: Record<string, unknown> | null): boolean {
+  const role = status?.['role'];
+  return (role === 'master' || role === 'primary') && status?.['state'] === 'running';
+}
+
 function describe(status: Record<string, unknown> | null): string {
   if (status === null) return 'daemon starting';
   const role = typeof status['role'] === 'string' ? status['role'] : 'unknown';
   const state = typeof status['state'] === 'string' ? status['state'] : 'unknown';
-  if ((role === 'master' || role === 'primary') && state === 'running')
-    return 'the leader (read-write)';
+  if (isRunningPrimary(status)) return 'the leader (read-write)';
   if (role === 'replica' && state === 'running') return 'a replica (read-only)';
   if (role === 'uninitialized' && state === 'stopped') return 'waiting for a leader to clone';
   return STATES[state] ?? `${role}, ${state}`;
@@ -60,7 +65,7 @@ export async function watchProgress(
         say(`  ${node.name}: ${text}`);
         last.set(node.name, text);
       }
-      if (text.startsWith('the leader')) {
+      if (isRunningPrimary(status)) {
         leader = node.name;
         streaming = streamingNames(status);
       }

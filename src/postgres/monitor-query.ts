@@ -19,6 +19,7 @@ SELECT
   pg_catalog.pg_last_wal_replay_lsn()::text AS replay_lsn,
   CASE WHEN pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_is_wal_replay_paused() ELSE false END AS replay_paused,
   pg_catalog.to_char(pg_catalog.pg_postmaster_start_time() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00' AS postmaster_start_time,
+  pg_catalog.to_char(pg_catalog.pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00' AS replayed_timestamp,
   pg_catalog.current_setting('server_version_num')::int AS server_version,
   (SELECT system_identifier::text FROM pg_catalog.pg_control_system()) AS system_identifier,
   pg_catalog.current_setting('synchronous_standby_names') AS sync_standby_names,
@@ -51,6 +52,8 @@ export interface MonitorRow {
   replay_lsn: string | null;
   replay_paused: boolean;
   postmaster_start_time: string | null;
+  /** `pg_last_xact_replay_timestamp()` in UTC; null on a primary or before any replay. */
+  replayed_timestamp: string | null;
   server_version: number;
   system_identifier: string | null;
   sync_standby_names: string;

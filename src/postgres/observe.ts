@@ -44,7 +44,8 @@ export async function observe(ctx: PgContext): Promise<LocalPgState> {
   return fromRow(ctx, row);
 }
 
-function fromRow(ctx: PgContext, row: MonitorRow): LocalPgState {
+/** The observation one monitoring row makes (no side effects: the REST API reads it too). */
+export function fromRow(ctx: PgContext, row: MonitorRow): LocalPgState {
   const receiver = row.wal_receiver;
   const receivedTimeline = receiver?.received_tli ?? null;
   return {

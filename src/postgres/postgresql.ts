@@ -27,6 +27,7 @@ import { readTimelineHistory } from './history.js';
 import type { TimelineHistoryFile } from './history.js';
 import type { LeaderRef } from './leader-link.js';
 import { observe } from './observe.js';
+import { queryStatus, type PgStatusRead } from './status-query.js';
 import { postBootstrap } from './post-bootstrap.js';
 import { livePostmaster, processAlive } from './postmaster-pid.js';
 import { createReplica } from './replica.js';
@@ -59,6 +60,11 @@ export class Postgresql {
 
   observe(): Promise<LocalPgState> {
     return observe(this.ctx);
+  }
+
+  /** A read-only status query for the REST API (status-query.ts); null: keep the loop's view. */
+  queryStatus(): Promise<PgStatusRead | null> {
+    return queryStatus(this.ctx);
   }
 
   /**

@@ -48,3 +48,27 @@ export async function listMembers(configPath: string, scope: string): Promise<Li
   const out = await patronictlOk(configPath, ['list', scope, '-f', 'json']);
   return JSON.parse(out) as ListRow[];
 }
+
+/**
+ * `patronictl switchover <scope> --leader <from> --candidate <to> --force` with the config at
+ * `configPath`; it must exit 0 and say it switched over to `to`.
+ */
+export async function switchoverOk(
+  configPath: string,
+  scope: string,
+  from: string,
+  to: string,
+): Promise<void> {
+  const out = await patronictlOk(configPath, [
+    'switchover',
+    scope,
+    '--leader',
+    from,
+    '--candidate',
+    to,
+    '--force',
+  ]);
+  if (!new RegExp(`Successfully switched over to "${to}"`).test(out)) {
+    throw new Error(`patronictl switchover did not say it switched over to ${to}:\n${out}`);
+  }
+}

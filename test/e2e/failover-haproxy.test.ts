@@ -7,10 +7,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestCluster, type TestNode } from '../support/cluster.js';
-import { startHaproxy, type HaproxyHandle } from '../support/haproxy.js';
+import { startHaproxyFor, type HaproxyHandle } from '../support/haproxy.js';
 import { waitFor } from '../support/postgres.js';
-import { patronictlOk } from './ctl.js';
-import { ACKED_TABLE_DDL, queryOnce, Writer } from './writer.js';
+import { missingAcks, switchoverUnderWrites } from './switchover-writes.js';
+import { queryOnce, Writer } from './writer.js';
 
 const SCOPE = 'batman';
 
@@ -35,15 +35,7 @@ describe(
           { name: 'node3', tags: { nofailover: true } },
         ],
       });
-      haproxy = await startHaproxy(
-        cluster.dir,
-        cluster.nodes.map((n) => ({
-          name: n.name,
-          host: '127.0.0.1',
-          pgPort: n.pgPort,
-          restPort: n.restPort,
-        })),
-      );
+      haproxy = await startHaproxyFor(cluster);
     });
     after(async () => {
       await writer?.stop();
@@ -88,45 +80,21 @@ describe(
     });
 
     it('keeps every acknowledged write across a patronictl switchover', async () => {
-      await queryOnce(rw(), ACKED_TABLE_DDL);
       const candidate = cluster.nodes.find((n) => n !== leader && n.name !== 'node3');
       assert.ok(candidate);
-      writer = new Writer(rw(), 1);
-      writer.start();
-      await waitFor('writes on the old leader', () =>
-        Promise.resolve((writer?.acks.length ?? 0) >= 20),
-      );
-      const out = await patronictlOk(ctlConfig(), [
-        'switchover',
-        SCOPE,
-        '--leader',
-        leader.name,
-        '--candidate',
-        candidate.name,
-        '--force',
-      ]);
-      assert.match(out, new RegExp(`Successfully switched over to "${candidate.name}"`));
-      await waitFor(
-        'writes through HAProxy on the new leader',
-        () =>
-          Promise.resolve(
-            (writer?.acks.filter((a) => a.port === candidate.pgPort).length ?? 0) >= 20,
-          ),
-        90_000,
-      );
-      // Writes pause while the old leader shuts down and the candidate promotes, then go on.
-      const gap = writer.longestGapSince(writer.acks[0]?.at ?? Date.now());
-      await writer.stop();
-      assert.ok(gap < 30_000, `writes stopped for ${gap} ms during the switchover`);
-      const acks = writer.acks;
-      writer = null;
+      const { acks, gapMs } = await switchoverUnderWrites({
+        configPath: ctlConfig(),
+        scope: SCOPE,
+        rwPort: rw(),
+        from: leader,
+        to: candidate,
+      });
+      assert.ok(gapMs < 30_000, `writes stopped for ${gapMs} ms during the switchover`);
       assert.ok(
         acks.some((a) => a.port === leader.pgPort),
         'no write reached the old leader',
       );
-      const rows = await candidate.sql<{ id: number }>('SELECT id FROM acked');
-      const present = new Set(rows.map((r) => r.id));
-      const lost = acks.filter((a) => !present.has(a.id)).map((a) => a.id);
+      const lost = await missingAcks(acks, candidate);
       assert.deepEqual(lost, [], 'acknowledged rows missing after the switchover');
       assert.equal((await cluster.leader())?.name, candidate.name);
       leader = candidate;

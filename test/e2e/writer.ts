@@ -2,8 +2,8 @@
  * An application writing through HAProxy's read-write port: one row per INSERT, reconnecting after
  * any error, remembering exactly which rows PostgreSQL acknowledged (COMMIT returned) and where.
  */
-import pg from 'pg';
-import { SUPERUSER_PASSWORD } from '../support/cluster.js';
+import type pg from 'pg';
+import { superuserClient } from '../support/pg-client.js';
 
 export interface Ack {
   readonly id: number;
@@ -13,15 +13,7 @@ export interface Ack {
 }
 
 export function pgClient(port: number): pg.Client {
-  return new pg.Client({
-    host: '127.0.0.1',
-    port,
-    user: 'postgres',
-    password: SUPERUSER_PASSWORD,
-    database: 'postgres',
-    connectionTimeoutMillis: 3000,
-    query_timeout: 5000,
-  });
+  return superuserClient(port, { queryTimeoutMs: 5000 });
 }
 
 /** One query on a fresh connection: what an application behind a pooler-less proxy sees. */

@@ -6,11 +6,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestCluster, type TestNode } from '../support/cluster.js';
-import { startHaproxy, type HaproxyHandle } from '../support/haproxy.js';
+import { startHaproxyFor, type HaproxyHandle } from '../support/haproxy.js';
 import { waitFor } from '../support/postgres.js';
 import { zooKeeperStore } from '../support/zookeeper-store.js';
 import { patronictlOk } from './ctl.js';
-import { ACKED_TABLE_DDL, queryOnce, Writer } from './writer.js';
+import { missingAcks, switchoverUnderWrites } from './switchover-writes.js';
 
 const SCOPE = 'batman';
 
@@ -22,22 +22,12 @@ describe('a three-node cluster on ZooKeeper', { timeout: 600_000 }, () => {
   let cluster: TestCluster;
   let haproxy: HaproxyHandle | null = null;
   let leader: TestNode;
-  let writer: Writer | null = null;
 
   before(async () => {
     cluster = await TestCluster.start({ store: zooKeeperStore });
-    haproxy = await startHaproxy(
-      cluster.dir,
-      cluster.nodes.map((n) => ({
-        name: n.name,
-        host: '127.0.0.1',
-        pgPort: n.pgPort,
-        restPort: n.restPort,
-      })),
-    );
+    haproxy = await startHaproxyFor(cluster);
   });
   after(async () => {
-    await writer?.stop();
     await haproxy?.stop();
     await cluster.stop();
   });
@@ -59,39 +49,17 @@ describe('a three-node cluster on ZooKeeper', { timeout: 600_000 }, () => {
   });
 
   it('switches over with patronictl, keeping every acknowledged write', async () => {
-    await queryOnce(rw(), ACKED_TABLE_DDL);
     const candidate = cluster.nodes.find((n) => n !== leader);
     assert.ok(candidate);
-    writer = new Writer(rw(), 1);
-    writer.start();
-    await waitFor('writes on the old leader', () =>
-      Promise.resolve((writer?.acks.length ?? 0) >= 20),
-    );
-    const out = await patronictlOk(ctlConfig(), [
-      'switchover',
-      SCOPE,
-      '--leader',
-      leader.name,
-      '--candidate',
-      candidate.name,
-      '--force',
-    ]);
-    assert.match(out, new RegExp(`Successfully switched over to "${candidate.name}"`));
-    await waitFor(
-      'writes through HAProxy on the new leader',
-      () =>
-        Promise.resolve(
-          (writer?.acks.filter((a) => a.port === candidate.pgPort).length ?? 0) >= 20,
-        ),
-      90_000,
-    );
-    await writer.stop();
-    const acks = writer.acks;
-    writer = null;
-    const rows = await candidate.sql<{ id: number }>('SELECT id FROM acked');
-    const present = new Set(rows.map((r) => r.id));
+    const { acks } = await switchoverUnderWrites({
+      configPath: ctlConfig(),
+      scope: SCOPE,
+      rwPort: rw(),
+      from: leader,
+      to: candidate,
+    });
     assert.deepEqual(
-      acks.filter((a) => !present.has(a.id)).map((a) => a.id),
+      await missingAcks(acks, candidate),
       [],
       'acknowledged rows missing after the switchover',
     );

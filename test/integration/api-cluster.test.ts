@@ -118,6 +118,9 @@ async function whoAnswers(port: number): Promise<{ port: number; inRecovery: boo
     database: 'postgres',
     connectionTimeoutMillis: 5000,
   });
+  // HAProxy shuts sessions to a server it marks down; pg then emits 'error', which unheard would
+  // be an uncaught exception. The query's own rejection is handled below.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     const r = await client.query<{ port: number; rec: boolean }>(

@@ -5,6 +5,7 @@ import { RestApiServer } from '../../src/api/server.js';
 import { call } from '../../src/api/testing/http-client.js';
 import { primaryView, replicaView } from '../../src/core/health/fixtures.js';
 import type { NodeView } from '../../src/core/health/node-view.js';
+import { Journal } from '../../src/core/journal/journal.js';
 import { hasFailoverRequest } from '../../src/core/model/cluster.js';
 import { MemoryStore } from '../../src/dcs/memory/index.js';
 import type { Dcs } from '../../src/dcs/port.js';
@@ -18,6 +19,8 @@ const actions: DaemonActions = {
   reinitialize: () => Promise.resolve(null),
   updateFailsafe: () => null,
   wakeup: () => undefined,
+  journal: () => new Journal(),
+  whatIfLeaderDied: () => Promise.resolve(null),
 };
 
 interface Node {

@@ -90,6 +90,12 @@ describe('REST API endpoints against a fake daemon', () => {
     const status = await call(`${base}/patroni/anything`);
     assert.equal(status.status, 200);
     assert.match(status.body, /^\{"state": "running", "postmaster_start_time": /);
+    // Patroni's fields first and unchanged; which implementation runs is one field at the end.
+    assert.match(status.body, /"patroni": \{"version": "3\.0\.2", "scope": "batman"\}/);
+    assert.match(
+      status.body,
+      /, "implementation": \{"name": "patroni-ts", "version": "[^"]+"\}\}$/,
+    );
     const cluster = await call(`${base}/cluster`);
     assert.equal(cluster.status, 200);
     const members = (JSON.parse(cluster.body) as { members: { name: string; role: string }[] })

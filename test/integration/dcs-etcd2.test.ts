@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { NO_TAGS, type ClusterSnapshot } from '../../src/core/model/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
 import { isPatroniError } from '../../src/shared/errors.js';
 import { silentLogger } from '../../src/shared/log/logger.js';
@@ -10,15 +9,27 @@ import { createEtcd2Dcs } from '../../src/dcs/etcd2/index.js';
 import { Etcd2Store } from '../../src/dcs/etcd2/store.js';
 import type { Etcd3Options } from '../../src/dcs/etcd3/options.js';
 import { MemoryStore } from '../../src/dcs/memory/index.js';
-import type { Dcs, MemberData } from '../../src/dcs/port.js';
+import type { Dcs } from '../../src/dcs/port.js';
+import {
+  adapterDefaults,
+  assertCallsFailWhileDown,
+  assertCallsFailWhileHung,
+  assertWatchWaitsOut,
+  member,
+  OpenedClients,
+  readsAgain,
+  shape,
+  writeAppendixA,
+} from '../support/dcs-adapter.js';
 import { startEtcd, type EtcdHandle } from '../support/etcd.js';
 import { rawEtcd } from '../support/etcd-raw.js';
 import { rawEtcdV2, type RawEtcdV2 } from '../support/etcd-raw-v2.js';
 import { freePort } from '../support/ports.js';
+import { etcdV2Requests } from '../../bench/harness/dcs-counts.js';
 
 let etcd: EtcdHandle;
 let raw: RawEtcdV2;
-const opened: Dcs[] = [];
+const opened = new OpenedClients();
 
 before(async () => {
   etcd = await startEtcd({ enableV2: true, secondClientPort: true });
@@ -26,63 +37,22 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(opened.map((d) => d.close()));
+  await opened.closeAll();
   await etcd.destroy();
 });
 
 function options(name: string, extra: Partial<Etcd3Options> = {}): Etcd3Options {
-  return {
-    hosts: [etcd.hostPort],
-    protocol: 'http',
-    scope: 'batman',
-    namespace: '/service/',
-    name,
-    ttl: 30,
-    loopWait: 10,
-    retryTimeout: 10,
-    ...extra,
-  };
+  return { ...adapterDefaults(name), hosts: [etcd.hostPort], protocol: 'http', ...extra };
 }
 
 async function client(name: string, extra: Partial<Etcd3Options> = {}): Promise<Dcs> {
-  const dcs = await createEtcd2Dcs(options(name, extra), silentLogger);
-  opened.push(dcs);
-  return dcs;
-}
-
-const member = (n: number, role: MemberData['role'], nofailover = false): MemberData => ({
-  connUrl: `postgres://10.0.0.1${n}:5432/postgres`,
-  apiUrl: `http://10.0.0.1${n}:8008/patroni`,
-  state: 'running',
-  role,
-  version: '3.0.2',
-  ...(nofailover ? { tags: { ...NO_TAGS, nofailover: true } } : {}),
-  xlogLocation: 67109312,
-  timeline: 2,
-});
-
-function shape(c: ClusterSnapshot): unknown {
-  return JSON.parse(
-    JSON.stringify(c, (key, value: unknown) =>
-      key === 'index' || key === 'session' ? undefined : value,
-    ),
-  );
+  return opened.track(await createEtcd2Dcs(options(name, extra), silentLogger));
 }
 
 describe('etcd2 adapter: wire compatibility with Patroni 3.0.2', () => {
   it('writes the keys and JSON of Appendix A; leader and members carry the ttl, nothing else does', async () => {
     await raw.deleteDir(APPENDIX_A_BASE);
-    const [n1, n2, n3] = [await client('node1'), await client('node2'), await client('node3')];
-    assert.equal(await n2.initialize(true, ''), true);
-    assert.equal(await n2.initialize(false, APPENDIX_A['initialize'] ?? ''), true);
-    assert.equal(await n2.setConfigValue(APPENDIX_A['config'] ?? ''), true);
-    assert.equal(await n2.attemptToAcquireLeader(), true);
-    assert.equal(await n1.touchMember(member(1, 'replica')), true);
-    assert.equal(await n2.touchMember(member(2, 'primary')), true);
-    assert.equal(await n3.touchMember(member(3, 'replica', true)), true);
-    assert.equal(await n2.updateLeader(67109312), true);
-    assert.equal(await n2.setHistoryValue(APPENDIX_A['history'] ?? ''), true);
-    assert.equal(await n2.setFailoverValue({}), true);
+    await writeAppendixA([await client('node1'), await client('node2'), await client('node3')]);
     for (const [key, value] of Object.entries(APPENDIX_A)) {
       const node = await raw.node(`${APPENDIX_A_BASE}/${key}`);
       assert.equal(node?.value, value, key);
@@ -116,6 +86,42 @@ describe('etcd2 adapter: wire compatibility with Patroni 3.0.2', () => {
     assert.equal(await n1.updateLeader(1), false);
     assert.equal(await n1.deleteLeader(), false);
     assert.equal(await raw.get(`${APPENDIX_A_BASE}/leader`), 'node2');
+  });
+});
+
+describe('etcd2 adapter: the wait', () => {
+  /** Long polls (`wait=true`) etcd has received, from its own /metrics. */
+  async function watchRequests(): Promise<number> {
+    const text = await (await fetch(`${etcd.endpoint}/metrics`)).text();
+    return etcdV2Requests(text).get('WATCH') ?? 0;
+  }
+
+  it("the leader naps without a long poll (as Patroni's v2 client); a follower polls", async () => {
+    await raw.deleteDir(APPENDIX_A_BASE);
+    const [leader, follower] = [await client('node1'), await client('node2')];
+    assert.equal(await leader.attemptToAcquireLeader(), true);
+    await leader.getCluster();
+    const index = (await follower.getCluster()).leader?.index ?? null;
+    assert.ok(index !== null, 'the follower sees the leader key');
+
+    const before = await watchRequests();
+    assert.equal(await leader.watch(null, 1200), false, 'nothing wakes an idle leader');
+    assert.equal(await watchRequests(), before, 'the leader sent no long poll');
+
+    const polled = follower.watch(index, 20_000);
+    assert.equal(await leader.deleteLeader(), true);
+    assert.equal(await polled, true, 'the follower is woken by the leader key going');
+    assert.ok((await watchRequests()) > before, 'the follower long-polled');
+  });
+
+  it('a local wakeup (a REST command) still ends the leader nap at once', async () => {
+    const leader = await client('node3');
+    await leader.getCluster();
+    const t0 = performance.now();
+    const waiting = leader.watch(null, 20_000);
+    leader.wakeup();
+    assert.equal(await waiting, true);
+    assert.ok(performance.now() - t0 < 1000);
   });
 });
 
@@ -173,12 +179,6 @@ describe('etcd2 adapter: endpoints', () => {
   });
 });
 
-async function timeToFail(call: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await assert.rejects(call, (e: unknown) => isPatroniError(e, 'DCS_UNREACHABLE') && e.recoverable);
-  return performance.now() - t0;
-}
-
 describe('etcd2 adapter: etcd down', () => {
   const RETRY_S = 2;
   const LIMIT_MS = RETRY_S * 1000 + 1500;
@@ -190,29 +190,12 @@ describe('etcd2 adapter: etcd down', () => {
     await dcs.getCluster();
     await etcd.stop();
     try {
-      const calls: [string, () => Promise<unknown>][] = [
-        ['getCluster', () => dcs.getCluster()],
-        ['attemptToAcquireLeader', () => dcs.attemptToAcquireLeader()],
-        ['updateLeader', () => dcs.updateLeader(1)],
-        ['touchMember', () => dcs.touchMember({ ...member(5, 'primary'), state: 'stopped' })],
-        ['setFailoverValue', () => dcs.setFailoverValue({}, 1)],
-      ];
-      for (const [name, call] of calls) {
-        const ms = await timeToFail(call);
-        assert.ok(ms < LIMIT_MS, `${name} took ${ms.toFixed(0)} ms`);
-      }
-      const t0 = performance.now();
-      assert.equal(await dcs.watch(1, 1500), false, 'a watch waits out its time, never throws');
-      assert.ok(performance.now() - t0 < 3000);
+      await assertCallsFailWhileDown(dcs, 5, LIMIT_MS);
+      await assertWatchWaitsOut(dcs, 1, 1500, 3000);
     } finally {
       await etcd.restart();
     }
-    const deadline = Date.now() + 15_000;
-    let cluster: ClusterSnapshot | null = null;
-    while (cluster === null && Date.now() < deadline) {
-      cluster = await dcs.getCluster().catch(() => null);
-    }
-    assert.ok(cluster !== null, 'reads work again soon after etcd is back');
+    assert.ok((await readsAgain(dcs, 15_000)) !== null, 'reads work again soon after etcd is back');
     assert.equal(await dcs.updateLeader(2), true, 'the lock survived a short outage');
   });
 
@@ -221,23 +204,12 @@ describe('etcd2 adapter: etcd down', () => {
     await dcs.getCluster();
     etcd.pause();
     try {
-      assert.ok((await timeToFail(() => dcs.getCluster())) < LIMIT_MS);
-      assert.ok((await timeToFail(() => dcs.touchMember(member(6, 'replica')))) < LIMIT_MS);
-      assert.ok((await timeToFail(() => dcs.setConfigValue({ ttl: 30 }))) < LIMIT_MS);
-      const t0 = performance.now();
-      assert.equal(await dcs.watch(null, 1000), false);
-      assert.ok(performance.now() - t0 < 2500);
+      await assertCallsFailWhileHung(dcs, 6, LIMIT_MS);
+      await assertWatchWaitsOut(dcs, null, 1000, 2500);
     } finally {
       etcd.resume();
     }
-    const deadline = Date.now() + 15_000;
-    let ok = false;
-    while (!ok && Date.now() < deadline)
-      ok = await dcs.getCluster().then(
-        () => true,
-        () => false,
-      );
-    assert.ok(ok, 'reads work again after etcd resumes');
+    assert.ok((await readsAgain(dcs, 15_000)) !== null, 'reads work again after etcd resumes');
   });
 });
 

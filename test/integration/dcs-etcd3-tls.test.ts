@@ -1,38 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isPatroniError } from '../../src/shared/errors.js';
 import { silentLogger } from '../../src/shared/log/logger.js';
 import { createDcs } from '../../src/dcs/index.js';
-import { startEtcd, type EtcdHandle } from '../support/etcd.js';
-import { makeTestPki, type TestPki } from '../support/etcd-tls.js';
-import { makeTempDir, removeTempDir } from '../support/tmpdir.js';
+import { NO_OPENSSL, useTlsEtcd } from '../support/tls-etcd.js';
 
-/** The PKI is made with openssl; without it (not in ensure-deps) the file is skipped, saying so. */
-const NO_OPENSSL = spawnSync('openssl', ['version']).status !== 0;
-let dir: string;
-let pki: TestPki;
-let etcd: EtcdHandle;
-
-before(async () => {
-  if (NO_OPENSSL) return;
-  dir = await makeTempDir('patroni-ts-pki-');
-  pki = await makeTestPki(dir);
-  etcd = await startEtcd({
-    tls: {
-      caFile: pki.caFile,
-      certFile: pki.serverCert,
-      keyFile: pki.serverKey,
-      clientCertAuth: { certFile: pki.clientCert, keyFile: pki.clientKey },
-    },
-  });
-});
-
-after(async () => {
-  if (NO_OPENSSL) return;
-  await etcd.destroy();
-  await removeTempDir(dir);
-});
+const tls = useTlsEtcd();
 
 describe(
   'etcd3 adapter over TLS with client certificates',
@@ -45,11 +18,11 @@ describe(
           name: 'node1',
           retry_timeout: 3,
           etcd3: {
-            hosts: etcd.hostPort,
+            hosts: tls.etcd.hostPort,
             protocol: 'https',
-            cacert: pki.caFile,
-            cert: pki.clientCert,
-            key: pki.clientKey,
+            cacert: tls.pki.caFile,
+            cert: tls.pki.clientCert,
+            key: tls.pki.clientKey,
           },
         },
         silentLogger,
@@ -68,7 +41,7 @@ describe(
           scope: 'batman',
           name: 'node2',
           retry_timeout: 2,
-          etcd3: { hosts: etcd.hostPort, protocol: 'https', cacert: pki.caFile },
+          etcd3: { hosts: tls.etcd.hostPort, protocol: 'https', cacert: tls.pki.caFile },
         },
         silentLogger,
       );

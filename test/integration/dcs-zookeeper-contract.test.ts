@@ -7,6 +7,7 @@ import type { Dcs } from '../../src/dcs/port.js';
 import { createZooKeeperDcs } from '../../src/dcs/zookeeper/index.js';
 import { isZkError, ZkNode } from '../../src/dcs/zookeeper/zk-node.js';
 import { runDcsContract, type ContractHarness } from '../../src/dcs/contract/suite.js';
+import { contractClientOptions } from '../support/dcs-adapter.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { startZooKeeper, type ZooKeeperHandle } from '../support/zookeeper.js';
 
@@ -42,17 +43,8 @@ runDcsContract('zookeeper (real ZooKeeper 3.8)', (scope) => {
     client: async (name, timing = {}) => {
       // Each client reaches ZooKeeper through its own proxy, so that `hang` can cut it off.
       const proxy = await startTcpProxy('127.0.0.1', port);
-      const dcs = await createZooKeeperDcs(
-        {
-          hosts: [proxy.hostPort],
-          scope,
-          name,
-          ttl: timing.ttl ?? 30,
-          loopWait: timing.loopWait ?? 10,
-          retryTimeout: timing.retryTimeout ?? 10,
-        },
-        silentLogger,
-      );
+      const options = contractClientOptions(scope, name, timing);
+      const dcs = await createZooKeeperDcs({ hosts: [proxy.hostPort], ...options }, silentLogger);
       clients.push(dcs);
       proxies.set(dcs, proxy);
       // A node that runs has its session; on a loaded machine the first one may take longer

@@ -12,6 +12,9 @@ import type { Dcs } from '../../src/dcs/port.js';
 import { makeTestPki, type TestPki } from '../support/etcd-tls.js';
 import { makeTempDir, removeTempDir } from '../support/tmpdir.js';
 import { startZooKeeper, type ZooKeeperHandle } from '../support/zookeeper.js';
+import { rawZooKeeper } from '../support/zookeeper-store.js';
+import { TlsTunnels } from '../../src/dcs/zookeeper/tls-tunnel.js';
+import zookeeper from 'node-zookeeper-client';
 
 let zk: ZooKeeperHandle;
 let pki: TestPki;
@@ -30,10 +33,14 @@ after(async () => {
   await removeTempDir(dir);
 });
 
-async function client(section: Record<string, unknown>, retryTimeout = 2): Promise<Dcs> {
+async function client(
+  section: Record<string, unknown>,
+  retryTimeout = 2,
+  scope = 'tls',
+): Promise<Dcs> {
   const dcs = await createDcs(
     {
-      scope: 'tls',
+      scope,
       name: 'node1',
       ttl: 10,
       loop_wait: 1,
@@ -72,6 +79,60 @@ describe('zookeeper over TLS (use_ssl)', () => {
       20,
     );
     assert.ok((await unverified.getCluster()).members.length >= 0);
+  });
+
+  it('set_acls: nodes carry the x509 ACL of patroni.yml; a client without that certificate may not read them', async () => {
+    const dcs = await client(
+      {
+        cacert: pki.caFile,
+        cert: pki.clientCert,
+        key: pki.clientKey,
+        set_acls: { 'CN=patroni': ['ALL'], 'CN=monitor': ['read'] },
+      },
+      20,
+      'acl',
+    );
+    assert.equal(await dcs.initialize(true, '7000000000000000001'), true);
+    assert.equal(await dcs.attemptToAcquireLeader(), true);
+    assert.equal((await dcs.getCluster()).leader?.name, 'node1', 'its own certificate may read');
+
+    // The ACL as a holder of the certificate sees it (getACL itself needs READ).
+    const tunnels = await TlsTunnels.open(
+      [zk.secureHostPort ?? ''],
+      { cacert: pki.caFile, cert: pki.clientCert, key: pki.clientKey, verify: true },
+      silentLogger,
+    );
+    const holder = rawZooKeeper(tunnels.hosts[0] ?? '');
+    const stranger = rawZooKeeper(zk.hostPort);
+    try {
+      const acl = await new Promise<zookeeper.ACL[]>((resolve, reject) => {
+        holder.client.getACL('/service/acl/leader', (error: unknown, acls) => {
+          if (error instanceof Error) reject(error);
+          else resolve(acls);
+        });
+      });
+      assert.deepEqual(
+        // The library names the field `permission`; its typings say `perms`.
+        acl.map((a) => [a.id.scheme, a.id.id, (a as unknown as { permission: number }).permission]),
+        [
+          ['x509', 'CN=patroni', zookeeper.Permission.ALL],
+          ['x509', 'CN=monitor', zookeeper.Permission.READ],
+        ],
+      );
+      await assert.rejects(stranger.getData('/service/acl/initialize'), /NO_AUTH/);
+    } finally {
+      await dcs.deleteCluster().catch(() => undefined);
+      holder.client.close();
+      stranger.client.close();
+      tunnels.close();
+    }
+  });
+
+  it('set_acls: a permission ZooKeeper does not know is refused, naming the entry', async () => {
+    await assert.rejects(
+      client({ cacert: pki.caFile, set_acls: { 'CN=patroni': ['RAED'] } }),
+      /zookeeper\.set_acls\.CN=patroni: unknown permission 'RAED'/,
+    );
   });
 
   it('a plain client is not served on the TLS port', async () => {

@@ -5,9 +5,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { NO_TAGS, type ClusterSnapshot } from '../../src/core/model/index.js';
 import { ManualClock } from '../../src/shared/clock.js';
-import { isPatroniError } from '../../src/shared/errors.js';
 import { silentLogger } from '../../src/shared/log/logger.js';
 import {
   APPENDIX_A,
@@ -17,16 +15,26 @@ import {
 } from '../../src/dcs/contract/appendix-a.js';
 import { createDcs } from '../../src/dcs/index.js';
 import { MemoryStore } from '../../src/dcs/memory/index.js';
-import type { Dcs, MemberData } from '../../src/dcs/port.js';
+import type { Dcs } from '../../src/dcs/port.js';
 import { createZooKeeperDcs, type ZooKeeperOptions } from '../../src/dcs/zookeeper/index.js';
 import type { ZkNode } from '../../src/dcs/zookeeper/zk-node.js';
+import {
+  adapterDefaults,
+  member,
+  assertCallsFailWhileDown,
+  assertCallsFailWhileHung,
+  assertWatchWaitsOut,
+  OpenedClients,
+  readsAgain,
+  shape,
+} from '../support/dcs-adapter.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 import { startZooKeeper, type ZooKeeperHandle } from '../support/zookeeper.js';
 import { rawZooKeeper } from '../support/zookeeper-store.js';
 
 let zk: ZooKeeperHandle;
 let raw: ZkNode;
-const opened: Dcs[] = [];
+const opened = new OpenedClients();
 
 before(async () => {
   zk = await startZooKeeper();
@@ -34,39 +42,15 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(opened.map((d) => d.close()));
+  await opened.closeAll();
   raw.client.close();
   await zk.destroy();
 });
 
 async function client(name: string, extra: Partial<ZooKeeperOptions> = {}): Promise<Dcs> {
-  const dcs = await createZooKeeperDcs(
-    {
-      hosts: [zk.hostPort],
-      scope: 'batman',
-      namespace: '/service/',
-      name,
-      ttl: 30,
-      loopWait: 10,
-      retryTimeout: 10,
-      ...extra,
-    },
-    silentLogger,
-  );
-  opened.push(dcs);
-  return dcs;
+  const options = { ...adapterDefaults(name), hosts: [zk.hostPort], ...extra };
+  return opened.track(await createZooKeeperDcs(options, silentLogger));
 }
-
-const member = (n: number, role: MemberData['role'], nofailover = false): MemberData => ({
-  connUrl: `postgres://10.0.0.1${n}:5432/postgres`,
-  apiUrl: `http://10.0.0.1${n}:8008/patroni`,
-  state: 'running',
-  role,
-  version: '3.0.2',
-  ...(nofailover ? { tags: { ...NO_TAGS, nofailover: true } } : {}),
-  xlogLocation: 67109312,
-  timeline: 2,
-});
 
 /** Every node under the scope: value and ephemeral owner (null: persistent). */
 async function rawScope(): Promise<Record<string, { value: string; owner: string | null }>> {
@@ -84,14 +68,6 @@ async function rawScope(): Promise<Record<string, { value: string; owner: string
   };
   await walk('');
   return out;
-}
-
-function shape(c: ClusterSnapshot): unknown {
-  return JSON.parse(
-    JSON.stringify(c, (key, value: unknown) =>
-      key === 'index' || key === 'session' ? undefined : value,
-    ),
-  );
 }
 
 describe('zookeeper adapter: the nodes Patroni 3.0.2 writes', () => {
@@ -170,13 +146,6 @@ describe('zookeeper adapter: the nodes Patroni 3.0.2 writes', () => {
   });
 });
 
-/** Runs `call`, which must fail with DCS_UNREACHABLE, and returns how long it took. */
-async function timeToFail(call: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await assert.rejects(call, (e: unknown) => isPatroniError(e, 'DCS_UNREACHABLE') && e.recoverable);
-  return performance.now() - t0;
-}
-
 describe('zookeeper adapter: ZooKeeper down', () => {
   const RETRY_S = 2;
   const LIMIT_MS = RETRY_S * 1000 + 1500;
@@ -186,23 +155,12 @@ describe('zookeeper adapter: ZooKeeper down', () => {
     await dcs.getCluster();
     zk.pause();
     try {
-      assert.ok((await timeToFail(() => dcs.getCluster())) < LIMIT_MS);
-      assert.ok((await timeToFail(() => dcs.touchMember(member(6, 'replica')))) < LIMIT_MS);
-      assert.ok((await timeToFail(() => dcs.setConfigValue({ ttl: 30 }))) < LIMIT_MS);
-      const t0 = performance.now();
-      assert.equal(await dcs.watch(1, 1500), false, 'a watch waits out its time, never throws');
-      assert.ok(performance.now() - t0 < 3000);
+      await assertCallsFailWhileHung(dcs, 6, LIMIT_MS);
+      await assertWatchWaitsOut(dcs, 1, 1500, 3000);
     } finally {
       zk.resume();
     }
-    const deadline = Date.now() + 15_000;
-    let ok = false;
-    while (!ok && Date.now() < deadline)
-      ok = await dcs.getCluster().then(
-        () => true,
-        () => false,
-      );
-    assert.ok(ok, 'reads work again after ZooKeeper resumes');
+    assert.ok((await readsAgain(dcs, 15_000)) !== null, 'reads work again after ZooKeeper resumes');
   });
 
   it('calls fail with DCS_UNREACHABLE within retry_timeout while ZooKeeper is stopped, then recover', async () => {
@@ -211,27 +169,13 @@ describe('zookeeper adapter: ZooKeeper down', () => {
     await dcs.getCluster();
     await zk.stop();
     try {
-      const calls: [string, () => Promise<unknown>][] = [
-        ['getCluster', () => dcs.getCluster()],
-        ['attemptToAcquireLeader', () => dcs.attemptToAcquireLeader()],
-        ['updateLeader', () => dcs.updateLeader(1)],
-        ['touchMember', () => dcs.touchMember({ ...member(5, 'primary'), state: 'stopped' })],
-        ['setFailoverValue', () => dcs.setFailoverValue({}, 1)],
-      ];
-      for (const [name, call] of calls) {
-        const ms = await timeToFail(call);
-        assert.ok(ms < LIMIT_MS, `${name} took ${ms.toFixed(0)} ms`);
-      }
+      await assertCallsFailWhileDown(dcs, 5, LIMIT_MS);
     } finally {
       await zk.restart();
     }
     // A JVM restarting on a loaded machine can take well over ten seconds to serve again.
-    const deadline = Date.now() + 60_000;
-    let cluster: ClusterSnapshot | null = null;
-    while (cluster === null && Date.now() < deadline) {
-      cluster = await dcs.getCluster().catch(() => null);
-    }
-    assert.ok(cluster !== null, 'reads work again soon after ZooKeeper is back');
+    const back = await readsAgain(dcs, 60_000);
+    assert.ok(back !== null, 'reads work again soon after ZooKeeper is back');
     assert.equal(await dcs.updateLeader(2), true, 'the lock is held again after the outage');
   });
 });
@@ -277,7 +221,7 @@ describe('exhibitor: the ensemble from its cluster list', () => {
       },
       silentLogger,
     );
-    opened.push(dcs);
+    opened.track(dcs);
     try {
       assert.equal(await dcs.attemptToAcquireLeader(), true);
       assert.equal((await dcs.getCluster()).leader?.name, 'node1');

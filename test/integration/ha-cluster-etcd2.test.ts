@@ -7,31 +7,22 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { TestCluster, type TestNode } from '../support/cluster.js';
-import { startHaproxy, type HaproxyHandle } from '../support/haproxy.js';
+import { startHaproxyFor, type HaproxyHandle } from '../support/haproxy.js';
 import { waitFor } from '../support/postgres.js';
-import { listMembers, patronictlOk } from '../e2e/ctl.js';
-import { ACKED_TABLE_DDL, queryOnce, Writer } from '../e2e/writer.js';
+import { listMembers } from '../e2e/ctl.js';
+import { missingAcks, switchoverUnderWrites } from '../e2e/switchover-writes.js';
+import { queryOnce } from '../e2e/writer.js';
 
 describe('a three-node cluster on etcd v2 (etcd: section)', { timeout: 600_000 }, () => {
   let cluster: TestCluster;
   let leader: TestNode;
   let haproxy: HaproxyHandle | null = null;
-  let writer: Writer | null = null;
 
   before(async () => {
     cluster = await TestCluster.start({ dcsKind: 'etcd' });
-    haproxy = await startHaproxy(
-      cluster.dir,
-      cluster.nodes.map((n) => ({
-        name: n.name,
-        host: '127.0.0.1',
-        pgPort: n.pgPort,
-        restPort: n.restPort,
-      })),
-    );
+    haproxy = await startHaproxyFor(cluster);
   });
   after(async () => {
-    await writer?.stop();
     await haproxy?.stop();
     await cluster.stop();
   });
@@ -91,35 +82,18 @@ describe('a three-node cluster on etcd v2 (etcd: section)', { timeout: 600_000 }
       },
       60_000,
     );
-    await queryOnce(rw, ACKED_TABLE_DDL);
-    const w = new Writer(rw, 1);
-    writer = w;
-    w.start();
-    await waitFor('writes on the old leader', () => Promise.resolve(w.acks.length >= 20));
-    const out = await patronictlOk(leader.configPath, [
-      'switchover',
-      cluster.scope,
-      '--leader',
-      leader.name,
-      '--candidate',
-      candidate.name,
-      '--force',
-    ]);
-    assert.match(out, new RegExp(`Successfully switched over to "${candidate.name}"`));
-    await waitFor(
-      'writes through HAProxy on the new leader',
-      () => Promise.resolve(w.acks.filter((a) => a.port === candidate.pgPort).length >= 20),
-      90_000,
-    );
-    await w.stop();
-    writer = null;
+    const { acks } = await switchoverUnderWrites({
+      configPath: leader.configPath,
+      scope: cluster.scope,
+      rwPort: rw,
+      from: leader,
+      to: candidate,
+    });
     assert.equal(await cluster.dcsValue('leader'), candidate.name);
-    const rows = await candidate.sql<{ id: number }>('SELECT id FROM acked');
-    const present = new Set(rows.map((r) => r.id));
-    const lost = w.acks.filter((a) => !present.has(a.id)).map((a) => a.id);
+    const lost = await missingAcks(acks, candidate);
     assert.deepEqual(lost, [], 'acknowledged rows missing after the switchover');
     assert.ok(
-      w.acks.some((a) => a.port === leader.pgPort),
+      acks.some((a) => a.port === leader.pgPort),
       'writes reached the old leader',
     );
     assert.equal(await cluster.dcsValue('failover'), '{}', 'the request is cleared');

@@ -58,6 +58,10 @@ describe('npm package', () => {
       'package/bin/patroni',
       'package/bin/patronictl',
       'package/dist/cli/patroni.js',
+      // The dashboard's static files, served from the package as they are.
+      'package/web/dashboard/index.html',
+      'package/web/dashboard/dashboard.js',
+      'package/web/dashboard/dashboard.css',
     ]) {
       assert.ok(files.includes(needed), `${needed} missing from the tarball`);
     }
@@ -75,5 +79,17 @@ describe('npm package', () => {
     assert.match(patroni.stdout, /^patroni 3\.0\.2/);
     const ctl = await run('patronictl', ['--help'], { cwd: work, env });
     assert.match(ctl.stdout, /switchover/);
+  });
+
+  it('finds the dashboard files from the installed compiled code', async () => {
+    const installed = join(prefix, 'lib', 'node_modules', 'patroni-ts');
+    const script =
+      "const a = await import('./dist/api/dashboard/assets.js');" +
+      "const s = new a.AssetStore(); const p = await s.get('index.html');" +
+      'process.stdout.write(p.body.slice(0, 15));';
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: installed,
+    });
+    assert.equal(stdout, '<!doctype html>');
   });
 });

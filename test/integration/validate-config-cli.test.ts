@@ -14,6 +14,7 @@ import { runPatroni } from '../support/patroni-cli.js';
 import { startEtcd, type EtcdHandle } from '../support/etcd.js';
 import { freePort } from '../support/ports.js';
 import { makeTempDir, removeTempDir } from '../support/tmpdir.js';
+import { PATRONI_TS_VERSION } from '../../src/core/config/version.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN_DIR = '/usr/lib/postgresql/15/bin';
@@ -70,7 +71,7 @@ describe('patroni CLI', () => {
   it('--version prints the Patroni version we are compatible with', async () => {
     const r = await runPatroni(['--version']);
     assert.equal(r.code, 0);
-    assert.equal(r.stdout, 'patroni 3.0.2\n');
+    assert.equal(r.stdout, `patroni 3.0.2 (patroni-ts ${PATRONI_TS_VERSION})\n`);
   });
 
   it('--validate-config --print dumps the local config (file + env) as YAML', async () => {

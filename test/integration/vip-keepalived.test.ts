@@ -19,7 +19,7 @@ import {
 } from '../support/keepalived.js';
 import { createNetLab, netnsUnavailable, nsAddresses, type NetLab } from '../support/netns.js';
 import { waitFor } from '../support/postgres.js';
-import { patronictlOk } from '../e2e/ctl.js';
+import { switchoverOk } from '../e2e/ctl.js';
 
 const skip = (await netnsUnavailable()) ?? false;
 
@@ -141,15 +141,12 @@ describe('Keepalived VIP over two HAProxy nodes', { skip, timeout: 600_000 }, ()
     const leader = await cluster.waitForHealthy();
     const candidate = cluster.nodes.find((n) => n !== leader);
     assert.ok(candidate);
-    await patronictlOk(cluster.node('node1').configPath, [
-      'switchover',
+    await switchoverOk(
+      cluster.node('node1').configPath,
       cluster.scope,
-      '--leader',
       leader.name,
-      '--candidate',
       candidate.name,
-      '--force',
-    ]);
+    );
     await waitForVipReaching(candidate);
   });
 

@@ -13,7 +13,7 @@ import { TestCluster, type TestNode } from '../support/cluster.js';
 import { createNetLab, netnsUnavailable, nsAddresses, type NetLab } from '../support/netns.js';
 import { waitFor } from '../support/postgres.js';
 import { startVipManager, type VipManagerHandle } from '../support/vip-manager.js';
-import { patronictlOk } from '../e2e/ctl.js';
+import { switchoverOk } from '../e2e/ctl.js';
 
 const skip = (await netnsUnavailable()) ?? false;
 
@@ -91,15 +91,12 @@ describe('vip-manager moves the VIP with the leader', { skip, timeout: 600_000 }
     const leader = await cluster.waitForHealthy();
     const candidate = cluster.nodes.find((n) => n !== leader);
     assert.ok(candidate);
-    await patronictlOk(cluster.node('node1').configPath, [
-      'switchover',
+    await switchoverOk(
+      cluster.node('node1').configPath,
       cluster.scope,
-      '--leader',
       leader.name,
-      '--candidate',
       candidate.name,
-      '--force',
-    ]);
+    );
     await waitForVipOn(candidate);
   });
 

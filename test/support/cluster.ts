@@ -3,19 +3,21 @@ import { openSync } from 'node:fs';
 import { mkdir, readFile, writeFile, chown } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
-import { stringify } from 'yaml';
 import { canRead } from '../../src/demo/processes.js';
+import { etcdStoreOf } from './etcd-store.js';
 import { startEtcd, type EtcdHandle } from './etcd.js';
+import { nodeConfigDoc, nodeConfigText } from './node-config.js';
 import { postgresOwner } from './os-user.js';
+import { superuserClient } from './pg-client.js';
 import { freePorts } from './ports.js';
-import { PG_BIN_DIR, killPostmaster, waitFor } from './postgres.js';
+import { killPostmaster, waitFor } from './postgres.js';
 import { makeTempDir, removeTempDir } from './tmpdir.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
 const ENTRY = join(REPO, 'dist', 'cli', 'patroni.js');
-export const SUPERUSER_PASSWORD = 'su-secret';
+export { SUPERUSER_PASSWORD } from './node-config.js';
 /** Debian's Patroni 3.0.2, for mixed clusters (it runs as user postgres). */
 export const DEBIAN_PATRONI = '/usr/bin/patroni';
 
@@ -29,10 +31,25 @@ export interface NodeSpec {
   readonly command?: readonly string[];
   /** `patroni`: this node runs Debian's Patroni 3.0.2 (the same as `command: [DEBIAN_PATRONI]`). */
   readonly impl?: 'patroni-ts' | 'patroni';
+  /** This node's own address (default: the cluster's `host`), e.g. its namespace's. */
+  readonly host?: string;
+  /**
+   * A network namespace (`ip netns add`) the daemon, and so its PostgreSQL, runs in: it is
+   * started as `ip netns exec <netns> setpriv ... <command>`, which execs, so the pid is the
+   * daemon's own.
+   */
+  readonly netns?: string;
 }
 
 export interface ClusterOptions {
   readonly nodes?: readonly NodeSpec[];
+  /**
+   * The daemon of every node without a `command` or `impl` of its own, given the config path
+   * after it (default our daemon), e.g. `[DEBIAN_PATRONI]` or a checkout's `bin/patroni`.
+   */
+  readonly command?: readonly string[];
+  /** false: only write the configs; the caller starts the daemons (`startAll()`), e.g. to time it. */
+  readonly startDaemons?: boolean;
   /** bootstrap.dcs; defaults to the fastest timing Patroni allows (ttl 20, loop_wait 2). */
   readonly dcs?: Readonly<Record<string, unknown>>;
   readonly scope?: string;
@@ -65,6 +82,8 @@ export interface ClusterOptions {
    * then admits its /24.
    */
   readonly host?: string;
+  /** The directory for the nodes' files (default: a fresh temp dir, removed by `stop()`). */
+  readonly dir?: string;
 }
 
 /** A DCS server started for one cluster: its patroni.yml section and a raw view of its keys. */
@@ -73,6 +92,8 @@ export interface TestStore {
   readonly section: Readonly<Record<string, unknown>>;
   /** The raw value of an absolute key; null when absent. */
   value(key: string): Promise<string | null>;
+  /** The etcd server, when the store is one. */
+  readonly etcd?: EtcdHandle;
   destroy(): Promise<void>;
 }
 
@@ -92,6 +113,7 @@ export class TestNode {
     private readonly command: readonly string[] = [process.execPath, ENTRY],
     private readonly clientTls?: ConnectionOptions,
     readonly host = '127.0.0.1',
+    private readonly netns?: string,
   ) {
     this.dir = join(root, name);
     this.dataDir = join(this.dir, 'data');
@@ -108,6 +130,11 @@ export class TestNode {
     return `http://${this.host}:${this.restPort}`;
   }
 
+  /** The daemon's pid while it runs. */
+  get pid(): number | null {
+    return this.running ? (this.child?.pid ?? null) : null;
+  }
+
   get running(): boolean {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -119,12 +146,21 @@ export class TestNode {
     const ours = this.command[0] === process.execPath;
     const runAs = owner !== null && (!ours || canRead(ENTRY, owner)) ? owner : null;
     const out = openLog(this.logPath);
-    const [program = process.execPath, ...args] = this.command;
-    this.child = spawn(program, [...args, this.configPath], {
+    // In a namespace, `ip netns exec` needs root: setpriv switches user after it (both exec).
+    const asUser =
+      runAs === null
+        ? []
+        : ['setpriv', `--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', '--'];
+    const argv =
+      this.netns === undefined
+        ? [...this.command, this.configPath]
+        : ['ip', 'netns', 'exec', this.netns, ...asUser, ...this.command, this.configPath];
+    const [program = process.execPath, ...args] = argv;
+    this.child = spawn(program, args, {
       stdio: ['ignore', out, out],
       // Another implementation (Debian's Patroni) gets a HOME it can write to as postgres.
       env: { ...process.env, ...(ours ? {} : { HOME: this.dir }), ...env },
-      ...(runAs === null ? {} : { uid: runAs.uid, gid: runAs.gid }),
+      ...(runAs === null || this.netns !== undefined ? {} : { uid: runAs.uid, gid: runAs.gid }),
     });
     live.add(this.child);
   }
@@ -193,13 +229,8 @@ export class TestNode {
   }
 
   async sql<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string): Promise<R[]> {
-    const client = new pg.Client({
+    const client = superuserClient(this.pgPort, {
       host: this.host,
-      port: this.pgPort,
-      user: 'postgres',
-      password: SUPERUSER_PASSWORD,
-      database: 'postgres',
-      connectionTimeoutMillis: 3000,
       ...(this.clientTls === undefined ? {} : { ssl: this.clientTls }),
     });
     // A server that ends the session (a demotion's fast shutdown: 57P01) also emits 'error' on
@@ -236,17 +267,19 @@ export class TestCluster {
     readonly store: TestStore,
     readonly nodes: readonly TestNode[],
     readonly scope: string,
+    private readonly ownsDir = true,
   ) {}
 
-  /** The cluster's etcd (only when it runs on the default store). */
+  /** The cluster's etcd (when it runs on the default store, or on a store that is an etcd). */
   get etcd(): EtcdHandle {
-    if (this.etcdHandle === null) throw new Error('this cluster does not run on etcd');
-    return this.etcdHandle;
+    const etcd = this.etcdHandle ?? this.store.etcd;
+    if (etcd === undefined) throw new Error('this cluster does not run on etcd');
+    return etcd;
   }
 
   static async start(options: ClusterOptions = {}): Promise<TestCluster> {
     const specs = options.nodes ?? [{ name: 'node1' }, { name: 'node2' }, { name: 'node3' }];
-    const dir = await makeTempDir('patroni-ts-cluster-');
+    const dir = options.dir ?? (await makeTempDir('patroni-ts-cluster-'));
     const dcsKind = options.dcsKind ?? 'etcd3';
     const etcd =
       options.store === undefined
@@ -268,12 +301,13 @@ export class TestCluster {
           dir,
           ports[2 * i] ?? 0,
           ports[2 * i + 1] ?? 0,
-          s.command ?? (s.impl === 'patroni' ? [DEBIAN_PATRONI] : undefined),
+          s.command ?? (s.impl === 'patroni' ? [DEBIAN_PATRONI] : options.command),
           options.clientTls,
-          options.host,
+          s.host ?? options.host,
+          s.netns,
         ),
     );
-    const cluster = new TestCluster(dir, etcd, store, nodes, scope);
+    const cluster = new TestCluster(dir, etcd, store, nodes, scope, options.dir === undefined);
     for (const [i, node] of nodes.entries()) {
       await mkdir(node.dir, { recursive: true, mode: 0o700 });
       await writeFile(node.configPath, nodeConfig(cluster, node, specs[i] ?? s0, options), {
@@ -285,8 +319,13 @@ export class TestCluster {
         await chown(node.configPath, owner.uid, owner.gid);
       }
     }
-    for (const node of nodes) node.start(options.env);
+    if (options.startDaemons !== false) cluster.startAll(options.env);
     return cluster;
+  }
+
+  /** Starts every node's daemon (done by `start()` unless `startDaemons: false`). */
+  startAll(env: Readonly<Record<string, string>> = {}): void {
+    for (const node of this.nodes) node.start(env);
   }
 
   node(name: string): TestNode {
@@ -297,8 +336,9 @@ export class TestCluster {
 
   /** The node whose REST API says it is the primary holding the lock. */
   async leader(): Promise<TestNode | null> {
-    for (const n of this.nodes) if ((await n.httpStatus('/primary')) === 200) return n;
-    return null;
+    // All at once: a stopped node's timeout must not delay the answer (a timed failover).
+    const codes = await Promise.all(this.nodes.map((n) => n.httpStatus('/primary')));
+    return this.nodes[codes.indexOf(200)] ?? null;
   }
 
   async waitForLeader(timeoutMs = 120_000, except?: string): Promise<TestNode> {
@@ -322,13 +362,17 @@ export class TestCluster {
     return rows.map((r) => r.application_name).sort();
   }
 
-  /** One leader and every other running node streaming from it. */
-  async waitForHealthy(timeoutMs = 180_000): Promise<TestNode> {
+  /** One leader (other than `except`) and every other running node streaming from it. */
+  async waitForHealthy(
+    timeoutMs = 180_000,
+    except?: string,
+    intervalMs?: number,
+  ): Promise<TestNode> {
     return waitFor(
       'one leader and all replicas streaming',
       async () => {
         const leader = await this.leader();
-        if (leader === null) return undefined;
+        if (leader === null || leader.name === except) return undefined;
         const want = this.nodes
           .filter((n) => n !== leader && n.running)
           .map((n) => n.name)
@@ -337,6 +381,7 @@ export class TestCluster {
         return want.every((w) => have.includes(w)) ? leader : undefined;
       },
       timeoutMs,
+      intervalMs,
     );
   }
 
@@ -345,124 +390,28 @@ export class TestCluster {
     return this.store.value(`/service/${this.scope}/${key}`);
   }
 
-  async stop(): Promise<void> {
+  /** Stops everything; the directory (configs, logs) is kept when `keep` or KEEP_TEST_DIRS. */
+  async stop(keep = false): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.stopDaemon('SIGTERM', 30_000)));
     await Promise.all(this.nodes.map((n) => killPostmaster(n.dataDir)));
     await this.store.destroy();
-    if (process.env['KEEP_TEST_DIRS'] === undefined) await removeTempDir(this.dir);
+    if (!keep && this.ownsDir && process.env['KEEP_TEST_DIRS'] === undefined) {
+      await removeTempDir(this.dir);
+    }
   }
 }
 
 const s0: NodeSpec = { name: 'node' };
 
-/** The host's /24: replicas connect from the host address, HAProxy clients from the lab. */
-function hbaForSubnet(host: string): string[] {
-  const net = `${host.split('.').slice(0, 3).join('.')}.0/24`;
-  return [`host replication replicator ${net} md5`, `host all all ${net} md5`];
-}
-
 async function etcdStore(): Promise<TestStore> {
   return etcdStoreOf(await startEtcd(), 'etcd3');
 }
 
-function etcdStoreOf(
-  etcd: EtcdHandle,
-  kind: 'etcd' | 'etcd3',
-  section?: (hostPort: string) => Readonly<Record<string, unknown>>,
-): TestStore {
-  return {
-    section: { [kind]: section?.(etcd.hostPort) ?? { hosts: etcd.hostPort } },
-    value: async (key) => {
-      if (kind === 'etcd') {
-        // The v2 API, which the nodes use.
-        const res = await fetch(`${etcd.endpoint}/v2/keys${key}`, {
-          signal: AbortSignal.timeout(3000),
-        });
-        if (res.status === 404) return null;
-        return ((await res.json()) as { node?: { value?: string } }).node?.value ?? null;
-      }
-      // The v3 JSON gateway.
-      const res = await fetch(`${etcd.endpoint}/v3/kv/range`, {
-        method: 'POST',
-        body: JSON.stringify({ key: Buffer.from(key).toString('base64') }),
-        signal: AbortSignal.timeout(3000),
-      });
-      const body = (await res.json()) as { kvs?: { value?: string }[] };
-      const v = body.kvs?.[0]?.value;
-      return v === undefined ? null : Buffer.from(v, 'base64').toString('utf8');
-    },
-    destroy: () => etcd.destroy(),
-  };
-}
-
 function nodeConfig(c: TestCluster, node: TestNode, spec: NodeSpec, o: ClusterOptions): string {
-  const doc = {
-    scope: c.scope,
-    name: node.name,
-    restapi: {
-      listen: `${node.host}:${node.restPort}`,
-      connect_address: `${node.host}:${node.restPort}`,
-    },
-    ...c.store.section,
-    bootstrap: {
-      dcs: {
-        ttl: 20,
-        loop_wait: 2,
-        retry_timeout: 5,
-        postgresql: {
-          use_pg_rewind: true,
-          // wal_log_hints and hot_standby are forced on by Patroni (and by us); setting them
-          // only earns a "failed validation" warning.
-          parameters: { max_connections: 30, shared_buffers: '16MB' },
-        },
-        ...o.dcs,
-      },
-      initdb: [{ encoding: 'UTF8' }],
-      pg_hba: [
-        'host replication replicator 127.0.0.1/32 md5',
-        'host all all 127.0.0.1/32 md5',
-        ...(node.host === '127.0.0.1' ? [] : hbaForSubnet(node.host)),
-      ],
-      ...o.bootstrapExtra,
-    },
-    postgresql: {
-      listen: `${node.host}:${node.pgPort}`,
-      connect_address: `${node.host}:${node.pgPort}`,
-      data_dir: node.dataDir,
-      bin_dir: PG_BIN_DIR,
-      pgpass: join(node.dir, 'pgpass'),
-      authentication: {
-        superuser: { username: 'postgres', password: SUPERUSER_PASSWORD },
-        replication: { username: 'replicator', password: 'rep-secret' },
-        rewind: { username: 'rewind_user', password: 'rewind-secret' },
-      },
-      parameters: { unix_socket_directories: node.dir, fsync: 'off' },
-    },
-    ...(spec.tags === undefined ? {} : { tags: spec.tags }),
-    // Never arm a real /dev/watchdog from a test (the default mode is automatic): a kill -9
-    // test would then reset the machine. The watchdog tests set their own device.
-    watchdog: { mode: 'off' },
-    ...o.extra,
-  };
+  const doc = nodeConfigDoc(
+    { scope: c.scope, node, dcsSection: c.store.section, tags: spec.tags },
+    o,
+  );
   o.edit?.(doc, node);
-  const postgresql = merged(doc.postgresql, o.postgresql ?? {});
-  // YAML 1.1, as Patroni (PyYAML) reads it: 'off'/'on' must stay quoted strings.
-  return stringify({ ...doc, postgresql }, { version: '1.1' });
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `over` merged into `base`: maps recursively, anything else replaced (Patroni's tests' way). */
-function merged(
-  base: Readonly<Record<string, unknown>>,
-  over: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = isMap(b) && isMap(v) ? merged(b, v) : v;
-  }
-  return out;
+  return nodeConfigText(doc, o);
 }

@@ -11,6 +11,8 @@ export interface RawEtcd {
   deletePrefix(prefix: string): Promise<void>;
   grantLease(ttlSeconds: number): Promise<string>;
   revokeLease(id: string): Promise<void>;
+  /** Seconds a lease has left (etcd rounds down to whole seconds); -1 when it is gone. */
+  leaseTimeToLive(id: string): Promise<number>;
   compact(revision: number): Promise<void>;
 }
 
@@ -76,6 +78,10 @@ export function rawEtcd(endpoint: string): RawEtcd {
     },
     revokeLease: async (id) => {
       await call('/lease/revoke', { ID: id });
+    },
+    leaseTimeToLive: async (id) => {
+      const r = await call<{ TTL?: string }>('/lease/timetolive', { ID: id });
+      return Number(r.TTL ?? -1);
     },
     compact: async (revision) => {
       await call('/kv/compaction', { revision: String(revision), physical: true });

@@ -25,6 +25,12 @@ async function canConnect(port: number): Promise<boolean> {
   });
 }
 
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  // A test or chaos run that dies halfway must not leave an HAProxy holding its ports.
+  for (const child of live) child.kill('SIGKILL');
+});
+
 /** Starts Debian's HAProxy in the foreground with the guide-style config, on free loopback ports. */
 export async function startHaproxy(
   dir: string,
@@ -48,6 +54,8 @@ export async function startHaproxy(
     }),
   );
   const child: ChildProcess = spawn('haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   const deadline = Date.now() + 15_000;
   while (!(await canConnect(statsPort))) {
     if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}`);
@@ -65,4 +73,20 @@ export async function startHaproxy(
       await exited;
     },
   };
+}
+
+/** HAProxy in front of a test cluster's nodes (on loopback), its config in the cluster's dir. */
+export function startHaproxyFor(cluster: {
+  readonly dir: string;
+  readonly nodes: readonly { name: string; pgPort: number; restPort: number }[];
+}): Promise<HaproxyHandle> {
+  return startHaproxy(
+    cluster.dir,
+    cluster.nodes.map((n) => ({
+      name: n.name,
+      host: '127.0.0.1',
+      pgPort: n.pgPort,
+      restPort: n.restPort,
+    })),
+  );
 }

@@ -106,11 +106,15 @@ export async function sql<R extends pg.QueryResultRow = pg.QueryResultRow>(
   }
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after timeoutMs. */
+/**
+ * Polls `check` every `intervalMs` until it returns a value other than undefined/false, or fails
+ * after timeoutMs.
+ */
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false>,
   timeoutMs = 60_000,
+  intervalMs = 200,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -126,7 +130,7 @@ export async function waitFor<T>(
         `timed out waiting for ${what}${last === undefined ? '' : `: ${last instanceof Error ? last.message : JSON.stringify(last)}`}`,
       );
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

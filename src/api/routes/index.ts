@@ -2,6 +2,7 @@ import type { Route } from '../route.js';
 import { clusterRoutes } from './cluster.js';
 import { configRoutes } from './config.js';
 import { failsafeRoutes } from './failsafe.js';
+import { journalRoutes } from './journal.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { miscRoutes } from './misc.js';
 import { restartRoutes } from './restart.js';
@@ -18,6 +19,7 @@ export const ALL_ROUTES: readonly Route[] = [
   ...maintenanceRoutes,
   ...miscRoutes,
   ...failsafeRoutes,
+  ...journalRoutes,
 ];
 
 export function routeTable(routes: readonly Route[] = ALL_ROUTES): ReadonlyMap<string, Route> {

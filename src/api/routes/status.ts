@@ -1,27 +1,33 @@
+import { implementationJson } from '../../core/config/version.js';
 import { liveness, readiness } from '../../core/health/endpoints.js';
 import { renderMetrics } from '../../core/health/metrics.js';
 import { statusDocument } from '../../core/health/status.js';
 import { json, statusLine } from '../reply.js';
 import type { Route } from '../route.js';
 
-/** `/patroni`, `/metrics`, `/liveness`, `/readiness`: answered from the node view only. */
+/**
+ * `/patroni` and `/metrics` show PostgreSQL read within the last second (Patroni queries it per
+ * request); `/liveness` and `/readiness` answer from the loop's view.
+ */
 export const statusRoutes: readonly Route[] = [
   {
     method: 'GET',
     segment: 'patroni',
     unsafe: false,
     body: 'none',
-    handle: (_req, { ctx }) => json(200, statusDocument(ctx.view())),
+    handle: async (_req, { ctx }) =>
+      json(200, { ...statusDocument(await ctx.freshView()), implementation: implementationJson() }),
   },
   {
     method: 'GET',
     segment: 'metrics',
     unsafe: false,
     body: 'none',
-    handle: (_req, { ctx }) => ({
+    handle: async (_req, { ctx, metrics }) => ({
       kind: 'text',
       status: 200,
-      text: renderMetrics(ctx.view()),
+      // Patroni's series first, byte for byte; then the ones patroni-ts adds.
+      text: renderMetrics(await ctx.freshView()) + ((await metrics?.render()) ?? ''),
       contentType: 'text/plain',
     }),
   },

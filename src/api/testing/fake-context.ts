@@ -1,6 +1,8 @@
 import { primaryView } from '../../core/health/fixtures.js';
 import type { NodeView } from '../../core/health/node-view.js';
 import type { RestartRequest } from '../../core/health/restart-request.js';
+import { Journal } from '../../core/journal/journal.js';
+import type { WhatIfAnswer } from '../../core/journal/what-if.js';
 import type { ClusterSnapshot } from '../../core/model/cluster.js';
 import type { Member } from '../../core/model/member.js';
 import { PatroniError } from '../../shared/errors.js';
@@ -23,6 +25,8 @@ export class FakeApiContext implements ApiContext {
   reinitRefusal: string | null = null;
   failsafeRefusal: string | null = null;
   scheduled: (RestartRequest & { schedule: string }) | null = null;
+  readonly decisions = new Journal();
+  whatIf: WhatIfAnswer | null = null;
   readonly calls: { name: string; args: unknown[] }[] = [];
 
   private record(name: string, ...args: unknown[]): void {
@@ -35,6 +39,12 @@ export class FakeApiContext implements ApiContext {
 
   view(): NodeView {
     return this.nodeView;
+  }
+
+  freshView(): Promise<NodeView> {
+    this.record('freshView');
+    // Through view(), as the daemon's does: a test that breaks view() breaks this too.
+    return Promise.resolve().then(() => this.view());
   }
 
   getCluster(): Promise<ClusterSnapshot> {
@@ -110,5 +120,14 @@ export class FakeApiContext implements ApiContext {
 
   wakeup(): void {
     this.record('wakeup');
+  }
+
+  journal(): Journal {
+    return this.decisions;
+  }
+
+  whatIfLeaderDied(): Promise<WhatIfAnswer | null> {
+    this.record('whatIfLeaderDied');
+    return Promise.resolve(this.whatIf);
   }
 }

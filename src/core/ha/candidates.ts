@@ -1,6 +1,7 @@
 import type { Lsn } from '../model/lsn.js';
 import { byCodePoint } from '../model/code-point-order.js';
 import { failoverLimitation, type PeerStatus } from './peer-status.js';
+import { outranks, peerSentence, type PeerVerdict } from './race.js';
 
 /** A member that might take over, with the status document it answered. */
 export interface Candidate {
@@ -63,24 +64,33 @@ function rank(good: boolean): number {
 }
 
 /**
- * Patroni's pairwise race rule (`_is_healthiest_node` step 5, spec/core.md §6.2): the reason a peer
- * makes me step aside, or null. Unreachable and ineligible peers never do.
+ * Patroni's pairwise race rule (`_is_healthiest_node` step 5, spec/core.md §6.2): how a peer
+ * compares with me. Unreachable and ineligible peers never outrank me (`outranks`).
  */
+export function peerVerdict(peer: PeerStatus | null, myWal: Lsn, myPriority: number): PeerVerdict {
+  if (peer === null) return { kind: 'unreachable' };
+  if (peer.nofailover) return { kind: 'nofailover' };
+  if (peer.watchdogFailed) return { kind: 'watchdogFailed' };
+  // A live primary means there is nothing to fail over to (or a split brain to avoid).
+  if (peer.isPrimary) return { kind: 'primaryAlive' };
+  const wal = peer.walPosition ?? 0;
+  // Whoever has more WAL must win, or acknowledged commits would be lost.
+  if (wal > myWal) return { kind: 'walAhead', wal, myWal };
+  // Equal WAL: the operator's failover_priority decides (3.2+).
+  if (wal === myWal && peer.failoverPriority > myPriority) {
+    return { kind: 'betterPriority', priority: peer.failoverPriority, myPriority };
+  }
+  if (wal < myWal) return { kind: 'walBehind', wal, myWal };
+  return { kind: 'notBetter', wal, priority: peer.failoverPriority };
+}
+
+/** Patroni's log sentence when a peer makes me step aside, or null (`peerVerdict` rendered). */
 export function peerOutranks(
   name: string,
   peer: PeerStatus | null,
   myWal: Lsn,
   myPriority: number,
 ): string | null {
-  if (failoverLimitation(peer) !== null || peer === null) return null;
-  // A live primary means there is nothing to fail over to (or a split brain to avoid).
-  if (peer.isPrimary) return `Primary (${name}) is still alive`;
-  const wal = peer.walPosition ?? 0;
-  // Whoever has more WAL must win, or acknowledged commits would be lost.
-  if (wal > myWal) return `Wal position of ${name} is ahead of my wal position`;
-  // Equal WAL: the operator's failover_priority decides (3.2+).
-  if (wal === myWal && peer.failoverPriority > myPriority) {
-    return `${name} has equally tolerable WAL position and priority ${peer.failoverPriority}, while this node has priority ${myPriority}`;
-  }
-  return null;
+  const verdict = peerVerdict(peer, myWal, myPriority);
+  return outranks(verdict) ? peerSentence(name, verdict) : null;
 }

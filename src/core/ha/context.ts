@@ -6,6 +6,7 @@ import type { Action, LogLevel, LogLine, Query } from './decision.js';
 import type { DivergenceVerdict, FollowTarget, HaInput } from './input.js';
 import type { HaMemory } from './memory.js';
 import type { PeerRef, PeerStatus } from './peer-status.js';
+import type { RacePeer, RaceRefusal, RaceReport } from './race.js';
 import { parseStandbyCluster, type StandbyClusterConfig } from './standby.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -43,6 +44,32 @@ export class Plan {
 
   get ttlMs(): number {
     return this.input.settings.ttl * 1000;
+  }
+
+  /** The leader race of this cycle as the race steps record it; null when none ran. */
+  race: { raced: boolean; refusal: RaceRefusal | null; peers: RacePeer[] } | null = null;
+
+  /** Starts recording a leader race (nobody holds the lock). */
+  beginRace(): void {
+    this.race ??= { raced: false, refusal: null, peers: [] };
+  }
+
+  /** Records why we did not race; the first (innermost) reason found wins. */
+  refuseRace(refusal: RaceRefusal): void {
+    if (this.race !== null) this.race.refusal ??= refusal;
+  }
+
+  /** Records how a peer compared (its latest verdict when asked twice). */
+  notePeer(peer: RacePeer): void {
+    if (this.race === null) return;
+    const i = this.race.peers.findIndex((p) => p.name === peer.name);
+    if (i >= 0) this.race.peers[i] = peer;
+    else this.race.peers.push(peer);
+  }
+
+  /** The race report for the decision. */
+  get raceReport(): RaceReport | null {
+    return this.race;
   }
 
   add(...actions: Action[]): void {

@@ -1,6 +1,7 @@
 import { Cycle, NeedAnswer, Plan } from './context.js';
 import { taskOf, type Decision } from './decision.js';
 import { PAUSE_PREFIX, TASK } from './info.js';
+import { reason, sentence, type Reason } from './reason.js';
 import type { HaInput } from './input.js';
 import { publication } from './publish.js';
 import { checkSystemId, emptyDataDir, postBootstrap, sysidValid } from './steps/bootstrap.js';
@@ -17,8 +18,6 @@ import { longActionInProgress } from './steps/in-flight.js';
 import { known, processUnhealthyCluster } from './steps/leader-race.js';
 import { evaluateScheduledRestart } from './steps/restart.js';
 
-const BUG = 'Unexpected exception raised, please report it as a BUG';
-
 /**
  * One HA cycle (Patroni's `Ha.run_cycle`, spec/core.md §5.1) as a pure function: the sentence to
  * log, the actions to carry out, and the memory for the next cycle. When it needs a peer's status
@@ -32,8 +31,12 @@ export function decide(input: HaInput): Decision {
     return finish(cycle, () => runCycle(cycle), true);
   } catch (err) {
     if (err instanceof NeedAnswer) {
+      const waiting = reason('waitingForAnswer', { query: err.query.kind });
       return {
-        info: `waiting for ${err.query.kind}`,
+        reason: waiting,
+        info: sentence(waiting),
+        paused: false,
+        race: null,
         actions: [],
         query: err.query,
         memory: input.memory,
@@ -41,8 +44,12 @@ export function decide(input: HaInput): Decision {
       };
     }
     const why = err instanceof Error ? err.message : String(err);
+    const bug = reason('unexpectedError');
     return {
-      info: BUG,
+      reason: bug,
+      info: sentence(bug),
+      paused: false,
+      race: null,
       actions: [],
       memory: input.memory,
       log: [{ level: 'error', message: `Unexpected exception: ${why}` }],
@@ -50,14 +57,18 @@ export function decide(input: HaInput): Decision {
   }
 }
 
-function finish<P extends Plan>(plan: P, step: (p: P) => string, touch: boolean): Decision {
+function finish<P extends Plan>(plan: P, step: (p: P) => Reason, touch: boolean): Decision {
   absorbFinished(plan);
-  const info = step(plan);
+  const why = step(plan);
+  const info = sentence(why);
   const paused = plan instanceof Cycle ? plan.paused : plan.memory.wasPaused;
   if (plan instanceof Cycle) plan.memory.wasPaused = plan.paused;
   if (touch) plan.add({ type: 'touchMember', member: publication(plan, paused) });
   return {
+    reason: why,
     info: paused ? PAUSE_PREFIX + info : info,
+    paused,
+    race: plan.raceReport,
     actions: plan.actions,
     memory: plan.memory,
     log: plan.log,
@@ -73,13 +84,14 @@ function absorbFinished(p: Plan): void {
   if (pg.state === 'running') p.memory.startTimeout = null;
   if (done === null) return;
   if (done.action === TASK.promote && done.ok) p.memory.role = 'promoted';
-  if (done.action.startsWith('running pg_rewind from ')) {
+  if (done.action === p.memory.rewindTask) {
     p.memory.rewind = done.ok ? 'success' : 'failed';
+    p.memory.rewindTask = null;
   }
 }
 
 /** Rows 1-14 of §5.1, in order. */
-function runCycle(c: Cycle): string {
+function runCycle(c: Cycle): Reason {
   const cluster = c.cluster;
   // Nobody fails over a paused cluster, so nothing may reset the node for missing pings.
   if (c.paused) c.disableWatchdog();
@@ -112,7 +124,7 @@ function runCycle(c: Cycle): string {
   const sysidMsg = checkSystemId(c);
   if (sysidMsg !== null) return sysidMsg;
   if (!c.pgRunning) return postgresNotRunning(c);
-  let info: string;
+  let info: Reason;
   if (cluster.leader === null) info = processUnhealthyCluster(c);
   else info = processHealthyCluster(c);
   if (cluster.leader !== null) info = evaluateScheduledRestart(c) ?? info;

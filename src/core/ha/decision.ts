@@ -3,6 +3,8 @@ import type { FollowTarget } from './input.js';
 import type { HaMemory } from './memory.js';
 import type { PeerRef } from './peer-status.js';
 import type { MemberPublication } from './publication.js';
+import type { RaceReport } from './race.js';
+import type { Reason } from './reason.js';
 
 /** `Ha.demote(mode)` (spec/core.md §7.1). */
 export type DemoteMode = 'offline' | 'graceful' | 'immediate' | 'immediate-nolock';
@@ -197,8 +199,14 @@ export interface LogLine {
 
 /** What one call of `decide` returns. */
 export interface Decision {
+  /** Why: the decision's kind and data, from which `info` is rendered. */
+  readonly reason: Reason;
   /** The heartbeat sentence logged at INFO for this cycle (with `PAUSE: ` when paused). */
   readonly info: string;
+  /** The cluster was paused in this cycle (`info` then starts with `PAUSE: `). */
+  readonly paused: boolean;
+  /** The leader race this cycle ran, with each peer's verdict; null when there was none. */
+  readonly race: RaceReport | null;
   readonly actions: readonly Action[];
   /** Present: answer it and call `decide` again; `actions` and `memory` are then provisional. */
   readonly query?: Query;

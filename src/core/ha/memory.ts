@@ -51,6 +51,12 @@ export interface HaMemory {
    */
   readonly rewind: RewindState;
   /**
+   * The async-slot task name of the pg_rewind we started: its end is recognised by this name
+   * (then `rewind` becomes success or failed), never by the words of a task name. Reset when
+   * that end is absorbed.
+   */
+  readonly rewindTask: string | null;
+  /**
    * Single-user crash recovery was already attempted for this outage (§11.6): prevents running
    * it in a loop when it cannot fix the data directory. Reset when PostgreSQL runs again.
    */
@@ -143,6 +149,7 @@ export function initialMemory(role: MemberRole = 'uninitialized'): HaMemory {
     bootstrapping: false,
     recovering: false,
     rewind: 'initial',
+    rewindTask: null,
     crashRecoveryDone: false,
     startingSince: null,
     startTimeout: null,

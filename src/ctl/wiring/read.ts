@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
+import { PatroniError } from '../../shared/errors.js';
 import type { CtlContext, RoleChoice } from '../context.js';
 import { dsnCommand, versionCommand } from '../commands/info.js';
+import { journalCommand, whyCommand } from '../commands/journal.js';
 import { queryCommand } from '../commands/query.js';
 import { historyCommand, listCommand, showConfigCommand } from '../commands/show.js';
 import { bool, noCitus, roleOption, str, watchSeconds, type Opts } from './options.js';
 
-/** list, topology, history, show-config, dsn, version, query. */
+/** list, topology, history, show-config, dsn, version, query; journal and why (ours). */
 export function registerReadCommands(program: Command, ctx: () => Promise<CtlContext>): void {
+  registerJournalCommands(program, ctx);
   for (const name of ['list', 'topology'] as const) {
     const cmd = program
       .command(name)
@@ -115,5 +118,51 @@ export function registerReadCommands(program: Command, ctx: () => Promise<CtlCon
         delimiter: str(o['delimiter']) ?? '\t',
         watchSeconds: watchSeconds(o),
       });
+    });
+}
+
+function fmtOf(o: Opts): 'pretty' | 'json' {
+  const f = str(o['format']) ?? 'pretty';
+  if (f !== 'pretty' && f !== 'json') {
+    throw new PatroniError(
+      'CTL_USAGE',
+      `Invalid value for '--format': '${f}' is not one of 'pretty', 'json'.`,
+    );
+  }
+  return f;
+}
+
+/** patroni-ts extensions: the decision journal and the what-if of a leader loss. */
+function registerJournalCommands(program: Command, ctx: () => Promise<CtlContext>): void {
+  program
+    .command('journal')
+    .description("Show a member's HA decisions and what decided them (the leader's by default)")
+    .argument('[member]')
+    .option('--cluster <name>', 'Cluster name (default: scope from the configuration)')
+    .option('--since <seq|time>', 'Only entries changed after a sequence number or ISO time')
+    .option('-f, --follow', 'Keep printing new decisions as they are taken')
+    .option('-w, --interval <seconds>', 'Seconds between polls with --follow', '2')
+    .option('--format <fmt>', 'Output format (pretty, json)', 'pretty')
+    .action(async (member: string | undefined, o: Opts) => {
+      const interval = Number(str(o['interval']) ?? '2');
+      if (!(interval > 0)) {
+        throw new PatroniError('CTL_USAGE', "Invalid value for '--interval': must be above 0.");
+      }
+      await journalCommand(await ctx(), {
+        clusterName: str(o['cluster']) ?? undefined,
+        member: member ?? null,
+        since: str(o['since']),
+        follow: bool(o['follow']),
+        fmt: fmtOf(o),
+        intervalSeconds: interval,
+      });
+    });
+  program
+    .command('why')
+    .description('What would happen if the leader died now, and who would take over')
+    .argument('[cluster_name]')
+    .option('--format <fmt>', 'Output format (pretty, json)', 'pretty')
+    .action(async (name: string | undefined, o: Opts) => {
+      await whyCommand(await ctx(), name, fmtOf(o));
     });
 }

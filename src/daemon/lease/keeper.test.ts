@@ -145,6 +145,16 @@ describe('LeaseKeeper', () => {
     assert.ok(r.gateClosedAt() !== null);
   });
 
+  it('a refusal with nothing to fence (a demoted leader) stops the count', async () => {
+    const r = rig('none');
+    r.keeper.confirmed(r.clock.now());
+    r.store.mine = false;
+    await run(r.clock, 2100);
+    assert.equal(r.gateClosedAt(), null);
+    assert.equal(r.keeper.view().holding, false);
+    assert.equal(r.keeper.view().remainingMs, null, 'no lease shown for a key that is not mine');
+  });
+
   it('failed renewals are retried soon, and one success keeps the lease', async () => {
     const r = rig();
     r.keeper.confirmed(r.clock.now());

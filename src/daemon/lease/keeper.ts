@@ -234,7 +234,12 @@ export class LeaseKeeper implements LeaseHooks {
     if (!this.live(gen) || this.fenced) return;
     const policy = this.d.policy();
     const lost = why.startsWith('the leader key');
-    if (policy === 'none') return;
+    if (policy === 'none') {
+      // Nothing to fence (paused, not a primary), but a key that is not mine is no lease to
+      // count or renew: GET /patroni, /metrics and the dashboard must not show one.
+      if (lost) this.release();
+      return;
+    }
     if (policy === 'failsafe' && !lost) {
       if (!this.failsafeSaid) {
         this.d.logger.warning(`${why}; failsafe mode decides whether to keep writes open`);

@@ -49,8 +49,8 @@ function indexGuard(index: number | undefined): WriteParams {
  * not told about, so a renewal wakes nobody) and deleted with `prevValue=<me>`; member keys
  * carry the TTL and are renewed the same way; config, failover and sync are compare-and-swapped
  * on their `modifiedIndex` (`prevIndex`). Each `getCluster` is one recursive read, as Patroni's
- * v2 client does; the loop's wait is a `wait=true` long poll on the scope directory from just
- * after that read, woken by the same rule as on v3 (wake-rule.ts).
+ * v2 client does; a follower's wait is a `wait=true` long poll on the scope directory from just
+ * after that read, woken by the same rule as on v3 (wake-rule.ts); the leader does not poll.
  */
 export class Etcd2Dcs implements Dcs {
   readonly name: string;
@@ -275,7 +275,10 @@ export class Etcd2Dcs implements Dcs {
     if (this.known.nextIndex === null && leaderIndex !== null) this.known.startAfter(leaderIndex);
     const controller = new AbortController();
     this.watching = controller;
-    if (this.known.nextIndex !== null) {
+    // As Patroni's v2 client: only a follower of a known leader long-polls. The leader (and
+    // anyone while the lock is free) just naps until loop_wait or a local wakeup (REST), so an
+    // idle cluster costs etcd one poll per follower per cycle, not one per node.
+    if (leaderIndex !== null && this.known.nextIndex !== null) {
       void follow({
         store: this.store,
         dir: this.basePath,

@@ -34,6 +34,7 @@ async function dcsOptions(
     name: options.name,
     basePath: basePath(options.scope, options.namespace),
     hosts: tunnels?.hosts ?? options.hosts,
+    ...(options.acls === undefined ? {} : { acls: options.acls }),
     timing: { ttl: options.ttl, loopWait: options.loopWait, retryTimeout: options.retryTimeout },
     clock,
     logger,

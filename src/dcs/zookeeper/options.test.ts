@@ -95,3 +95,30 @@ describe('createDcs with zookeeper:', () => {
     await dcs.close();
   });
 });
+
+describe('zookeeper.set_acls', () => {
+  it('maps each x509 principal to its permissions, any case, a single string as a list', () => {
+    const o = parseZooKeeperSection(
+      { hosts: 'z1', set_acls: { 'CN=patroni': ['read', 'Write'], 'CN=admin': 'ALL' } },
+      G,
+    );
+    assert.deepEqual(o.acls, [
+      { principal: 'CN=patroni', permissions: ['READ', 'WRITE'] },
+      { principal: 'CN=admin', permissions: ['ALL'] },
+    ]);
+    assert.equal(parseZooKeeperSection({ hosts: 'z1' }, G).acls, undefined);
+  });
+
+  it('refuses what would lock every client out, naming the entry', () => {
+    const bad: [unknown, RegExp][] = [
+      [{ 'CN=p': ['RAED'] }, /set_acls\.CN=p: unknown permission 'RAED'/],
+      [{ 'CN=p': [] }, /set_acls\.CN=p: no permission given/],
+      [{ 'CN=p': 7 }, /set_acls\.CN=p: must be a list/],
+      [{}, /set_acls: no principal given/],
+      [['CN=p'], /set_acls: must be a mapping/],
+    ];
+    for (const [value, message] of bad) {
+      assert.throws(() => parseZooKeeperSection({ hosts: 'z1', set_acls: value }, G), message);
+    }
+  });
+});

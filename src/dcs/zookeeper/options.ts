@@ -1,5 +1,6 @@
 import { PatroniError } from '../../shared/errors.js';
 import type { PrimaryRoleName } from '../codec/roles.js';
+import { parseSetAcls, type ZkAcl } from './acls.js';
 
 /** TLS to the ensemble (Patroni's `use_ssl` and the kazoo options it maps). */
 export interface ZkTls {
@@ -16,6 +17,8 @@ export interface ZooKeeperOptions {
   /** `host:port` entries; default port 2181. */
   readonly hosts: readonly string[];
   readonly tls?: ZkTls;
+  /** `set_acls`: the ACL of every node created; absent: ZooKeeper's open ACL. */
+  readonly acls?: readonly ZkAcl[];
   readonly scope: string;
   readonly namespace?: string;
   readonly name: string;
@@ -98,15 +101,19 @@ export function parseZooKeeperSection(
 ): ZooKeeperOptions {
   const hosts = hostList(section['hosts'] ?? [], 'zookeeper', 2181);
   const tls = tlsOf(section);
+  const acls = parseSetAcls(section['set_acls']);
   return {
     hosts,
     ...(tls === undefined ? {} : { tls }),
+    ...(acls === undefined ? {} : { acls }),
     ...timingOf(globals),
   };
 }
 
 /** Identity and timing, with Patroni's defaults (ttl 30, loop_wait 10, retry_timeout 10). */
-export function timingOf(globals: ZooKeeperGlobals): Omit<ZooKeeperOptions, 'hosts' | 'tls'> {
+export function timingOf(
+  globals: ZooKeeperGlobals,
+): Omit<ZooKeeperOptions, 'hosts' | 'tls' | 'acls'> {
   return {
     scope: globals.scope,
     ...(globals.namespace === undefined ? {} : { namespace: globals.namespace }),

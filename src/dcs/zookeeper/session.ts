@@ -1,6 +1,7 @@
 import zookeeper from 'node-zookeeper-client';
 import type { Client } from 'node-zookeeper-client';
 import type { Clock } from '../../shared/clock.js';
+import type { ZkAcl } from './acls.js';
 import { PatroniError, errorMessage, isPatroniError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { int64, isZkError, ZkNode } from './zk-node.js';
@@ -60,6 +61,7 @@ export class ZkSession {
     private retryTimeoutSeconds: number,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly acls: readonly ZkAcl[] | undefined,
     private readonly events: SessionEvents,
   ) {}
 
@@ -200,7 +202,7 @@ export class ZkSession {
       spinDelay: 200,
       retries: 0,
     });
-    const node = new ZkNode(client);
+    const node = new ZkNode(client, this.acls);
     this.client = client;
     this.node = node;
     this.connected = false;

@@ -22,6 +22,7 @@ import {
 import { ClusterWatch } from '../kv/cluster-watch.js';
 import type { Dcs, DcsTiming } from '../port.js';
 import { ZkMirror } from './mirror.js';
+import type { ZkAcl } from './acls.js';
 import { ZkSession } from './session.js';
 import { ZkWrites } from './writes.js';
 
@@ -29,6 +30,8 @@ export interface ZkDcsOptions {
   readonly name: string;
   readonly basePath: string;
   readonly hosts: readonly string[];
+  /** `set_acls`: the ACL of every node this client creates. */
+  readonly acls?: readonly ZkAcl[];
   readonly timing: DcsTiming;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -68,15 +71,23 @@ export class ZkDcs implements Dcs {
     this.timing = o.timing;
     this.primaryRoleName = o.primaryRoleName ?? 'master';
     this.waker = new ClusterWatch(o.clock, { has: () => false });
-    this.session = new ZkSession(o.hosts, o.timing.ttl, o.timing.retryTimeout, o.clock, o.logger, {
-      onDisconnected: () => {
-        this.mirror.distrust();
+    this.session = new ZkSession(
+      o.hosts,
+      o.timing.ttl,
+      o.timing.retryTimeout,
+      o.clock,
+      o.logger,
+      o.acls,
+      {
+        onDisconnected: () => {
+          this.mirror.distrust();
+        },
+        onSessionLost: () => {
+          this.mirror.distrust();
+          this.waker.watchLost();
+        },
       },
-      onSessionLost: () => {
-        this.mirror.distrust();
-        this.waker.watchLost();
-      },
-    });
+    );
     this.mirror = new ZkMirror(this.session, o.basePath, o.name, this.waker, o.logger);
     this.writes = new ZkWrites(this.session, this.mirror, o.basePath);
   }

@@ -5,6 +5,7 @@
  */
 import zookeeper from 'node-zookeeper-client';
 import type { Client, Stat } from 'node-zookeeper-client';
+import type { ZkAcl, ZkPermission } from './acls.js';
 
 /** Why a ZooKeeper call failed, as the adapter branches on it. */
 export type ZkReason =
@@ -90,8 +91,38 @@ export interface NodeData {
 }
 
 /** Promise-shaped calls on one client. */
+/** `set_acls` as ZooKeeper ACL entries (x509 scheme); absent: the open ACL, as kazoo's default. */
+function aclList(acls: readonly ZkAcl[] | undefined): zookeeper.ACL[] {
+  // world:anyone with every right (the library's OPEN_ACL_UNSAFE, missing from its typings).
+  if (acls === undefined) {
+    return [new zookeeper.ACL(zookeeper.Permission.ALL, new zookeeper.Id('world', 'anyone'))];
+  }
+  const bits: Record<ZkPermission, number> = {
+    READ: zookeeper.Permission.READ,
+    WRITE: zookeeper.Permission.WRITE,
+    CREATE: zookeeper.Permission.CREATE,
+    DELETE: zookeeper.Permission.DELETE,
+    ADMIN: zookeeper.Permission.ADMIN,
+    ALL: zookeeper.Permission.ALL,
+  };
+  return acls.map(
+    (acl) =>
+      new zookeeper.ACL(
+        acl.permissions.reduce((mask, p) => mask | bits[p], 0),
+        new zookeeper.Id('x509', acl.principal),
+      ),
+  );
+}
+
 export class ZkNode {
-  constructor(readonly client: Client) {}
+  private readonly acl: zookeeper.ACL[];
+
+  constructor(
+    readonly client: Client,
+    acls?: readonly ZkAcl[],
+  ) {
+    this.acl = aclList(acls);
+  }
 
   getData(path: string, watcher?: Watcher): Promise<NodeData | null> {
     return new Promise((resolve, reject) => {
@@ -155,7 +186,7 @@ export class ZkNode {
   private createOnce(path: string, value: string, ephemeral: boolean): Promise<void> {
     const mode = ephemeral ? zookeeper.CreateMode.EPHEMERAL : zookeeper.CreateMode.PERSISTENT;
     return new Promise((resolve, reject) => {
-      this.client.create(path, Buffer.from(value, 'utf8'), mode, (error: unknown) => {
+      this.client.create(path, Buffer.from(value, 'utf8'), this.acl, mode, (error: unknown) => {
         if (error !== null && error !== undefined) reject(translate(error));
         else resolve();
       });
@@ -165,7 +196,7 @@ export class ZkNode {
   private mkdirp(path: string): Promise<void> {
     if (path === '' || path === '/') return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.client.mkdirp(path, (error: unknown) => {
+      this.client.mkdirp(path, this.acl, (error: unknown) => {
         if (error !== null && error !== undefined) reject(translate(error));
         else resolve();
       });

@@ -6,6 +6,7 @@ import { followTargetOf } from '../input.js';
 import { remoteTarget } from '../standby.js';
 import { nodeToFollow } from './following.js';
 import { ensureCheckpointAfterPromote } from './holding-lock.js';
+import { reason, sentence, type Reason } from '../reason.js';
 
 /** `Ha.sysid_valid`: a system identifier is a string of at least 10 digits. */
 export function sysidValid(sysid: string | null): boolean {
@@ -25,7 +26,7 @@ function cloneSource(c: Cycle, leader: Member): Member {
 }
 
 /** `Ha.bootstrap()` (§10.1): the data directory is empty. */
-function bootstrap(c: Cycle): string {
+function bootstrap(c: Cycle): Reason {
   const leader = c.cluster.leader;
   if (leader !== null && leader.name !== c.me) {
     const source = cloneSource(c, leader.member);
@@ -76,7 +77,7 @@ function bootstrap(c: Cycle): string {
 }
 
 /** Row 10 of §5.1: the data directory is empty or cannot be read. */
-export function emptyDataDir(c: Cycle): string {
+export function emptyDataDir(c: Cycle): Reason {
   const error = c.input.pg.dataDirError ?? null;
   c.memory.role = 'uninitialized';
   c.memory.upstream = null;
@@ -92,11 +93,9 @@ export function emptyDataDir(c: Cycle): string {
   if (c.hasLock) {
     c.add({ type: 'releaseLeaderLock', lastLsn: null });
     c.clearLeader();
-    return error === null
-      ? INFO.releasedEmptyDataDir
-      : 'released leader key voluntarily as data dir not accessible and currently leader';
+    return error === null ? INFO.releasedEmptyDataDir : reason('releasedDataDirNotAccessible');
   }
-  if (error !== null) return `data directory is not accessible: ${error}`;
+  if (error !== null) return reason('dataDirNotAccessible', { error });
   if (c.paused) return INFO.runningEmptyDataDir;
   return bootstrap(c);
 }
@@ -105,15 +104,15 @@ export function emptyDataDir(c: Cycle): string {
  * Row 11 of §5.1: the data directory belongs to some cluster; check it is ours, or adopt it when
  * the DCS has never been initialized. A sentence ends the cycle; null goes on.
  */
-export function checkSystemId(c: Cycle): string | null {
+export function checkSystemId(c: Cycle): Reason | null {
   const sysid = c.input.pg.systemIdentifier ?? '';
   if (!sysidValid(sysid)) return INFO.invalidSysid;
   const init = c.cluster.initialize;
   if (sysidValid(init) && init !== sysid) {
     if (!c.paused) {
-      const message = `system ID mismatch, node ${c.me} belongs to a different cluster: ${init} != ${sysid}`;
-      c.add({ type: 'exit', code: 1, message });
-      return message;
+      const why = reason('sysidMismatch', { me: c.me, initialize: init ?? '', sysid });
+      c.add({ type: 'exit', code: 1, message: sentence(why) });
+      return why;
     }
     c.say(
       'warning',
@@ -126,15 +125,11 @@ export function checkSystemId(c: Cycle): string | null {
     }
   } else if (!sysidValid(init) && c.cluster.leader === null && !c.paused) {
     if (!c.memory.startCallbackFired && c.pgRunning && !c.pgPrimary) {
-      c.say(
-        'error',
-        'No initialize key in DCS and PostgreSQL is running as replica, aborting start',
-      );
+      const why = reason('replicaWithoutInitialize');
+      c.say('error', sentence(why));
       c.say('error', 'Please first start Patroni on the node running as primary');
-      const message =
-        'No initialize key in DCS and PostgreSQL is running as replica, aborting start';
-      c.add({ type: 'exit', code: 1, message });
-      return message;
+      c.add({ type: 'exit', code: 1, message: sentence(why) });
+      return why;
     }
     c.add({ type: 'setInitialize', sysid, createNew: init === null });
   }
@@ -142,7 +137,7 @@ export function checkSystemId(c: Cycle): string | null {
 }
 
 /** `Ha.post_bootstrap()` (§10.3): cycles after we won the initialize race. */
-export function postBootstrap(c: Cycle): string {
+export function postBootstrap(c: Cycle): Reason {
   const done = c.input.finished;
   const ours: readonly string[] = [TASK.bootstrap, TASK.postBootstrap, TASK.bootstrapStandby];
   const failed = done !== null && !done.ok && ours.includes(done.action);
@@ -152,7 +147,7 @@ export function postBootstrap(c: Cycle): string {
     c.say('info', 'removing initialize key after failed attempt to bootstrap the cluster');
     c.memory.bootstrapping = false;
     c.add({ type: 'cancelBootstrap' });
-    return 'Failed to bootstrap cluster';
+    return reason('bootstrapFailed');
   }
   if (done?.action !== TASK.postBootstrap && !standbyDone) {
     if (!c.pgPrimary) return INFO.waitingEndOfRecovery;
@@ -164,7 +159,7 @@ export function postBootstrap(c: Cycle): string {
   if (!c.activateWatchdog()) {
     c.say('error', 'Cancelling bootstrap because watchdog activation failed');
     c.add({ type: 'cancelBootstrap' });
-    return 'Failed to bootstrap cluster';
+    return reason('bootstrapFailed');
   }
   if (standbyDone) c.memory.role = 'standby_leader';
   const sysid = c.input.pg.systemIdentifier ?? '';

@@ -6,12 +6,13 @@ import { demote, triggerRewindCheck } from './demote.js';
 import { nodeToFollow, rewindOrReinitialize } from './following.js';
 import { isFailoverPossible, manualFailoverFromLeader } from './manual-failover.js';
 import { resetSyncStandbyNames } from './sync.js';
+import type { Reason } from '../reason.js';
 
 /**
  * `handle_starting_instance()` (§5.8): PostgreSQL is still starting. A leader waits at most
  * `primary_start_timeout` (or the restart's own timeout) before giving the lock to a replica.
  */
-export function handleStartingInstance(c: Cycle): string | null {
+export function handleStartingInstance(c: Cycle): Reason | null {
   if (c.paused) {
     c.memory.startTimeout = null;
     return null;
@@ -41,7 +42,7 @@ export function handleStartingInstance(c: Cycle): string | null {
  * Row 9 of §5.1 (`post_recover`): we started PostgreSQL after a failure or restart; if it did not
  * come up, a lock holder gives the lock away instead of sitting on a dead primary.
  */
-export function afterRecovery(c: Cycle): string | null {
+export function afterRecovery(c: Cycle): Reason | null {
   c.memory.recovering = false;
   if (!c.pgRunning) c.disableWatchdog();
   if (c.memory.rewind !== 'need' && !c.pgRunning) {
@@ -63,7 +64,7 @@ export function afterRecovery(c: Cycle): string | null {
 const CRASHED_STATES = new Set(['in production', 'shutting down', 'in crash recovery']);
 
 /** `recover()` (§5.7): PostgreSQL is not running and we are not paused. */
-export function recover(c: Cycle): string {
+export function recover(c: Cycle): Reason {
   // PostgreSQL is down: no primary to guard until we promote again.
   c.disableWatchdog();
   let timeout: number | null = null;
@@ -82,7 +83,7 @@ export function recover(c: Cycle): string {
     c.add({ type: 'crashRecovery', task: TASK.crashRecovery });
     return INFO.crashRecovery;
   }
-  let msg: string = INFO.startingReadonly;
+  let msg: Reason = INFO.startingReadonly;
   let target: FollowTarget | null = null;
   let role: 'replica' | 'standby_leader' = 'replica';
   const standby = c.standby;
@@ -118,7 +119,7 @@ export function recover(c: Cycle): string {
 }
 
 /** Row 12 of §5.1: PostgreSQL is not running. */
-export function postgresNotRunning(c: Cycle): string {
+export function postgresNotRunning(c: Cycle): Reason {
   c.memory.upstream = null;
   if (c.paused) {
     if (c.hasLock) {

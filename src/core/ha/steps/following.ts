@@ -3,6 +3,7 @@ import { INFO, TASK } from '../info.js';
 import { followTargetOf, type FollowTarget } from '../input.js';
 import { remoteTarget } from '../standby.js';
 import { demote, triggerRewindCheck } from './demote.js';
+import type { Reason } from '../reason.js';
 
 /**
  * `_get_node_to_follow` (§5.5 step 3): in a standby cluster the lock holder (or anyone while
@@ -42,7 +43,7 @@ function rewindSource(c: Cycle): { target: FollowTarget; checkable: boolean } | 
  * `_handle_rewind_or_reinitialize` (§11.3/11.5): a sentence when a rewind, crash recovery or
  * re-clone was planned instead of following, else null.
  */
-export function rewindOrReinitialize(c: Cycle): string | null {
+export function rewindOrReinitialize(c: Cycle): Reason | null {
   const source = rewindSource(c);
   if (source === null) return null;
   const target = source.target;
@@ -59,7 +60,9 @@ export function rewindOrReinitialize(c: Cycle): string | null {
       c.add({ type: 'crashRecovery', task: TASK.crashRecovery });
       return INFO.crashRecovery;
     }
-    c.add({ type: 'rewind', from: target, task: TASK.rewindFrom(target.name) });
+    const task = TASK.rewindFrom(target.name);
+    c.add({ type: 'rewind', from: target, task });
+    c.memory.rewindTask = task;
     return INFO.rewindFrom(target.name);
   }
   if (c.input.settings.removeDataDirectoryOnDivergedTimelines && c.standby === null) {
@@ -119,7 +122,7 @@ function leaderAddressGone(c: Cycle, target: FollowTarget | null): boolean {
 }
 
 /** `Ha.follow(demote_reason, follow_reason)` (§5.5). */
-export function follow(c: Cycle, demoteReason: string, followReason: string): string {
+export function follow(c: Cycle, demoteReason: Reason, followReason: Reason): Reason {
   const target = nodeToFollow(c);
   const rewindPending = c.memory.rewind === 'need' && c.input.local.canRewind;
   if (c.paused) {

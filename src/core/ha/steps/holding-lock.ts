@@ -1,9 +1,10 @@
 import type { Cycle } from '../context.js';
-import { INFO } from '../info.js';
+import { FAILED_TO_UPDATE_LOCK, INFO } from '../info.js';
 import { demote } from './demote.js';
 import { follow } from './following.js';
 import { manualFailoverFromLeader } from './manual-failover.js';
 import { processSyncReplication, resetSyncStandbyNames, syncMode } from './sync.js';
+import type { Reason } from '../reason.js';
 
 /** `update_cluster_history()` (§12): publish the timeline history when DCS lags behind. */
 function updateClusterHistory(c: Cycle): void {
@@ -42,7 +43,7 @@ export function ensureCheckpointAfterPromote(c: Cycle): void {
 }
 
 /** `enforce_primary_role(message, promote_message)` (§5.6); the caller holds the lock. */
-export function enforcePrimaryRole(c: Cycle, message: string, promoteMessage: string): string {
+export function enforcePrimaryRole(c: Cycle, message: Reason, promoteMessage: Reason): Reason {
   if (!c.paused && !c.activateWatchdog()) {
     // `required`: a primary whose hang nothing would stop must not hold the lock.
     if (c.pgPrimary) {
@@ -86,7 +87,7 @@ export function enforcePrimaryRole(c: Cycle, message: string, promoteMessage: st
 }
 
 /** `process_healthy_cluster()` (§5.4): a leader exists; it is us or someone else. */
-export function processHealthyCluster(c: Cycle): string {
+export function processHealthyCluster(c: Cycle): Reason {
   const leader = c.cluster.leader?.name ?? 'None';
   c.say('info', `Lock owner: ${leader}; I am ${c.me}`);
   if (!c.hasLock) {
@@ -113,7 +114,7 @@ export function processHealthyCluster(c: Cycle): string {
     }
     return enforcePrimaryRole(c, INFO.healthyLeader(c.me), INFO.promotedHadLock);
   }
-  c.say('error', INFO.failedToUpdateLockLog);
+  c.say('error', FAILED_TO_UPDATE_LOCK);
   if (c.pgPrimary) {
     if (c.paused) return INFO.continuePrimaryLockFailed;
     demote(c, 'immediate-nolock', c);

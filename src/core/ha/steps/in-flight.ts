@@ -2,11 +2,13 @@ import type { Cycle } from '../context.js';
 import { INFO, TASK } from '../info.js';
 import { demote } from './demote.js';
 import { isFailoverPossible } from './manual-failover.js';
+import type { Reason } from '../reason.js';
 
 /** `handle_long_action_in_progress()` (§5.9): an async action is running. */
-export function longActionInProgress(c: Cycle): string {
+export function longActionInProgress(c: Cycle): Reason {
   const flight = c.input.inFlight;
-  if (flight === null) return '';
+  // The dispatcher calls this only with an action in flight.
+  if (flight === null) return INFO.inProgress('');
   const action = flight.action;
   if (c.hasLock && c.refreshLock()) {
     const elapsed = c.now - flight.startedAt;

@@ -8,6 +8,7 @@ import { failoverLimitation } from '../peer-status.js';
 import { demote } from './demote.js';
 import { scheduleVerdict } from './scheduled.js';
 import { syncMatches, syncMode } from './sync.js';
+import type { Reason } from '../reason.js';
 
 export function yardstick(c: Cycle, mustReach?: Lsn): Yardstick {
   const s = c.input.settings;
@@ -73,7 +74,7 @@ function clearFailover(c: Cycle, index: number): void {
  * `process_manual_failover_from_leader` (§6.5), after a successful refresh: the sentence when a
  * graceful demotion was started, else null (the key is cleaned up when it cannot be honoured).
  */
-export function manualFailoverFromLeader(c: Cycle): string | null {
+export function manualFailoverFromLeader(c: Cycle): Reason | null {
   const f = c.cluster.failover;
   if (f === null || (f.leader === null && f.candidate === null)) return null;
   if (c.paused && !c.pgPrimary) return null;

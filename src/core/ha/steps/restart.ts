@@ -4,6 +4,7 @@ import type { Cycle, Plan } from '../context.js';
 import { taskOf } from '../decision.js';
 import { INFO } from '../info.js';
 import { scheduleVerdict } from './scheduled.js';
+import type { Reason } from '../reason.js';
 
 /** `9.6.3` / `15.2` -> 90603 / 150002 (PostgreSQL's server_version_num), null when unparseable. */
 export function versionNumber(text: string): number | null {
@@ -40,7 +41,7 @@ export function restartMismatch(
  * `evaluate_scheduled_restart()` (§16.2): in cycles with a leader and nothing in the async slot.
  * Returns the sentence that replaces the cycle's, or null.
  */
-export function evaluateScheduledRestart(c: Cycle): string | null {
+export function evaluateScheduledRestart(c: Cycle): Reason | null {
   const sr = c.input.scheduledRestart;
   if (sr === null || c.input.inFlight !== null || c.actions.some((a) => taskOf(a) !== null))
     return null;

@@ -1,0 +1,38 @@
+import type { FaultOutcome } from '../check/faults.js';
+import type { NemesisSummary } from '../check/summary.js';
+import type { TimelinesVerdict } from '../check/timelines.js';
+import type { ReplicationMode, SystemUnderTest } from '../types.js';
+
+/** Everything one system in one mode did on the schedule: a column of the results table. */
+export interface ColumnResult {
+  readonly system: SystemUnderTest;
+  readonly mode: ReplicationMode;
+  readonly seed: number;
+  readonly topology: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly faultsPlanned: number;
+  /** Faults whose injection failed (e.g. a network fault on the loopback topology). */
+  readonly skipped: readonly {
+    readonly index: number;
+    readonly nemesis: string;
+    readonly reason: string;
+  }[];
+  /** Why the schedule stopped early (not healthy even after a human's fix), or null. */
+  readonly abandoned: string | null;
+  readonly finalLeader: string | null;
+  /** The node whose rows were checked: the final leader, or without one the node with most rows. */
+  readonly rowsFrom: string | null;
+  readonly writes: {
+    readonly acked: number;
+    readonly uncertain: number;
+    readonly lost: number;
+    /** The first lost ids, for a look at the final leader. */
+    readonly lostSample: readonly number[];
+    readonly phantom: number;
+  };
+  readonly splitBrain: { readonly totalMs: number; readonly incidents: number };
+  readonly timelines: TimelinesVerdict | { readonly error: string };
+  readonly outcomes: readonly FaultOutcome[];
+  readonly summary: readonly NemesisSummary[];
+}
