@@ -51,9 +51,10 @@ function timingWarnings(raw: Readonly<Record<string, unknown>>): string[] {
   const loopWait = num('loop_wait', 10);
   const retryTimeout = num('retry_timeout', 10);
   const why =
-    `the leader renews its lease 4 times per ttl and closes its commit gate ` +
-    `max(1 s, ttl/6) before the lease can end, so a renewal must come back within ` +
-    `ttl - max(1 s, ttl/6) - ttl/4`;
+    `the leader's lease keeper renews when no renewal was sent for ` +
+    `clamp(loop_wait + max(1 s, loop_wait/2), ttl/4, ttl - max(1 s, ttl/6) - retry_timeout) ` +
+    `and closes its commit gate max(1 s, ttl/6) before the lease can end, so its renewal ` +
+    `must come back within ttl - max(1 s, ttl/6) - that interval`;
   const out: string[] = [];
   if (ttl < MIN_TTL) {
     out.push(
@@ -62,7 +63,8 @@ function timingWarnings(raw: Readonly<Record<string, unknown>>): string[] {
     );
   }
   if (loopWait + 2 * retryTimeout > Math.max(ttl, MIN_TTL)) {
-    const tolerated = toleratedLatencyMs({ ttl: Math.max(ttl, MIN_TTL), retryTimeout }) / 1000;
+    const tolerated =
+      toleratedLatencyMs({ ttl: Math.max(ttl, MIN_TTL), loopWait, retryTimeout }) / 1000;
     out.push(
       `bootstrap.dcs breaks "loop_wait + 2*retry_timeout <= ttl" (${loopWait} + 2*${retryTimeout}` +
         ` > ${ttl}); loop_wait and retry_timeout will be lowered: ${why} ` +

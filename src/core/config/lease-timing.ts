@@ -11,15 +11,43 @@
 /** Seconds, as in the dynamic configuration. */
 export interface LeaseTiming {
   readonly ttl: number;
+  readonly loopWait: number;
   readonly retryTimeout: number;
 }
 
-/** Renewals per ttl: four, so three may be lost or slow before the fence must close. */
-const RENEWALS_PER_TTL = 4;
-
-/** How often the keeper sends a renewal, in ms. */
+/**
+ * The keeper is a backstop, not a second renewer: it sends a renewal only when no renewal (the
+ * HA loop's refresh of the lock or its own) was sent for this long, in ms:
+ *
+ *   interval = clamp(loop_wait + max(1 s, loop_wait/2),  ttl/4,  ttl - margin - retry_timeout)
+ *
+ * - `loop_wait + max(1 s, loop_wait/2)`: longer than a healthy loop's cycle (loop_wait plus the
+ *   cycle's own work), so while the loop refreshes the lock every cycle the keeper sends
+ *   nothing and the leader makes no more DCS requests than Patroni's (issue 19, make bench-dcs);
+ * - `ttl - margin - retry_timeout` (upper bound): a renewal sent that late may still use the
+ *   whole DCS budget and be confirmed before the gate's moment (`fenceAt`);
+ * - `ttl/4` (lower bound): never a busier keeper than the first one (4 renewals per ttl).
+ *   Under `loop_wait + 2*retry_timeout <= ttl` and ttl >= 2 the upper bound is never below it
+ *   (ttl - max(1 s, ttl/6) - (ttl - 1)/2 >= ttl/4), so the clamp always has room.
+ *
+ * At Patroni's defaults (30/10/10): clamp(15, 7.5, 30 - 5 - 10) = 15 s, silent behind a loop
+ * renewing every ~10 s. Profile `lease` (6/1/2): clamp(2, 1.5, 3) = 2 s. Profile `fast`
+ * (4/1/1): clamp(2, 1, 2) = 2 s. A loop_wait near the ttl (30/26/2: clamp(39, 7.5, 23) = 23 s)
+ * makes the keeper renew between two cycles: the price of never resting on one late cycle.
+ */
 export function renewIntervalMs(t: LeaseTiming): number {
-  return (t.ttl * 1000) / RENEWALS_PER_TTL;
+  const wanted = t.loopWait * 1000 + Math.max(1000, (t.loopWait * 1000) / 2);
+  const latest = t.ttl * 1000 - fenceMarginMs(t) - t.retryTimeout * 1000;
+  return Math.max((t.ttl * 1000) / 4, Math.min(wanted, latest));
+}
+
+/**
+ * The latest a renewal may be sent after the last CONFIRMED one and still use the whole
+ * retry_timeout before the gate's moment, in ms: the keeper sends by then even when a renewal
+ * it did not see fail (the loop's) was sent since.
+ */
+export function lastUsefulSendMs(t: LeaseTiming): number {
+  return Math.max(renewIntervalMs(t), t.ttl * 1000 - fenceMarginMs(t) - t.retryTimeout * 1000);
 }
 
 /**
@@ -42,15 +70,16 @@ export function fenceAt(sentAt: number, t: LeaseTiming): number {
 }
 
 /**
- * How slow the store may answer without the leader fencing itself (ms): a renewal sent just
- * before the fence moment's last renewal tick must come back before the fence moment.
+ * How slow the store may answer without the leader fencing itself (ms): the keeper's renewal,
+ * sent one interval after the last confirmed one, must come back before the fence moment.
+ * At least retry_timeout whenever the configuration's rule holds (see renewIntervalMs).
  */
 export function toleratedLatencyMs(t: LeaseTiming): number {
   return t.ttl * 1000 - fenceMarginMs(t) - renewIntervalMs(t);
 }
 
 /**
- * The bound of the keeper: one renewal may use the whole DCS call budget (retry_timeout) and
+ * The bound of the keeper: its renewal may use the whole DCS call budget (retry_timeout) and
  * still be confirmed before the gate closes. Patroni's rule `loop_wait + 2 * retry_timeout <=
  * ttl` implies it for every ttl >= 2, which is why it is the rule the configuration enforces.
  */

@@ -4,13 +4,13 @@
  * retry to read the cluster and one to update the lock after sleeping loop_wait.
  *
  * The floors are ours, not Patroni 3.2's (ttl 20, retry_timeout 3): the leader lease keeper
- * (daemon/lease, issue 17) renews the lock on its own timer four times per ttl and closes the
- * commit gate a margin (max(1 s, ttl/6)) before the lease counted from the last confirmed
- * renewal's request can end, so a short ttl no longer trades safety for speed. What a short ttl
- * costs is tolerance of a slow DCS: a renewal must come back within
- * `ttl - margin - ttl/4` (lease-timing.ts `toleratedLatencyMs`), which the rule above keeps at
- * least retry_timeout for every ttl; the floor ttl >= 4 keeps it at least 2 s, an etcd leader
- * election with default settings.
+ * (daemon/lease, issue 17) renews the lock on its own timer whenever the HA loop has not for
+ * one interval (lease-timing.ts `renewIntervalMs`) and closes the commit gate a margin
+ * (max(1 s, ttl/6)) before the lease counted from the last confirmed renewal's request can end,
+ * so a short ttl no longer trades safety for speed. What a short ttl costs is tolerance of a
+ * slow DCS: the keeper's renewal must come back within `ttl - margin - interval`
+ * (`toleratedLatencyMs`), which the rule above keeps at least retry_timeout for every ttl; the
+ * floor ttl >= 4 keeps the margin and the interval meaningful on a loaded host.
  */
 
 export interface Timing {

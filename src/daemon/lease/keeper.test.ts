@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fenceMarginMs } from '../../core/config/lease-timing.js';
+import { fenceMarginMs, renewIntervalMs } from '../../core/config/lease-timing.js';
 import { MemoryStore } from '../../dcs/memory/index.js';
 import { ManualClock } from '../../shared/clock.js';
 import { silentLogger } from '../../shared/log/logger.js';
 import { LeaseKeeper, type FencePolicy } from './keeper.js';
 
-const TIMING = { ttl: 6, retryTimeout: 2 } as const;
+const TIMING = { ttl: 6, loopWait: 1, retryTimeout: 2 } as const;
+const INTERVAL = renewIntervalMs(TIMING);
 const MARGIN = fenceMarginMs(TIMING);
 
 /** Lets every settled promise run its callbacks (the keeper's loops are promise chains). */
@@ -79,11 +80,47 @@ describe('LeaseKeeper', () => {
     r.keeper.confirmed(r.clock.now());
     // Nothing else calls the keeper for 60 s: the loop is stuck in a long action.
     await run(r.clock, 60_000);
-    assert.ok(r.renewals.length >= 39, `renewals: ${r.renewals.length} (4 per ttl)`);
+    const expected = Math.floor(60_000 / INTERVAL);
+    assert.ok(r.renewals.length >= expected - 1, `renewals: ${r.renewals.length} (${expected})`);
+    assert.ok(r.renewals.length <= expected, `renewals: ${r.renewals.length}: one per interval`);
     assert.equal(r.gateClosedAt(), null);
     assert.equal(r.keeper.mustDemote, false);
     const remaining = r.keeper.view().remainingMs ?? 0;
-    assert.ok(remaining > TIMING.ttl * 1000 - 1600, `remaining ${remaining}`);
+    assert.ok(remaining > TIMING.ttl * 1000 - INTERVAL - 100, `remaining ${remaining}`);
+  });
+
+  for (const cycleMs of [1000, 1400, 1900]) {
+    it(`sends nothing while the loop refreshes the lock every ${cycleMs} ms`, async () => {
+      const r = rig();
+      r.keeper.confirmed(r.clock.now());
+      // The HA loop: a refresh stamped, sent, confirmed 100 ms later, once per cycle.
+      for (let t = 0; t < 60_000; t += cycleMs) {
+        await run(r.clock, cycleMs - 100);
+        const sentAt = r.keeper.stamp();
+        await run(r.clock, 100);
+        r.keeper.confirmed(sentAt);
+      }
+      assert.equal(r.renewals.length, 0, 'the keeper stays silent behind a healthy loop');
+      assert.equal(r.gateClosedAt(), null);
+      // The loop stops (a long action): the keeper takes over within one interval.
+      await run(r.clock, INTERVAL + 100);
+      assert.equal(r.renewals.length, 1);
+    });
+  }
+
+  it('renews in time when the loop keeps sending refreshes that never come back', async () => {
+    const r = rig();
+    const start = r.clock.now();
+    r.keeper.confirmed(start);
+    r.store.delayMs = 0;
+    // The loop's refreshes are sent every second but none is confirmed (they hang): the keeper
+    // must not wait one interval after the last of them, only after the last CONFIRMED one.
+    for (let t = 0; t < 20_000; t += 1000) {
+      r.keeper.stamp();
+      await run(r.clock, 1000);
+    }
+    assert.equal(r.gateClosedAt(), null, 'the keeper renewed before the fence moment');
+    assert.ok(r.renewals.length >= 5, `renewals: ${r.renewals.length}`);
   });
 
   it('counts the lease from when a renewal was sent, not from its late answer', async () => {
@@ -140,7 +177,7 @@ describe('LeaseKeeper', () => {
     const r = rig();
     r.keeper.confirmed(r.clock.now());
     r.store.mine = false;
-    await run(r.clock, 1600);
+    await run(r.clock, INTERVAL + 100);
     assert.equal(r.keeper.mustDemote, true);
     assert.ok(r.gateClosedAt() !== null);
   });
@@ -149,7 +186,7 @@ describe('LeaseKeeper', () => {
     const r = rig('none');
     r.keeper.confirmed(r.clock.now());
     r.store.mine = false;
-    await run(r.clock, 2100);
+    await run(r.clock, INTERVAL + 100);
     assert.equal(r.gateClosedAt(), null);
     assert.equal(r.keeper.view().holding, false);
     assert.equal(r.keeper.view().remainingMs, null, 'no lease shown for a key that is not mine');
@@ -159,7 +196,7 @@ describe('LeaseKeeper', () => {
     const r = rig();
     r.keeper.confirmed(r.clock.now());
     r.store.delayMs = null;
-    await run(r.clock, 1600);
+    await run(r.clock, INTERVAL + 100);
     for (const x of r.renewals) x.fail();
     await run(r.clock, 400);
     assert.ok(r.renewals.length >= 2, 'retried before the next interval');
@@ -172,7 +209,7 @@ describe('LeaseKeeper', () => {
     const r = rig();
     r.store.delayMs = null;
     r.keeper.confirmed(r.clock.now());
-    await run(r.clock, 1600);
+    await run(r.clock, INTERVAL + 100);
     const sent = r.renewals.length;
     assert.ok(sent >= 1);
     r.keeper.release();

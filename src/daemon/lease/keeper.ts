@@ -1,4 +1,9 @@
-import { fenceAt, leaseValidUntil, renewIntervalMs } from '../../core/config/lease-timing.js';
+import {
+  fenceAt,
+  lastUsefulSendMs,
+  leaseValidUntil,
+  renewIntervalMs,
+} from '../../core/config/lease-timing.js';
 import type { LeaseTiming } from '../../core/config/lease-timing.js';
 import type { Clock } from '../../shared/clock.js';
 import { errorMessage } from '../../shared/errors.js';
@@ -37,6 +42,7 @@ export interface LeaseView {
 /** What the HA loop's shell (queries, executor, shutdown) tells the keeper and reads from it. */
 export interface LeaseHooks {
   readonly mustDemote: boolean;
+  /** A take or refresh of the lock is being sent now: returns its monotonic send time. */
   stamp(): number;
   confirmed(sentAt: number): void;
   release(): void;
@@ -48,9 +54,11 @@ const MAX_OUTSTANDING = 3;
 const RETRY_PAUSE_MS = 200;
 
 /**
- * The leader lease keeper (issue 17): renews the leader lock on its own monotonic timer, a few
- * times per ttl, whatever the HA loop is doing (a restart, a rewind, a slow PostgreSQL, its
- * sleep), and fences the leader itself when no renewal was confirmed in time: the commit gate is
+ * The leader lease keeper (issue 17): a backstop that renews the leader lock on its own monotonic
+ * timer whenever no renewal (the HA loop's refresh or its own) was sent for one interval
+ * (lease-timing.ts `renewIntervalMs`), whatever the loop is doing (a restart, a rewind, a slow
+ * PostgreSQL); silent while the loop refreshes the lock every cycle, so the leader sends no more
+ * DCS requests than Patroni's. It fences the leader itself when no renewal was confirmed in time: the commit gate is
  * closed before the lease's last valid moment, counted from when the last confirmed renewal was
  * SENT, then the loop is woken to demote. A replica can only promote once the store has deleted
  * the key, which is after that moment, so the gate is closed before anyone else can open.
@@ -63,6 +71,12 @@ export class LeaseKeeper implements LeaseHooks {
   private generation = 0;
   private holding = false;
   private lastSentOk = -Infinity;
+  /** The latest renewal of any kind sent (the loop's, stamped, or the keeper's own). */
+  private lastSent = -Infinity;
+  /** The keeper's own last send: its retries are at least RETRY_PAUSE_MS apart. */
+  private ownLastSent = -Infinity;
+  /** A failed renewal of the keeper's own is tried again at this moment. */
+  private retryAt = Infinity;
   private fenced = false;
   private outstanding = 0;
   private rearm: AbortController | null = null;
@@ -82,6 +96,8 @@ export class LeaseKeeper implements LeaseHooks {
       this.holding = true;
       this.generation += 1;
       this.lastSentOk = sentAt;
+      this.lastSent = Math.max(this.lastSent, sentAt);
+      this.retryAt = Infinity;
       this.failsafeSaid = false;
       void this.renewLoop(this.generation);
       void this.fenceLoop(this.generation);
@@ -110,9 +126,14 @@ export class LeaseKeeper implements LeaseHooks {
     return true;
   }
 
-  /** Monotonic ms on the keeper's clock, to stamp a request before it is sent. */
+  /**
+   * Monotonic ms on the keeper's clock, to stamp a take or refresh of the lock before it is
+   * sent: the keeper counts it as a renewal sent, and waits a whole interval from it.
+   */
   stamp(): number {
-    return this.d.clock.now();
+    const now = this.d.clock.now();
+    this.lastSent = Math.max(this.lastSent, now);
+    return now;
   }
 
   /** The HA loop must answer "lock lost" to its refresh and acquire while this is true. */
@@ -142,29 +163,42 @@ export class LeaseKeeper implements LeaseHooks {
   }
 
   /**
-   * Sends a renewal every interval without waiting for the previous answer (a slow store must
+   * When the keeper's next renewal is due: one interval after the last renewal sent by anyone,
+   * but no later than the last moment a renewal after the last CONFIRMED one is still useful
+   * (a loop refresh sent since may have failed unseen), and sooner after a failure of its own;
+   * never twice within RETRY_PAUSE_MS.
+   */
+  private dueAt(): number {
+    const t = this.d.timing();
+    const due = Math.min(
+      this.lastSent + renewIntervalMs(t),
+      this.lastSentOk + lastUsefulSendMs(t),
+      this.retryAt,
+    );
+    return Math.max(due, this.ownLastSent + RETRY_PAUSE_MS);
+  }
+
+  /**
+   * Sends a renewal when one is due, without waiting for the previous answer (a slow store must
    * not delay the next try); a failed or refused one is tried again after a short pause.
    */
   private async renewLoop(gen: number): Promise<void> {
     const { clock } = this.d;
-    let next = clock.now() + renewIntervalMs(this.d.timing());
     while (this.live(gen)) {
-      const wait = next - clock.now();
-      if (wait > 0) {
+      const wait = this.dueAt() - clock.now();
+      if (wait > 0 || this.outstanding >= MAX_OUTSTANDING) {
         // Woken early or on time, the loop looks again: only a due time sends.
         this.nudge = new AbortController();
-        await clock.sleep(wait, this.nudge.signal);
+        await clock.sleep(Math.max(wait, RETRY_PAUSE_MS), this.nudge.signal);
         continue;
       }
-      next = clock.now() + renewIntervalMs(this.d.timing());
-      if (this.outstanding >= MAX_OUTSTANDING) continue;
+      this.ownLastSent = clock.now();
+      this.lastSent = this.ownLastSent;
+      this.retryAt = Infinity;
       void this.renewOnce(gen).then((ok) => {
         if (ok || !this.live(gen)) return;
-        const at = clock.now() + RETRY_PAUSE_MS;
-        if (at < next) {
-          next = at;
-          this.nudge?.abort();
-        }
+        this.retryAt = clock.now() + RETRY_PAUSE_MS;
+        this.nudge?.abort();
       });
     }
   }
