@@ -19,6 +19,19 @@ import {
 import { freePort } from '../support/ports.js';
 import { makeTempDir, removeTempDir } from '../support/tmpdir.js';
 
+function client(node: TestPg): pg.Client {
+  const s = node.options.authentication.superuser;
+  const c = new pg.Client({
+    host: '127.0.0.1',
+    port: Number(node.options.listen.split(':')[1]),
+    user: s.username,
+    ...(s.password === undefined ? {} : { password: s.password }),
+    database: 'postgres',
+  });
+  c.on('error', () => undefined);
+  return c;
+}
+
 /** A commit on a fresh session: true when acknowledged within `ms` (then the socket is dropped,
  * never cancelled: a cancelled wait for a standby is reported as committed). */
 async function commits(node: TestPg, ms: number): Promise<boolean> {
@@ -79,5 +92,41 @@ describe('the commit gate on a real PostgreSQL', { timeout: 300_000 }, () => {
     let ok = false;
     for (let i = 0; i < 20 && !ok; i++) ok = await commits(node, 500);
     assert.equal(ok, true, 'commits are acknowledged again after reopen');
+  });
+
+  it('ends the sessions that set synchronous_commit local or off: they commit no more', async () => {
+    const sessions = ['local', 'off'].map((level) => ({ level, c: client(node) }));
+    for (const { level, c } of sessions) {
+      await c.connect();
+      await c.query(`SET synchronous_commit = ${level}`);
+      await c.query('INSERT INTO gate_t VALUES (2)');
+    }
+    const gate = new CommitGate(node.pg, silentLogger, () => performance.now());
+    await gate.close();
+    try {
+      for (const { level, c } of sessions) {
+        // Without the ending of sessions this commit would be acknowledged at once.
+        const outcome = await Promise.race([
+          c.query('INSERT INTO gate_t VALUES (3)').then(
+            () => 'acknowledged',
+            (err: unknown) => `refused: ${(err as Error).message}`,
+          ),
+          new Promise<string>((resolve) =>
+            setTimeout(() => {
+              resolve('waiting');
+            }, 3000),
+          ),
+        ]);
+        assert.match(outcome, /^refused: /, `synchronous_commit ${level}: ${outcome}`);
+      }
+      const rows = await sql<{ n: string }>(
+        node.options,
+        'SELECT count(*) AS n FROM gate_t WHERE x = 3',
+      );
+      assert.equal(Number(rows[0]?.n), 0, 'no row committed behind the gate');
+    } finally {
+      for (const { c } of sessions) c.connection.stream.destroy();
+      await gate.reopen();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
 
 /**
@@ -18,6 +19,8 @@ export interface GatePg {
    * sets the flag commits read, got it at the same moment).
    */
   currentSyncStandbyNames?(): Promise<string | null>;
+  /** Ends every other client session; returns how many were signalled. */
+  terminateClientSessions?(): Promise<number>;
 }
 
 /** How long close() waits to see the gate in effect; the demotion follows either way. */
@@ -28,9 +31,10 @@ const CONFIRM_STEP_MS = 20;
  * The commit gate of a leader whose lease may be running out (issue 17). Closing it stops new
  * commits from being acknowledged without stopping PostgreSQL, so the demotion that follows may
  * be the ordinary one. `synchronous_commit` is forced on in the file; sessions, roles or
- * databases that set it to `local` or `off` themselves are not held by it, nor is a client that
- * cancels its own waiting commit (PostgreSQL then reports it committed): the demotion's
- * shutdown, which follows at once, ends them.
+ * databases that set it to `local` or `off` themselves are not held by that, nor is a client
+ * that cancels its own waiting commit (PostgreSQL then reports it committed), so once the new
+ * setting is in effect every other client session is ended: a new session gets the forced
+ * settings, and a terminated wait is never acknowledged. The demotion follows anyway.
  */
 export class CommitGate {
   private closedAt: number | null = null;
@@ -51,10 +55,26 @@ export class CommitGate {
     this.closedAt = this.now();
     await this.pg.setCommitGate(`"${FENCE_STANDBY_NAME}"`);
     const took = await this.confirm();
+    const ended = await this.endSessions();
     this.logger.warning(
-      `commit gate closed${took === null ? ' (not confirmed)' : ` in ${took} ms`}: ` +
+      `commit gate closed${took === null ? ' (not confirmed)' : ` in ${took} ms`}` +
+        `${ended === null ? '' : `, ${ended} client sessions ended`}: ` +
         'no commit is acknowledged until the demotion',
     );
+  }
+
+  /** After the gate is in effect (or could not be seen to be): ends the other sessions. */
+  private async endSessions(): Promise<number | null> {
+    const end = this.pg.terminateClientSessions?.bind(this.pg);
+    if (end === undefined) return null;
+    try {
+      return await end();
+    } catch (err) {
+      this.logger.error(
+        `ending client sessions behind the commit gate failed: ${errorMessage(err)}`,
+      );
+      return null;
+    }
   }
 
   /** Ms until a session saw the fence name, or null when none did in time. */
