@@ -6,7 +6,8 @@ import { debianPatroni, PATRONI_BIN, patroniTs, type System } from './system.js'
 export function parseProfiles(list: string): Profile[] {
   return list.split(',').map((name) => {
     const p = PROFILES[name];
-    if (p === undefined) throw new Error(`--profiles: unknown profile ${name} (default, fast)`);
+    if (p === undefined)
+      throw new Error(`--profiles: unknown profile ${name} (${Object.keys(PROFILES).join(', ')})`);
     return p;
   });
 }

@@ -8,8 +8,15 @@ export interface Profile {
 
 export const PROFILES: Readonly<Record<string, Profile>> = {
   default: { name: 'default', ttl: 30, loopWait: 10, retryTimeout: 10 },
-  // patroni-ts clamps ttl to >= 20 (the Patroni 3.2+ rule), so both systems run ttl 20 here.
+  // ttl 20: the shortest patroni-ts took before its lease keeper (the Patroni 3.2+ floor).
   fast: { name: 'fast', ttl: 20, loopWait: 2, retryTimeout: 5 },
+  // The fast profile of the lease keeper (issue 17, README "Fast failover"): Patroni 3.0.2 takes
+  // ttl 6 as it is; patroni-ts since its lease keeper and commit gate (ttl floor 4).
+  lease: { name: 'lease', ttl: 6, loopWait: 1, retryTimeout: 2 },
+  // The shortest lease patroni-ts takes (README "Fast failover"): the key expires 3-4 s after a
+  // kill -9; the leader fences itself after 3 s without a confirmed renewal (DCS latency
+  // tolerated: 1 s, the whole retry_timeout).
+  lease4: { name: 'lease4', ttl: 4, loopWait: 1, retryTimeout: 1 },
 };
 
 export function describeProfile(p: Profile): string {

@@ -4,7 +4,7 @@ import { waitFor } from '../../test/support/postgres.js';
 import { BENCH_SCOPE, waitHealthy } from '../harness/cluster.js';
 import type { Samples } from '../harness/samples.js';
 import { missingRows } from '../harness/writer.js';
-import { nextLeaderRenewal } from '../harness/leader-lease.js';
+import { leaderKeyGone, nextLeaderRenewal } from '../harness/leader-lease.js';
 import type { Profile } from '../harness/profile.js';
 import { createTable, startWriter } from './write-load.js';
 
@@ -16,7 +16,8 @@ import { createTable, startWriter } from './write-load.js';
  * The kill lands half a loop_wait after the leader renewed its lock, for either system: the
  * lock then has about ttl - loop_wait / 2 to live, and the gap is mostly that wait. Without
  * the alignment the gap followed wherever the previous scenario left the leader's cycle. The
- * gap beyond the lock's remaining life is reported too: what the HA manager itself adds.
+ * time from the leader key's disappearance (polled every 20 ms) to the first commit on the new
+ * leader is reported too: what the HA manager itself adds after the lease, whatever the lease.
  */
 export async function failover(
   cluster: TestCluster,
@@ -28,7 +29,7 @@ export async function failover(
   await createTable(leader, table);
   const writer = await startWriter(cluster, table);
   let t0: number;
-  let lockLeft: number;
+  let goneAt: number | null;
   try {
     const renewal = await nextLeaderRenewal(
       cluster.etcd.endpoint,
@@ -36,17 +37,31 @@ export async function failover(
       (profile.loopWait * 2 + 10) * 1000,
     );
     await sleep(Math.max(0, renewal.at + (profile.loopWait * 1000) / 2 - performance.now()));
+    const watching = new AbortController();
+    const gone = leaderKeyGone(cluster.etcd.endpoint, BENCH_SCOPE, leader.name, watching.signal);
     t0 = performance.now();
     await leader.kill9();
-    // etcd's TTL is in whole seconds, rounded down: the lease had up to a second more.
-    lockLeft = renewal.ttl + 0.5 - (t0 - renewal.at) / 1000;
-    await writer.waitCommits(25, t0, 180_000, leader.pgPort);
+    try {
+      await writer.waitCommits(25, t0, 180_000, leader.pgPort);
+    } finally {
+      watching.abort();
+    }
+    goneAt = await gone;
   } finally {
     await writer.stop();
   }
   const gap = writer.longestGap(t0);
   samples.add('failover.gap', gap);
-  samples.add('failover.afterLock', gap - lockLeft);
+  const resumed = writer.commits.find((c) => c.at > t0 && c.port !== leader.pgPort)?.at ?? null;
+  if (goneAt !== null && resumed !== null) {
+    samples.add('failover.afterLock', (resumed - goneAt) / 1000);
+    const wall = (at: number): string =>
+      new Date(performance.timeOrigin + at).toISOString().slice(11, 23);
+    console.error(
+      `[bench] failover: kill -9 at ${wall(t0)}, leader key gone at ${wall(goneAt)}, ` +
+        `first commit on the new leader at ${wall(resumed)} (gap ${gap.toFixed(2)} s)`,
+    );
+  }
   const newLeader = await waitHealthy(cluster, 180_000, leader.name);
   samples.add('failover.lost', await missingRows(writer.commits, newLeader.pgPort, table));
   const t1 = performance.now();

@@ -18,7 +18,7 @@ export const FIGURES: readonly FigureSpec[] = [
   },
   {
     key: 'failover.afterLock',
-    label: '  of which after the lock expired',
+    label: '  of which after the leader key was gone',
     unit: 's',
     digits: 2,
   },

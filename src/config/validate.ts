@@ -2,6 +2,8 @@
  * `patroni --validate-config`: the schema plus the live checks, every problem as one
  * `<path> <value> <message>` line (surface.md §1.16). The caller prints and picks the exit code.
  */
+import { toleratedLatencyMs } from '../core/config/lease-timing.js';
+import { MIN_TTL } from '../core/config/timeouts.js';
 import { isRecord } from '../core/config/values.js';
 import { pyStr } from './issues.js';
 import { checkConfig } from './parse.js';
@@ -28,8 +30,49 @@ export async function validateConfig(
   return {
     config: check.config,
     problems: inPatroniOrder([...check.problems, ...extra]),
-    warnings: check.warnings,
+    warnings: [...check.warnings, ...timingWarnings(raw)],
   };
+}
+
+/**
+ * bootstrap.dcs timings that the daemon would adjust, with the bound and why (README "Fast
+ * failover"): the leader lease keeper makes a short ttl safe, but a renewal must still be able to
+ * use a whole retry_timeout and come back before the commit gate closes.
+ */
+function timingWarnings(raw: Readonly<Record<string, unknown>>): string[] {
+  const bootstrap = raw['bootstrap'];
+  const dcs = isRecord(bootstrap) ? bootstrap['dcs'] : undefined;
+  if (!isRecord(dcs)) return [];
+  const num = (key: string, fallback: number): number => {
+    const v = Number(dcs[key] ?? fallback);
+    return Number.isFinite(v) ? v : fallback;
+  };
+  const ttl = num('ttl', 30);
+  const loopWait = num('loop_wait', 10);
+  const retryTimeout = num('retry_timeout', 10);
+  const why =
+    `the leader's lease keeper renews when no renewal was sent for ` +
+    `clamp(loop_wait + max(1 s, loop_wait/2), ttl/4, ttl - max(1 s, ttl/6) - retry_timeout) ` +
+    `and closes its commit gate max(1 s, ttl/6) before the lease can end, so its renewal ` +
+    `must come back within ttl - max(1 s, ttl/6) - that interval`;
+  const out: string[] = [];
+  if (ttl < MIN_TTL) {
+    out.push(
+      `bootstrap.dcs.ttl ${ttl} is below ${MIN_TTL} and will be raised to ${MIN_TTL}: ${why}, ` +
+        `at least 2 s (an etcd leader election) needs ttl >= ${MIN_TTL}`,
+    );
+  }
+  if (loopWait + 2 * retryTimeout > Math.max(ttl, MIN_TTL)) {
+    const tolerated =
+      toleratedLatencyMs({ ttl: Math.max(ttl, MIN_TTL), loopWait, retryTimeout }) / 1000;
+    out.push(
+      `bootstrap.dcs breaks "loop_wait + 2*retry_timeout <= ttl" (${loopWait} + 2*${retryTimeout}` +
+        ` > ${ttl}); loop_wait and retry_timeout will be lowered: ${why} ` +
+        `(${tolerated.toFixed(1)} s here), and one full retry_timeout for that renewal plus ` +
+        `loop_wait for the HA cycle must fit in the ttl`,
+    );
+  }
+  return out;
 }
 
 /**

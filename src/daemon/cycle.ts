@@ -9,6 +9,7 @@ import type {
   SelfIdentity,
 } from '../core/ha/input.js';
 import type { LocalPgState } from '../core/model/local-pg.js';
+import type { DecisionRecord } from '../core/journal/entry.js';
 import { decisionRecord } from '../core/journal/summarize.js';
 import { errorMessage, isPatroniError } from '../shared/errors.js';
 import { redactRecord } from './journal-redact.js';
@@ -30,10 +31,25 @@ export interface CycleDeps extends Omit<QueryDeps, 'self'> {
   readonly local: () => LocalFacts;
   readonly failsafePing: () => FailsafePing | null;
   readonly slots: ReplicationSlots;
+  /** What PostgreSQL is now, for the lease keeper (a fenced primary that is no longer one). */
+  readonly afterObserve?: (pg: LocalPgState) => Promise<void>;
 }
 
 /** A query loop that never ends would stall the lock refresh; the core asks a few at most. */
 const MAX_ROUNDS = 10;
+
+/**
+ * The lease left as the keeper counts it (the one source of lease time, as in GET /patroni and
+ * /metrics), in place of the decision's own estimate, when a keeper is wired.
+ */
+function withKeeperLease(record: DecisionRecord, runtime: NodeRuntime): DecisionRecord {
+  if (runtime.leaseRemainingMs === null) return record;
+  const left = runtime.leaseRemainingMs();
+  return {
+    ...record,
+    inputs: { ...record.inputs, leaseLeftMs: left !== null && left > 0 ? left : null },
+  };
+}
 
 /**
  * One HA cycle (spec/core.md §5): read one snapshot, observe PostgreSQL, decide (answering the
@@ -68,6 +84,7 @@ export class HaCycle {
     if (slot.watchdog !== undefined) runtime.watchdogHealthy = slot.watchdog.healthy;
     let view = await this.readCluster();
     runtime.pg = await this.observe();
+    await this.d.afterObserve?.(runtime.pg);
     let answers: QueryAnswers = {};
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const input = this.input(view, answers, slot);
@@ -77,6 +94,9 @@ export class HaCycle {
         logger.info(decision.info);
         runtime.memory = decision.memory;
         runtime.lastInfo = decision.info;
+        // The keeper stops renewing before a release or a demotion starts, not after it ends.
+        if (decision.actions.some((a) => a.type === 'demote' || a.type === 'releaseLeaderLock'))
+          this.d.lease?.release();
         this.journal(input, decision);
         await this.d.executor.execute(decision.actions);
         if (this.d.slot.current() === null && runtime.pg.state === 'running') {
@@ -109,7 +129,7 @@ export class HaCycle {
     runtime.lastInput = input;
     try {
       const record = redactRecord(decisionRecord(input, decision, this.lastLockOwner));
-      runtime.journal.record(record, clock.wallNow());
+      runtime.journal.record(withKeeperLease(record, runtime), clock.wallNow());
     } catch (err) {
       logger.debug(`decision journal: ${errorMessage(err)}`);
     }

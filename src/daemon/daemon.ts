@@ -37,6 +37,7 @@ import { selfIdentity } from './wiring/identity.js';
 import { bootstrapOptions, postgresOptions } from '../config/to-options.js';
 import { hasLeaderlessReplicaMethod } from './wiring/replica-methods.js';
 import { resolvePgOwner } from './wiring/os-user.js';
+import { createLease } from './lease/wiring.js';
 import { Watchdog, createWatchdogDevice, watchdogSettings } from '../watchdog/index.js';
 
 /** Patroni's role of a data directory found at start-up (spec/core.md §4.0 step 4). */
@@ -75,9 +76,9 @@ export class Daemon {
     private readonly logger: PatroniLogger,
     private readonly notifier: SystemdNotifier | null = null,
   ) {
-    // The lease gauge reads the runtime once there is one (runWith builds it).
+    // The lease gauge reads the keeper through the runtime once there is one (runWith builds it).
     this.metrics = new DaemonMetrics(config.scope, config.name, () =>
-      this.runtime === null ? null : leaseRemainingSeconds(this.runtime.memory, this.clock.now()),
+      leaseRemainingSeconds(this.runtime?.leaseRemainingMs?.() ?? null),
     );
   }
 
@@ -159,6 +160,8 @@ export class Daemon {
         dcs.wakeup();
       },
     );
+    const lease = createLease({ dcs, pg, runtime, clock, logger });
+    runtime.leaseRemainingMs = () => lease.keeper.view().remainingMs;
     const peers = new PeerClient(peerClientOptions(config, restOptions, 2000), (p) =>
       readFileSync(p),
     );
@@ -173,6 +176,7 @@ export class Daemon {
       sleep: (ms) => clock.sleep(ms),
       prePromote: config.postgresql.pre_promote,
       watchdog,
+      lease: lease.keeper,
     });
     const api = new DaemonApi({
       dcs,
@@ -198,6 +202,8 @@ export class Daemon {
       failsafePing: () => api.failsafePing,
       watchdog,
       slots: new ReplicationSlots(pg, slot, logger),
+      lease: lease.keeper,
+      afterObserve: lease.afterObserve,
     });
     const server = new RestApiServer({
       options: restOptions,
@@ -223,7 +229,8 @@ export class Daemon {
     try {
       return await this.loop(dcs, applier, cycle, runtime);
     } finally {
-      await shutdown({ dcs, pg, slot, runtime, clock, logger, watchdog });
+      await shutdown({ dcs, pg, slot, runtime, clock, logger, watchdog, lease: lease.keeper });
+      lease.keeper.release();
       await server.stop();
       await pg.close();
     }

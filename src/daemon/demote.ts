@@ -8,6 +8,7 @@ import type { Postgresql } from '../postgres/postgresql.js';
 import type { Logger } from '../shared/log/logger.js';
 import type { WatchdogPort } from './watchdog-port.js';
 import { pgFollowTarget } from './follow-target.js';
+import type { LeaseHooks } from './lease/keeper.js';
 
 type Demote = Extract<Action, { type: 'demote' }>;
 
@@ -17,6 +18,8 @@ export interface DemoteDeps {
   readonly pg: Postgresql;
   readonly logger: Logger;
   readonly watchdog?: WatchdogPort | undefined;
+  /** The lease keeper: stops renewing (and counting) before the key is released. */
+  readonly lease?: Pick<LeaseHooks, 'release'> | undefined;
 }
 type RunTask = (task: string, work: (signal: AbortSignal) => Promise<boolean>) => void;
 /** Runs a step between two HA cycles (AsyncSlot.exclusive). */
@@ -48,6 +51,8 @@ export async function runDemotion(
 
   const release = async (): Promise<void> => {
     const lastLsn = a.mode === 'graceful' ? await latestCheckpoint(d) : null;
+    // A cycle during the demotion may have refreshed the lock (and restarted the keeper).
+    d.lease?.release();
     if (await orFalse(dcs.deleteLeader(lastLsn))) logger.info('Leader key released');
   };
   /** `inCycle`: called by the cycle itself (which holds the exclusive section already). */

@@ -12,6 +12,7 @@ import { pgFollowTarget } from './follow-target.js';
 import { buildHistory } from './history.js';
 import type { NodeRuntime } from './runtime.js';
 import type { WatchdogPort } from './watchdog-port.js';
+import type { LeaseHooks } from './lease/keeper.js';
 
 /** Thrown to end the daemon: a decision said exit (sysid mismatch, failed bootstrap). */
 export class FatalExit extends PatroniError {
@@ -35,6 +36,7 @@ export interface ExecutorDeps {
   /** `postgresql.pre_promote`. */
   readonly prePromote?: string | undefined;
   readonly watchdog?: WatchdogPort | undefined;
+  readonly lease?: LeaseHooks | undefined;
 }
 
 /** How Patroni's `bootstrapped %s` / `failed to bootstrap %s` name the clone source. */
@@ -69,10 +71,13 @@ export class Executor {
       case 'touchMember':
         await orFalse(dcs.touchMember(a.member));
         return;
-      case 'takeLeader':
-        await orFalse(dcs.takeLeader());
+      case 'takeLeader': {
+        const sentAt = this.d.lease?.stamp() ?? 0;
+        if (await orFalse(dcs.takeLeader())) this.d.lease?.confirmed(sentAt);
         return;
+      }
       case 'releaseLeaderLock':
+        this.d.lease?.release();
         if (await orFalse(dcs.deleteLeader(a.lastLsn))) logger.info('Leader key released');
         return;
       case 'setInitialize':

@@ -63,6 +63,7 @@ export function buildNodeView(
     maximumLagOnFailover: effective.ha.maximumLagOnFailover,
     scheduledRestart: runtime.scheduledRestart,
     watchdogHealthy: runtime.watchdogHealthy,
+    leaseRemaining: tenths(runtime.leaseRemainingMs?.() ?? null),
   };
 }
 
@@ -73,4 +74,9 @@ export function buildNodeView(
 function failsafeActive(runtime: NodeRuntime, now: number, pingAt: number | null): boolean {
   if (runtime.memory.failsafeActiveSince !== null) return true;
   return pingAt !== null && pingAt + runtime.effective.ha.ttl * 1000 > now;
+}
+
+/** Ms as seconds to 0.1 s: a view that changes ten times a second, not on every request. */
+function tenths(ms: number | null): number | null {
+  return ms === null ? null : Math.floor(ms / 100) / 10;
 }

@@ -7,6 +7,7 @@ import { assertNever } from '../shared/errors.js';
 import type { Postgresql } from '../postgres/postgresql.js';
 import type { PeerClient } from './peer-client.js';
 import type { WatchdogPort } from './watchdog-port.js';
+import type { LeaseHooks } from './lease/keeper.js';
 
 export interface QueryDeps {
   readonly dcs: Dcs;
@@ -16,6 +17,8 @@ export interface QueryDeps {
   readonly watchdog?: WatchdogPort | undefined;
   /** The primary's permanent logical slot positions for `/status.slots` (null: none). */
   readonly publishedSlots?: () => Promise<Readonly<Record<string, Lsn>> | null>;
+  /** The leader lease keeper: told of every lock the loop takes or keeps, and of every loss. */
+  readonly lease?: LeaseHooks | undefined;
 }
 
 /**
@@ -39,14 +42,16 @@ export async function answerQuery(
       return { ...answers, peers };
     }
     case 'acquireLock':
-      return { ...answers, lockAcquired: await d.dcs.attemptToAcquireLeader() };
+      return { ...answers, lockAcquired: await leased(d, () => d.dcs.attemptToAcquireLeader()) };
     case 'refreshLock':
       return {
         ...answers,
-        lockRefreshed: await d.dcs.updateLeader(
-          q.lastLsn,
-          q.lastLsn === null ? null : ((await d.publishedSlots?.()) ?? null),
-          q.failsafe,
+        lockRefreshed: await leased(d, async () =>
+          d.dcs.updateLeader(
+            q.lastLsn,
+            q.lastLsn === null ? null : ((await d.publishedSlots?.()) ?? null),
+            q.failsafe,
+          ),
         ),
       };
     case 'raceInitialize':
@@ -89,4 +94,20 @@ export async function answerQuery(
     default:
       return assertNever(q, 'query');
   }
+}
+
+/**
+ * A take or a refresh of the lock, as the keeper must know it: stamped before it is sent (the
+ * lease counts from then), refused while the keeper has fenced this leader (the loop must demote
+ * first), and a loss stops the keeper's renewals at once.
+ */
+async function leased(d: QueryDeps, call: () => Promise<boolean>): Promise<boolean> {
+  const lease = d.lease;
+  if (lease === undefined) return call();
+  if (lease.mustDemote) return false;
+  const sentAt = lease.stamp();
+  const mine = await call();
+  if (mine) lease.confirmed(sentAt);
+  else lease.release();
+  return mine;
 }

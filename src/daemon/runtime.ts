@@ -40,6 +40,8 @@ export class NodeRuntime {
   reloadRequested = false;
   /** `Watchdog.is_healthy` as of the last cycle (`watchdog_failed` in the status document). */
   watchdogHealthy = true;
+  /** Ms the leader's lease is still valid for (the lease keeper's count); null off the leader. */
+  leaseRemainingMs: (() => number | null) | null = null;
   /** The cycle that ran last; for logs of the shutdown path. */
   lastInfo = '';
   /** The input of the last decided cycle: `GET /why` replays it with the leader key gone. */

@@ -8,6 +8,7 @@ import type { AsyncSlot } from './async-slot.js';
 import type { NodeRuntime } from './runtime.js';
 import { leaveSyncDuty } from './sync-duty.js';
 import type { WatchdogPort } from './watchdog-port.js';
+import type { LeaseHooks } from './lease/keeper.js';
 
 export interface ShutdownDeps {
   readonly dcs: Dcs;
@@ -17,6 +18,8 @@ export interface ShutdownDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly watchdog?: WatchdogPort | undefined;
+  /** Keeps the lock alive while PostgreSQL shuts down; stopped before the lock is released. */
+  readonly lease?: LeaseHooks | undefined;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function shutdown(d: ShutdownDeps): Promise<void> {
     return;
   }
   d.watchdog?.disable();
+  d.lease?.release();
   if (!wasLeader) return;
   let lsn: number | null;
   try {

@@ -78,6 +78,15 @@ export interface Dcs {
     failsafe?: FailsafeValue | null,
   ): Promise<boolean>;
 
+  /**
+   * The leader lease keeper's renewal (daemon/lease/): renews the TTL of my leader lock, and of
+   * my member key where it has a TTL of its own, only while the lock holds my name; never
+   * creates or re-creates the lock (a keeper call landing after a release must not bring it
+   * back). true: the store confirmed, so the lock lives at least ttl from when this call was
+   * made. false: the lock is not mine (gone, another holder's, or on a lease that expired).
+   */
+  renewLeaderLease(): Promise<boolean>;
+
   /** Unconditional put of `leader`=my name (only right after bootstrapping the cluster). */
   takeLeader(): Promise<boolean>;
 

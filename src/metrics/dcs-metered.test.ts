@@ -27,4 +27,19 @@ describe('meteredDcs: every DCS request timed and counted by operation', () => {
       ['get_cluster', false],
     ]);
   });
+
+  it('forwards the lease keeper’s renewal, timed under its own name', async () => {
+    let renewals = 0;
+    const inner = {
+      renewLeaderLease: () => {
+        renewals += 1;
+        return Promise.resolve(true);
+      },
+    } as unknown as Dcs;
+    const seen: string[] = [];
+    const dcs = meteredDcs(inner, (op) => seen.push(op));
+    assert.equal(await dcs.renewLeaderLease(), true);
+    assert.equal(renewals, 1);
+    assert.deepEqual(seen, ['renew_leader_lease']);
+  });
 });

@@ -40,6 +40,8 @@ export function meteredDcs(dcs: Dcs, observe: DcsObserver): Dcs {
       dcs.updateLeader(...a),
     ),
     takeLeader: timed('take_leader', () => dcs.takeLeader()),
+    // The lease keeper's renewal: its own name, so its rate can be told from the loop's.
+    renewLeaderLease: timed('renew_leader_lease', () => dcs.renewLeaderLease()),
     deleteLeader: timed('delete_leader', (...a: Parameters<Dcs['deleteLeader']>) =>
       dcs.deleteLeader(...a),
     ),

@@ -1,13 +1,9 @@
 /**
- * Seconds left on this node's leader lease, or null when it does not hold the lock. Fed today
- * from the HA memory's `leaderUntil` (set to now+ttl by each successful acquire or refresh of
- * the leader key, so this is ttl minus the time since the last successful update); a lease
- * keeper that knows its lease better can be read here instead, in this one function.
+ * Seconds left on this node's leader lease, or null when it does not hold the lock. The lease
+ * keeper (src/daemon/lease/keeper.ts) is the one source of lease time: it counts from when its
+ * last confirmed renewal was SENT, so this gauge, GET /patroni's `lease_remaining` and the
+ * dashboard's countdown all show the same figure, never more lease than the leader has.
  */
-export function leaseRemainingSeconds(
-  memory: { readonly leaderUntil: number },
-  now: number,
-): number | null {
-  const left = memory.leaderUntil - now;
-  return left > 0 ? left / 1000 : null;
+export function leaseRemainingSeconds(remainingMs: number | null): number | null {
+  return remainingMs !== null && remainingMs > 0 ? remainingMs / 1000 : null;
 }

@@ -77,9 +77,9 @@ describe('DaemonMetrics: the series patroni-ts adds to /metrics', () => {
     assert.doesNotMatch(await m.render(), /^patroni_ts_leader_lease_remaining_seconds\{/m);
   });
 
-  it('lease time left is ttl minus the time since the last successful update, leader only', () => {
-    assert.equal(leaseRemainingSeconds({ leaderUntil: 40_000 }, 10_000), 30);
-    assert.equal(leaseRemainingSeconds({ leaderUntil: 40_000 }, 40_000), null);
-    assert.equal(leaseRemainingSeconds({ leaderUntil: 0 }, 10_000), null);
+  it('lease time left is the keeper’s count in seconds, leader only', () => {
+    assert.equal(leaseRemainingSeconds(30_000), 30);
+    assert.equal(leaseRemainingSeconds(0), null);
+    assert.equal(leaseRemainingSeconds(null), null);
   });
 });

@@ -57,14 +57,39 @@ export async function reloadPostgres(
 }
 
 /**
- * `pg_ctl promote` (without waiting, as Patroni 3.0.2 does: the HA loop watches the outcome);
- * with `wait`, polls until PostgreSQL leaves recovery or the timeout passes. Fires
- * on_role_change with `master`.
+ * Asks PostgreSQL to promote itself, without waiting (as Patroni 3.0.2's `pg_ctl promote -W`:
+ * the HA loop watches the outcome); with `wait`, polls until PostgreSQL leaves recovery or the
+ * timeout passes. Fires on_role_change with `master`.
  */
 export async function promotePostgres(
   ctx: PgContext,
   opts: { wait?: boolean; timeoutMs?: number } = {},
 ): Promise<void> {
+  if (!(await promoteOverSession(ctx))) await promoteWithPgCtl(ctx);
+  ctx.files.forgetRecovery();
+  ctx.role = 'master';
+  ctx.callbacks.call('on_role_change', 'master');
+  if (opts.wait === true) await waitForPrimary(ctx, opts.timeoutMs ?? pgCtlTimeoutMs(ctx.options));
+}
+
+/**
+ * `pg_promote(wait => false)` on the daemon's open session: what `pg_ctl promote` does (the
+ * promote file, then SIGUSR1 to the postmaster) without spawning a process, which cost 0.1-0.7 s
+ * on a loaded host at the very moment the writers wait for the new leader (issue 17). False
+ * when the session cannot (PostgreSQL < 12, no session, not in recovery): pg_ctl then decides,
+ * with its own messages.
+ */
+async function promoteOverSession(ctx: PgContext): Promise<boolean> {
+  const rows = await ctx.conn
+    .query<{ ok: boolean }>('SELECT pg_catalog.pg_promote(false) AS ok')
+    .catch(() => null);
+  if (rows?.[0]?.ok !== true) return false;
+  // pg_ctl's own line, which Patroni's log shows at this point.
+  ctx.logger.info('server promoting');
+  return true;
+}
+
+async function promoteWithPgCtl(ctx: PgContext): Promise<void> {
   const result = await ctx.runner.run(
     programSpec(ctx, ctx.bins.path('pg_ctl'), ['promote', '-W', '-D', ctx.paths.dataDir], {
       timeoutMs: 30_000,
@@ -79,10 +104,6 @@ export async function promotePostgres(
       },
     );
   }
-  ctx.files.forgetRecovery();
-  ctx.role = 'master';
-  ctx.callbacks.call('on_role_change', 'master');
-  if (opts.wait === true) await waitForPrimary(ctx, opts.timeoutMs ?? pgCtlTimeoutMs(ctx.options));
 }
 
 async function waitForPrimary(ctx: PgContext, timeoutMs: number): Promise<void> {

@@ -330,6 +330,39 @@ export class Postgresql {
     return setOwnedParameter(this.ctx, 'synchronous_standby_names', value);
   }
 
+  /**
+   * The lease's commit gate (daemon/lease/gate.ts): with a name, every commit waits for that
+   * standby (synchronous_commit forced on, so a configured `off` cannot bypass it); null gives
+   * both parameters back to the configuration. One file write, one SIGHUP.
+   */
+  setCommitGate(standbyName: string | null): Promise<void> {
+    this.ctx.files.setOverride('synchronous_commit', standbyName === null ? null : 'on');
+    return setOwnedParameter(this.ctx, 'synchronous_standby_names', standbyName);
+  }
+
+  /** `synchronous_standby_names` as this node's session sees it now (the lease's commit gate). */
+  async currentSyncStandbyNames(): Promise<string | null> {
+    const rows = await this.ctx.conn.query<{ v: string }>(
+      "SELECT pg_catalog.current_setting('synchronous_standby_names') AS v",
+    );
+    return rows[0]?.v ?? null;
+  }
+
+  /**
+   * Ends every client session but this node's own (the lease's commit gate): a session that set
+   * `synchronous_commit` to `local` or `off` is not held by the gate and could go on committing
+   * until the demotion's shutdown. Replication connections are not client backends and stay.
+   * Returns how many sessions were signalled.
+   */
+  async terminateClientSessions(): Promise<number> {
+    const rows = await this.ctx.conn.query<{ n: string }>(
+      'SELECT pg_catalog.count(pg_catalog.pg_terminate_backend(pid)) AS n ' +
+        'FROM pg_catalog.pg_stat_activity ' +
+        "WHERE backend_type = 'client backend' AND pid <> pg_catalog.pg_backend_pid()",
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** Single-user crash recovery (spec/core.md §11.6); PostgreSQL must be stopped. */
   crashRecovery(signal?: AbortSignal): Promise<boolean> {
     return singleUserCrashRecovery(this.ctx, signal);

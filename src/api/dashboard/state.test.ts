@@ -22,13 +22,22 @@ describe('dashboard state', () => {
     assert.equal(s.dcsReachable, true);
   });
 
-  it('counts the lease down from the holder’s last renewal; elsewhere only the ttl is known', () => {
-    const leader = { ...primaryView(), isLeader: true, dcsLastSeen: NOW / 1000 - 4, ttl: 30 };
+  it('counts the lease down from the holder’s keeper; elsewhere only the ttl is known', () => {
+    // The last DCS read (4 s ago) would say 26 s; the keeper's count (sent-time based) rules.
+    const leader = {
+      ...primaryView(),
+      isLeader: true,
+      dcsLastSeen: NOW / 1000 - 4,
+      ttl: 30,
+      leaseRemaining: 24.5,
+    };
     assert.deepEqual(dashboardState(leader, NOW).lease, {
       holder: 'node1',
       ttl: 30,
-      expiresAt: NOW + 26_000,
+      expiresAt: NOW + 24_500,
     });
+    // A leader whose keeper no longer holds the lease (fenced, released) shows no countdown.
+    assert.equal(dashboardState({ ...leader, leaseRemaining: null }, NOW).lease.expiresAt, null);
     const replica = { ...replicaView(), ttl: 30 };
     assert.equal(dashboardState(replica, NOW).lease.expiresAt, null);
     assert.equal(dashboardState(replica, NOW).lease.holder, 'node1');

@@ -33,8 +33,9 @@ export interface LeaseInfo {
   /** `ttl` of the leader key, seconds. */
   readonly ttl: number;
   /**
-   * Epoch ms at which the lock expires unless renewed, when this node knows it (the holder,
-   * which renews it right after each DCS read); null elsewhere.
+   * Epoch ms at which the lock's last valid moment falls unless renewed, when this node knows
+   * it: the holder, from its lease keeper's count (the same as GET /patroni's
+   * `lease_remaining` and the lease gauge of /metrics); null elsewhere.
    */
   readonly expiresAt: number | null;
 }
@@ -104,6 +105,15 @@ function timelineOf(cluster: ClusterSnapshot): number {
   return cluster.leader?.member.timeline ?? 0;
 }
 
+/**
+ * The keeper's remaining lease laid on the wall clock: the one source of lease time, so the
+ * page never counts down more lease than the leader has (a count from the last DCS read would).
+ */
+function leaseExpiresAt(view: NodeView, now: number): number | null {
+  const left = view.leaseRemaining;
+  return left === undefined || left === null ? null : now + Math.round(left * 1000);
+}
+
 /** The page's picture of the cluster, from this node's view alone (no I/O). */
 export function dashboardState(view: NodeView, now: number): DashboardState {
   const cluster = view.cluster;
@@ -121,7 +131,7 @@ export function dashboardState(view: NodeView, now: number): DashboardState {
     lease: {
       holder: leader,
       ttl: view.ttl,
-      expiresAt: view.isLeader ? (view.dcsLastSeen + view.ttl) * 1000 : null,
+      expiresAt: leaseExpiresAt(view, now),
     },
     members: Array.isArray(members)
       ? members.map((m) => memberRow(m as Record<string, unknown>))

@@ -93,8 +93,13 @@ describe('effectiveConfig: HA settings', () => {
     },
     {
       name: 'values under the minimums are raised',
-      dynamic: { ttl: 5, loop_wait: 0, retry_timeout: 1 },
-      expect: { ttl: 20, loopWait: 1, retryTimeout: 3 },
+      dynamic: { ttl: 3, loop_wait: 0, retry_timeout: 0 },
+      expect: { ttl: 4, loopWait: 1, retryTimeout: 1 },
+    },
+    {
+      name: 'the fast profile (ttl 6, loop_wait 1, retry_timeout 2) is taken as it is',
+      dynamic: { ttl: 6, loop_wait: 1, retry_timeout: 2 },
+      expect: { ttl: 6, loopWait: 1, retryTimeout: 2 },
     },
   ];
   for (const row of rows) {
@@ -107,9 +112,9 @@ describe('effectiveConfig: HA settings', () => {
   }
 
   it('warns with Patroni sentences when it adjusts timings', () => {
-    const { warnings } = effectiveConfig(local(), { ttl: 5, loop_wait: 10, retry_timeout: 10 });
+    const { warnings } = effectiveConfig(local(), { ttl: 3, loop_wait: 10, retry_timeout: 10 });
     assert.ok(
-      warnings.includes("ttl=5 can't be smaller than 20, adjusting..."),
+      warnings.includes("ttl=3 can't be smaller than 4, adjusting..."),
       warnings.join('\n'),
     );
     assert.ok(

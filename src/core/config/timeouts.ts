@@ -1,7 +1,16 @@
 /**
- * Patroni ≥3.2's timing rule (spec/core.md §1.3), applied to our own timing only: a leader that
- * starts a cycle just before its key expires must still have time for one full DCS retry to read
- * the cluster and one to update the lock (2 × retry_timeout) after sleeping loop_wait.
+ * The timing rule of Patroni >= 3.2 (spec/core.md §1.3), `loop_wait + 2*retry_timeout <= ttl`:
+ * a leader that starts a cycle just before its key expires must still have time for one full DCS
+ * retry to read the cluster and one to update the lock after sleeping loop_wait.
+ *
+ * The floors are ours, not Patroni 3.2's (ttl 20, retry_timeout 3): the leader lease keeper
+ * (daemon/lease, issue 17) renews the lock on its own timer whenever the HA loop has not for
+ * one interval (lease-timing.ts `renewIntervalMs`) and closes the commit gate a margin
+ * (max(1 s, ttl/6)) before the lease counted from the last confirmed renewal's request can end,
+ * so a short ttl no longer trades safety for speed. What a short ttl costs is tolerance of a
+ * slow DCS: the keeper's renewal must come back within `ttl - margin - interval`
+ * (`toleratedLatencyMs`), which the rule above keeps at least retry_timeout for every ttl; the
+ * floor ttl >= 4 keeps the margin and the interval meaningful on a loaded host.
  */
 
 export interface Timing {
@@ -10,10 +19,13 @@ export interface Timing {
   readonly retryTimeout: number;
 }
 
+/** The shortest ttl the lease keeper is made for (see above). */
+export const MIN_TTL = 4;
+
 const MINIMUMS: readonly [keyof Timing, string, number][] = [
-  ['ttl', 'ttl', 20],
+  ['ttl', 'ttl', MIN_TTL],
   ['loopWait', 'loop_wait', 1],
-  ['retryTimeout', 'retry_timeout', 3],
+  ['retryTimeout', 'retry_timeout', 1],
 ];
 
 export function adjustTimeouts(input: Timing, warnings: string[]): Timing {

@@ -58,4 +58,9 @@ export interface NodeView {
   readonly scheduledRestart: ScheduledRestart | null;
   /** false when a required watchdog is unusable (`watchdog_failed` in the status document). */
   readonly watchdogHealthy: boolean;
+  /**
+   * Ours (issue 17): seconds the leader's lease is still valid for, as its lease keeper counts
+   * it (from the last confirmed renewal's request), to 0.1 s; absent or null off the leader.
+   */
+  readonly leaseRemaining?: number | null;
 }

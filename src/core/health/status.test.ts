@@ -103,6 +103,13 @@ describe('status document', () => {
     });
   });
 
+  it("the leader's lease_remaining (ours) comes last, after Patroni's keys", () => {
+    const doc = statusDocument(primaryView({ leaseRemaining: 4.2, paused: true }));
+    assert.deepEqual(Object.keys(doc).slice(-3), ['patroni', 'pause', 'lease_remaining']);
+    assert.equal(doc['lease_remaining'], 4.2);
+    assert.equal('lease_remaining' in statusDocument(primaryView({ leaseRemaining: null })), false);
+  });
+
   it('postgres down: state and Patroni role only; running without answer is unknown', () => {
     const down = primaryView({
       pg: { ...primaryView().pg, state: 'stopped', accepting: false, postmasterRunning: false },

@@ -94,6 +94,10 @@ export function completeStatus(view: NodeView, doc: StatusDocument): StatusDocum
   }
   if (!view.watchdogHealthy) out['watchdog_failed'] = true;
   if (view.paused) out['pause'] = true;
+  // Ours, last so that Patroni's keys keep their order: tools that diff the document still can.
+  if (view.leaseRemaining !== undefined && view.leaseRemaining !== null) {
+    out['lease_remaining'] = view.leaseRemaining;
+  }
   return out;
 }
 

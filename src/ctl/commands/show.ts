@@ -1,3 +1,4 @@
+import type { ClusterSnapshot } from '../../core/model/index.js';
 import type { CtlContext } from '../context.js';
 import { clusterNameOf } from '../context.js';
 import { renderMembers } from '../render/members.js';
@@ -12,6 +13,8 @@ export interface ListOptions {
   readonly fmt: string;
   /** `-W` (2 s) or `-w N`: seconds between refreshes; null prints once. */
   readonly watchSeconds: number | null;
+  /** Ours: a `Lease` column with the leader's remaining lease, asked of its REST API. */
+  readonly lease?: boolean;
   /** Stops a watch loop after this many refreshes (tests); unlimited when absent. */
   readonly maxRefreshes?: number;
 }
@@ -50,11 +53,27 @@ export async function listCommand(ctx: CtlContext, opts: ListOptions): Promise<v
         clusterName: name,
         extended: opts.extended,
         fmt: opts.fmt,
+        ...(opts.lease === true ? { leaseRemaining: await leaseRemaining(ctx, cluster) } : {}),
       })) {
         ctx.io.out(chunk);
       }
     }
   });
+}
+
+/** The leader's `lease_remaining` from its GET /patroni; null when it cannot say. */
+async function leaseRemaining(ctx: CtlContext, cluster: ClusterSnapshot): Promise<number | null> {
+  const leader = cluster.leader;
+  if (leader === null || leader.member.apiUrl === null) return null;
+  try {
+    const r = await ctx.rest.request(leader.member, 'GET', 'patroni');
+    const doc = JSON.parse(r.body) as unknown;
+    if (typeof doc !== 'object' || doc === null) return null;
+    const v = (doc as Record<string, unknown>)['lease_remaining'];
+    return typeof v === 'number' ? v : null;
+  } catch {
+    return null;
+  }
 }
 
 /** `patronictl history`. */

@@ -48,3 +48,26 @@ describe('patronictl output is byte-identical to patronictl 3.0.2', () => {
     }
   }
 });
+
+describe('list --lease (ours) adds one column and leaves the rest of the table alone', () => {
+  const scenario = loadScenarios().find((s) => s.snapshot.leader !== null);
+  it('the leader row shows the seconds; the default table is what Patroni prints', () => {
+    assert.ok(scenario !== undefined);
+    const cluster = scenario.snapshot;
+    const plain = echoed(renderMembers(cluster, { clusterName: scenario.scope }));
+    const leased = echoed(
+      renderMembers(cluster, { clusterName: scenario.scope, leaseRemaining: 4.2 }),
+    );
+    const plainLines = plain.split('\n');
+    const leasedLines = leased.split('\n');
+    assert.equal(leasedLines.length, plainLines.length);
+    const header = leasedLines.find((l) => l.includes('| Member'));
+    assert.match(header ?? '', /\| Lease \|$/);
+    const leaderRow = leasedLines.find((l) => l.includes(`| ${cluster.leader?.name ?? '?'} `));
+    assert.match(leaderRow ?? '', /\|\s+4\.2 \|$/);
+    // Each line of the leased table starts with the plain table's line (minus its last edge).
+    for (const [i, line] of plainLines.entries()) {
+      if (line.startsWith('|')) assert.ok(leasedLines[i]?.startsWith(line.slice(0, -1)), line);
+    }
+  });
+});

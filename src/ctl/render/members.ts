@@ -7,6 +7,12 @@ export interface MembersView {
   readonly extended?: boolean;
   /** pretty, tsv, json, yaml, yml or topology. */
   readonly fmt?: string;
+  /**
+   * Ours (`list --lease`): seconds the leader's lease is still valid for, shown in a last
+   * `Lease` column on the leader's row (null: the leader did not say). Absent: no column, so
+   * the default table stays byte-identical to Patroni's.
+   */
+  readonly leaseRemaining?: number | null;
 }
 
 const OPTIONAL_COLUMNS = ['Pending restart', 'Scheduled restart', 'Tags'] as const;
@@ -125,6 +131,7 @@ export function renderMembers(cluster: ClusterSnapshot, view: MembersView): stri
     const key = keyOf(c) as keyof MemberJson;
     if (view.extended === true || withHost.some((m) => truthy(m[key]))) columns.push(c);
   }
+  if (view.leaseRemaining !== undefined) columns.push('Lease');
   const appendPort =
     withHost.some((m) => m.port !== undefined && m.port !== 5432) ||
     new Set(withHost.map((m) => m.host)).size < withHost.length;
@@ -132,15 +139,19 @@ export function renderMembers(cluster: ClusterSnapshot, view: MembersView): stri
     fmt === 'topology'
       ? topologySort(json.members)
       : json.members.map((m) => ({ member: m, name: m.name }));
-  const rows = ordered.map(({ member, name }) =>
-    rowOf(view.clusterName, member, name, columns, appendPort),
-  );
+  const rows = ordered.map(({ member, name }) => {
+    const row = rowOf(view.clusterName, member, name, columns, appendPort);
+    if (view.leaseRemaining !== undefined && member.name === cluster.leader?.name) {
+      row[row.length - 1] = view.leaseRemaining ?? '';
+    }
+    return row;
+  });
   const title = ` Cluster: ${view.clusterName} `;
   const chunks: string[] = [];
   const table = formatOutput({
     columns,
     rows,
-    align: { Group: 'r', 'Lag in MB': 'r', TL: 'r' },
+    align: { Group: 'r', 'Lag in MB': 'r', TL: 'r', Lease: 'r' },
     fmt,
     title,
   });

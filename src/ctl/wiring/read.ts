@@ -24,6 +24,7 @@ export function registerReadCommands(program: Command, ctx: () => Promise<CtlCon
       cmd
         .option('-e, --extended', 'Show some extra information')
         .option('-t, --timestamp', 'Print timestamp')
+        .option('--lease', "Show the leader's remaining lease in seconds (patroni-ts)")
         .option('-f, --format <fmt>', 'Output format (pretty, tsv, json, yaml)', 'pretty');
     }
     cmd
@@ -35,6 +36,7 @@ export function registerReadCommands(program: Command, ctx: () => Promise<CtlCon
           clusterNames: names,
           extended: bool(o['extended']),
           timestamp: bool(o['timestamp']),
+          lease: bool(o['lease']),
           fmt: name === 'topology' ? 'topology' : (str(o['format']) ?? 'pretty'),
           watchSeconds: watchSeconds(o),
         });

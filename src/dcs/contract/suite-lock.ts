@@ -156,4 +156,27 @@ export function leaderLockContract(make: HarnessFactory, races: number): void {
       await h.cleanup();
     }
   });
+  void it('the keeper renews only a lock that is still mine, and never brings it back', async () => {
+    const h = await make(uniqueScope('renew'));
+    try {
+      const [a, b] = [await h.client('node1', FAST), await h.client('node2', FAST)];
+      assert.equal(await a.renewLeaderLease(), false, 'no lock yet: nothing to renew');
+      assert.equal(await a.attemptToAcquireLeader(), true);
+      assert.equal(await b.renewLeaderLease(), false, 'not the holder');
+      // Renewals alone keep it past its ttl.
+      for (let i = 0; i < 4; i++) {
+        assert.equal(await a.renewLeaderLease(), true, `renewal ${i}`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      assert.equal(await h.rawGet(`${h.basePath}/leader`), 'node1', 'kept alive past ttl 3 s');
+      assert.equal(await a.deleteLeader(), true);
+      assert.equal(await a.renewLeaderLease(), false, 'released: a renewal must not re-create');
+      assert.equal(await h.rawGet(`${h.basePath}/leader`), null);
+      assert.equal(await b.attemptToAcquireLeader(), true);
+      assert.equal(await a.renewLeaderLease(), false, 'another holder now');
+      assert.equal(await h.rawGet(`${h.basePath}/leader`), 'node2');
+    } finally {
+      await h.cleanup();
+    }
+  });
 }

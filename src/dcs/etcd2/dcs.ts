@@ -166,6 +166,20 @@ export class Etcd2Dcs implements Dcs {
     return true;
   }
 
+  /** A refresh of the lock's TTL only while it holds my name, then of my member key's. */
+  async renewLeaderLease(): Promise<boolean> {
+    const ttl = this.timing.ttl;
+    const w = await this.write(KEYS.leader, null, { ttl, refresh: true, prevValue: this.name });
+    if (!w.ok) return false;
+    this.leaderIndex = w.index;
+    if (this.memberWrite !== null) {
+      const relative = memberKey(this.name);
+      const m = await this.write(relative, null, { ttl, refresh: true, prevExist: true });
+      if (m.ok) this.memberWrite = { ...this.memberWrite, at: this.o.clock.now() };
+    }
+    return true;
+  }
+
   async takeLeader(): Promise<boolean> {
     const w = await this.write(KEYS.leader, this.name, { ttl: this.timing.ttl });
     if (w.ok) this.leaderIndex = w.index;

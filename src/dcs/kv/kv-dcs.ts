@@ -195,6 +195,22 @@ export class KvDcs implements Dcs {
     return true;
   }
 
+  /**
+   * A keep-alive of my lease (it carries the lock and my member key), then a write guarded on
+   * the lock still holding my name: the mirror could lag a deletion by a few milliseconds, and a
+   * keeper that trusted it would call a lock it no longer has its own.
+   */
+  async renewLeaderLease(): Promise<boolean> {
+    const lease = this.lease.current;
+    if (lease === null) return false;
+    if (!(await this.backend.keepAlive(lease))) {
+      if (this.lease.current === lease) this.lease.drop();
+      return false;
+    }
+    const guard: Guard = { kind: 'value', value: this.name };
+    return (await this.put(KEYS.leader, this.name, guard, lease)).ok;
+  }
+
   async takeLeader(): Promise<boolean> {
     return (await this.putOnLease(KEYS.leader, this.name, undefined, false)).ok;
   }

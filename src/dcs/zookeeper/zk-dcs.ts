@@ -175,6 +175,14 @@ export class ZkDcs implements Dcs {
     return true;
   }
 
+  /**
+   * My session keeps the lock and my member node alive, and every request it answers renews
+   * the session: a read that finds the lock mine on this session is the renewal.
+   */
+  renewLeaderLease(): Promise<boolean> {
+    return this.leaderIsMine();
+  }
+
   /** Right after bootstrap: the lock becomes mine whoever held it. */
   async takeLeader(): Promise<boolean> {
     if (await this.writes.createEphemeral(KEYS.leader, this.name)) return true;

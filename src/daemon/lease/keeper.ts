@@ -1,0 +1,295 @@
+import {
+  fenceAt,
+  lastUsefulSendMs,
+  leaseValidUntil,
+  renewIntervalMs,
+} from '../../core/config/lease-timing.js';
+import type { LeaseTiming } from '../../core/config/lease-timing.js';
+import type { Clock } from '../../shared/clock.js';
+import { errorMessage } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log/logger.js';
+
+/**
+ * What the leader does when its lease can no longer be trusted: `gate` closes the commit gate
+ * (a running primary, not paused, failsafe off); `failsafe` leaves an expiring lease to failsafe
+ * mode, which keeps writes open while every member answers; `none`: nothing to fence (paused,
+ * or PostgreSQL is not a running primary).
+ */
+export type FencePolicy = 'gate' | 'failsafe' | 'none';
+
+export interface LeaseKeeperDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** `Dcs.renewLeaderLease`: conditional on the lock being mine; never re-creates it. */
+  readonly renew: () => Promise<boolean>;
+  readonly timing: () => LeaseTiming;
+  readonly policy: () => FencePolicy;
+  /** Stops new commits from being acknowledged at once (see gate.ts). */
+  readonly closeGate: () => Promise<void>;
+  /** Runs the HA loop now: it reads `mustDemote` and demotes. */
+  readonly wakeLoop: () => void;
+}
+
+/** What GET /patroni and the HA loop read. */
+export interface LeaseView {
+  readonly holding: boolean;
+  /** Monotonic ms until the lease's last valid moment (null: not holding). */
+  readonly remainingMs: number | null;
+  /** The gate was closed: the loop must treat the lock as lost until PostgreSQL is demoted. */
+  readonly fenced: boolean;
+}
+
+/** What the HA loop's shell (queries, executor, shutdown) tells the keeper and reads from it. */
+export interface LeaseHooks {
+  readonly mustDemote: boolean;
+  /** A take or refresh of the lock is being sent now: returns its monotonic send time. */
+  stamp(): number;
+  confirmed(sentAt: number): void;
+  release(): void;
+}
+
+/** At most this many renewals wait for an answer at once; more would only load a slow store. */
+const MAX_OUTSTANDING = 3;
+/** A refused or failed renewal is tried again this soon, not a whole interval later. */
+const RETRY_PAUSE_MS = 200;
+
+/**
+ * The leader lease keeper (issue 17): a backstop that renews the leader lock on its own monotonic
+ * timer whenever no renewal (the HA loop's refresh or its own) was sent for one interval
+ * (lease-timing.ts `renewIntervalMs`), whatever the loop is doing (a restart, a rewind, a slow
+ * PostgreSQL); silent while the loop refreshes the lock every cycle, so the leader sends no more
+ * DCS requests than Patroni's. It fences the leader itself when no renewal was confirmed in time: the commit gate is
+ * closed before the lease's last valid moment, counted from when the last confirmed renewal was
+ * SENT, then the loop is woken to demote. A replica can only promote once the store has deleted
+ * the key, which is after that moment, so the gate is closed before anyone else can open.
+ *
+ * The HA loop tells the keeper what it learned (`confirmed` after its own acquire or refresh,
+ * `release` before it releases the lock or demotes) and reads `view()`. Each holding period has
+ * a generation; anything still running from an older one sees the change and stops.
+ */
+export class LeaseKeeper implements LeaseHooks {
+  private generation = 0;
+  private holding = false;
+  private lastSentOk = -Infinity;
+  /** The latest renewal of any kind sent (the loop's, stamped, or the keeper's own). */
+  private lastSent = -Infinity;
+  /** The keeper's own last send: its retries are at least RETRY_PAUSE_MS apart. */
+  private ownLastSent = -Infinity;
+  /** A failed renewal of the keeper's own is tried again at this moment. */
+  private retryAt = Infinity;
+  private fenced = false;
+  private outstanding = 0;
+  private rearm: AbortController | null = null;
+  private failsafeSaid = false;
+  /** Ends the renew loop's sleep early (a failed renewal is retried sooner). */
+  private nudge: AbortController | null = null;
+
+  constructor(private readonly d: LeaseKeeperDeps) {}
+
+  /**
+   * The lock is mine as of a request sent at `sentAt` (monotonic ms): the loop's acquire,
+   * refresh or bootstrap take. Starts the keeper if it was not running.
+   */
+  confirmed(sentAt: number): void {
+    if (this.fenced) return;
+    if (!this.holding) {
+      this.holding = true;
+      this.generation += 1;
+      this.lastSentOk = sentAt;
+      this.lastSent = Math.max(this.lastSent, sentAt);
+      this.retryAt = Infinity;
+      this.failsafeSaid = false;
+      void this.renewLoop(this.generation);
+      void this.fenceLoop(this.generation);
+      return;
+    }
+    this.extend(sentAt);
+  }
+
+  /** The loop releases the lock or demotes: stop renewing at once. */
+  release(): void {
+    if (!this.holding) return;
+    this.holding = false;
+    this.generation += 1;
+    this.rearm?.abort();
+    this.nudge?.abort();
+  }
+
+  /**
+   * Called by each cycle with what PostgreSQL is now: once a fenced primary is no longer one
+   * (demoted, stopped), the fence has done its work and the next lock may be kept again.
+   * Returns true when the fence was lifted (the caller reopens the gate).
+   */
+  settle(pgIsPrimary: boolean): boolean {
+    if (!this.fenced || pgIsPrimary) return false;
+    this.fenced = false;
+    return true;
+  }
+
+  /**
+   * Monotonic ms on the keeper's clock, to stamp a take or refresh of the lock before it is
+   * sent: the keeper counts it as a renewal sent, and waits a whole interval from it.
+   */
+  stamp(): number {
+    const now = this.d.clock.now();
+    this.lastSent = Math.max(this.lastSent, now);
+    return now;
+  }
+
+  /** The HA loop must answer "lock lost" to its refresh and acquire while this is true. */
+  get mustDemote(): boolean {
+    return this.fenced;
+  }
+
+  view(): LeaseView {
+    const remainingMs = this.holding
+      ? Math.max(0, leaseValidUntil(this.lastSentOk, this.d.timing()) - this.d.clock.now())
+      : null;
+    return { holding: this.holding, remainingMs, fenced: this.fenced };
+  }
+
+  private extend(sentAt: number): void {
+    if (sentAt <= this.lastSentOk) return;
+    this.lastSentOk = sentAt;
+    if (this.failsafeSaid) {
+      this.d.logger.info('leader lease renewed again');
+      this.failsafeSaid = false;
+    }
+    this.rearm?.abort();
+  }
+
+  private live(gen: number): boolean {
+    return this.generation === gen && this.holding;
+  }
+
+  /**
+   * When the keeper's next renewal is due: one interval after the last renewal sent by anyone,
+   * but no later than the last moment a renewal after the last CONFIRMED one is still useful
+   * (a loop refresh sent since may have failed unseen), and sooner after a failure of its own;
+   * never twice within RETRY_PAUSE_MS.
+   */
+  private dueAt(): number {
+    const t = this.d.timing();
+    const due = Math.min(
+      this.lastSent + renewIntervalMs(t),
+      this.lastSentOk + lastUsefulSendMs(t),
+      this.retryAt,
+    );
+    return Math.max(due, this.ownLastSent + RETRY_PAUSE_MS);
+  }
+
+  /**
+   * Sends a renewal when one is due, without waiting for the previous answer (a slow store must
+   * not delay the next try); a failed or refused one is tried again after a short pause.
+   */
+  private async renewLoop(gen: number): Promise<void> {
+    const { clock } = this.d;
+    while (this.live(gen)) {
+      const wait = this.dueAt() - clock.now();
+      if (wait > 0 || this.outstanding >= MAX_OUTSTANDING) {
+        // Woken early or on time, the loop looks again: only a due time sends.
+        this.nudge = new AbortController();
+        await clock.sleep(Math.max(wait, RETRY_PAUSE_MS), this.nudge.signal);
+        continue;
+      }
+      this.ownLastSent = clock.now();
+      this.lastSent = this.ownLastSent;
+      this.retryAt = Infinity;
+      void this.renewOnce(gen).then((ok) => {
+        if (ok || !this.live(gen)) return;
+        this.retryAt = clock.now() + RETRY_PAUSE_MS;
+        this.nudge?.abort();
+      });
+    }
+  }
+
+  /** One renewal; true when confirmed. A refusal (the lock is not mine) fences at once. */
+  private async renewOnce(gen: number): Promise<boolean> {
+    const sentAt = this.d.clock.now();
+    this.outstanding += 1;
+    try {
+      const mine = await this.withinBudget(this.d.renew());
+      if (!this.live(gen)) return true;
+      if (mine) {
+        this.extend(sentAt);
+        return true;
+      }
+      await this.fence(gen, 'the leader key is no longer mine');
+      return false;
+    } catch (err) {
+      this.d.logger.debug(`leader lease renewal failed: ${errorMessage(err)}`);
+      return false;
+    } finally {
+      this.outstanding -= 1;
+    }
+  }
+
+  /**
+   * A renewal unanswered after the DCS call budget (retry_timeout) counts as failed, so that a
+   * store that swallows requests cannot use up the few renewals allowed to wait at once.
+   */
+  private async withinBudget(call: Promise<boolean>): Promise<boolean> {
+    const timeout = new AbortController();
+    const budget = this.d.timing().retryTimeout * 1000;
+    const expired = this.d.clock.sleep(budget, timeout.signal).then(() => {
+      if (!timeout.signal.aborted) throw new Error(`no answer within ${budget} ms`);
+      return false;
+    });
+    try {
+      return await Promise.race([call, expired]);
+    } finally {
+      timeout.abort();
+    }
+  }
+
+  /**
+   * Sleeps until the fence moment of the last confirmed renewal; a newer confirmation re-arms
+   * it. At the fence moment, the lease is fenced whatever the loop and the store are doing.
+   */
+  private async fenceLoop(gen: number): Promise<void> {
+    const { clock } = this.d;
+    while (this.live(gen)) {
+      const at = fenceAt(this.lastSentOk, this.d.timing());
+      const wait = at - clock.now();
+      if (wait <= 0) {
+        await this.fence(gen, 'no renewal of the leader lease was confirmed in time');
+        if (this.fenced || !this.live(gen)) return;
+        // Failsafe mode keeps the lease: look again at the next renewal or a short while on.
+        this.rearm = new AbortController();
+        await clock.sleep(renewIntervalMs(this.d.timing()), this.rearm.signal);
+        continue;
+      }
+      this.rearm = new AbortController();
+      await clock.sleep(wait, this.rearm.signal);
+    }
+  }
+
+  private async fence(gen: number, why: string): Promise<void> {
+    if (!this.live(gen) || this.fenced) return;
+    const policy = this.d.policy();
+    const lost = why.startsWith('the leader key');
+    if (policy === 'none') {
+      // Nothing to fence (paused, not a primary), but a key that is not mine is no lease to
+      // count or renew: GET /patroni, /metrics and the dashboard must not show one.
+      if (lost) this.release();
+      return;
+    }
+    if (policy === 'failsafe' && !lost) {
+      if (!this.failsafeSaid) {
+        this.d.logger.warning(`${why}; failsafe mode decides whether to keep writes open`);
+        this.failsafeSaid = true;
+      }
+      this.d.wakeLoop();
+      return;
+    }
+    this.fenced = true;
+    this.release();
+    this.d.logger.warning(`${why}: closing the commit gate and demoting`);
+    try {
+      await this.d.closeGate();
+    } catch (err) {
+      this.d.logger.error(`closing the commit gate failed: ${errorMessage(err)}`);
+    }
+    this.d.wakeLoop();
+  }
+}
