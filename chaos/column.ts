@@ -5,6 +5,7 @@ import { summariseByNemesis } from './check/summary.js';
 import { checkTimelines } from './check/timelines.js';
 import { ackTimes, checkWrites } from './check/writes.js';
 import { History } from './history.js';
+import { rawHistory } from './report/history.js';
 import type { ColumnResult } from './report/types.js';
 import { seededRandom } from './schedule/prng.js';
 import type { Schedule, ScheduleStep } from './schedule/schedule.js';
@@ -156,6 +157,7 @@ async function runStep(
     description: handle.description,
     targets: handle.targets,
     hitsLeader: nemesis.hitsLeader,
+    step: step.index,
   });
   await sleep(step.holdMs);
   await handle.heal().catch((err: unknown) => {
@@ -178,6 +180,7 @@ async function runStep(
     return { abandon: `not healthy after #${step.index + 1} even after a human's fix` };
   h.record({ at: healthyAt, kind: 'healthy' });
   await sleep(step.settleMs);
+  h.record({ at: h.now(), kind: 'settled' });
   return {};
 }
 
@@ -246,6 +249,7 @@ async function judge(
     timelines,
     outcomes,
     summary: summariseByNemesis(outcomes),
+    history: rawHistory(events, c.writesEnd, writes.lost, writes.phantom),
   };
 }
 

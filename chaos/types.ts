@@ -132,7 +132,11 @@ export type HistoryEvent =
       /** The handle's targets, and the nemesis's `hitsLeader`, so that checkers need no registry. */
       readonly targets?: readonly string[];
       readonly hitsLeader?: boolean;
+      /** The schedule step that injected it. */
+      readonly step?: number;
     }
   | { readonly at: number; readonly kind: 'heal'; readonly nemesis: string }
   | { readonly at: number; readonly kind: 'leader'; readonly member: string | null }
-  | { readonly at: number; readonly kind: 'healthy' };
+  | { readonly at: number; readonly kind: 'healthy' }
+  /** The settle time after healthy is over: the next fault may come. */
+  | { readonly at: number; readonly kind: 'settled' };

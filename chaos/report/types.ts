@@ -2,6 +2,7 @@ import type { FaultOutcome } from '../check/faults.js';
 import type { NemesisSummary } from '../check/summary.js';
 import type { TimelinesVerdict } from '../check/timelines.js';
 import type { ReplicationMode, SystemUnderTest } from '../types.js';
+import type { RawHistory } from './history.js';
 
 /** Everything one system in one mode did on the schedule: a column of the results table. */
 export interface ColumnResult {
@@ -35,4 +36,6 @@ export interface ColumnResult {
   readonly timelines: TimelinesVerdict | { readonly error: string };
   readonly outcomes: readonly FaultOutcome[];
   readonly summary: readonly NemesisSummary[];
+  /** What happened, raw, to analyse the run again without running it (absent in older files). */
+  readonly history?: RawHistory;
 }
