@@ -13,11 +13,15 @@ export interface ColumnResult {
   readonly startedAt: string;
   readonly durationMs: number;
   readonly faultsPlanned: number;
-  /** Faults whose injection failed (e.g. a network fault on the loopback topology). */
+  /**
+   * Nemeses whose injection failed (e.g. a switchover with no candidate), at their schedule step,
+   * with the nemesis that ran instead (null: none could, the step has no fault).
+   */
   readonly skipped: readonly {
     readonly index: number;
     readonly nemesis: string;
     readonly reason: string;
+    readonly replacedBy?: string | null;
   }[];
   /** Why the schedule stopped early (not healthy even after a human's fix), or null. */
   readonly abandoned: string | null;
