@@ -98,14 +98,20 @@ const RELOAD_GRACE_MS = 100;
  * Patroni's `SELECT txid_current()` after the change, sync.py). Commits already waiting for a
  * standby that is gone are released only when a standby now named reports a flush position, and
  * an idle standby reports only every wal_receiver_status_interval (10 s): without new WAL the
- * writes stalled that much longer after the change. On a replica it fails and is of no use: ignored.
- * The session's statement_timeout bounds it if the new standby does not answer either.
+ * writes stalled that much longer after the change. The commit itself waits for no standby
+ * (synchronous_commit local for its transaction): statement_timeout does not cover a commit's
+ * wait, so a named standby that does not answer either would hold the HA cycle for good. On a
+ * replica it fails and is of no use: ignored.
  */
 export async function nudgeWal(ctx: PgContext): Promise<void> {
   await ctx.clock.sleep(RELOAD_GRACE_MS);
-  await ctx.conn.query('SELECT pg_catalog.txid_current()').catch((err: unknown) => {
-    ctx.logger.debug(`txid_current after synchronous_standby_names: ${errorMessage(err)}`);
-  });
+  await ctx.conn
+    .query(
+      "SELECT pg_catalog.set_config('synchronous_commit', 'local', true), pg_catalog.txid_current()",
+    )
+    .catch((err: unknown) => {
+      ctx.logger.debug(`txid_current after synchronous_standby_names: ${errorMessage(err)}`);
+    });
 }
 
 /**
