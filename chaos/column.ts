@@ -6,8 +6,9 @@ import { summariseByNemesis } from './check/summary.js';
 import { checkTimelines } from './check/timelines.js';
 import { ackTimes, checkWrites } from './check/writes.js';
 import { History } from './history.js';
+import { injectWithStandIn } from './inject.js';
+import { rawHistory } from './report/history.js';
 import type { ColumnResult } from './report/types.js';
-import { seededRandom } from './schedule/prng.js';
 import type { Schedule, ScheduleStep } from './schedule/schedule.js';
 import type { Nemesis, Topology, TopologyOptions } from './types.js';
 import { LeaderWatch } from './workload/leader-watch.js';
@@ -112,12 +113,11 @@ export async function runColumn(o: ColumnOptions): Promise<ColumnResult> {
     probe.start();
     watch.start();
     await sleep(3000);
-    const skipped: { index: number; nemesis: string; reason: string }[] = [];
+    const skipped: ColumnResult['skipped'][number][] = [];
     let abandoned: string | null = null;
     for (const step of o.schedule.steps) {
       const r = await runStep(t, h, step, o, log, label);
-      if (r.skipped !== undefined)
-        skipped.push({ index: step.index, nemesis: step.nemesis, reason: r.skipped });
+      skipped.push(...r.skipped);
       if (r.abandon !== undefined) {
         abandoned = r.abandon;
         break;
@@ -145,7 +145,8 @@ export async function runColumn(o: ColumnOptions): Promise<ColumnResult> {
 }
 
 interface StepResult {
-  readonly skipped?: string;
+  /** The scheduled nemesis and stand-ins that could not be injected, and what ran instead. */
+  readonly skipped: ColumnResult['skipped'];
   readonly abandon?: string;
 }
 
@@ -157,16 +158,15 @@ async function runStep(
   log: (l: string) => void,
   label: string,
 ): Promise<StepResult> {
-  const nemesis = o.nemeses.get(step.nemesis);
-  if (nemesis === undefined) return { skipped: `no nemesis named ${step.nemesis}` };
-  const at = h.now();
-  let handle;
-  try {
-    handle = await nemesis.inject(t, seededRandom(step.seed));
-  } catch (err) {
-    log(`[${label}] #${step.index + 1} ${step.nemesis}: not injected: ${errorText(err)}`);
-    return { skipped: errorText(err) };
+  const inj = await injectWithStandIn(t, step.nemesis, step.seed, o.nemeses, () => h.now());
+  const ran = inj.nemesis?.name ?? null;
+  const skipped = inj.failed.map((f) => ({ index: step.index, ...f, replacedBy: ran }));
+  for (const f of inj.failed) {
+    log(`[${label}] #${step.index + 1} ${f.nemesis}: not injected: ${f.reason}`);
   }
+  const { nemesis, handle, at } = inj;
+  if (nemesis === null || handle === null) return { skipped };
+  if (inj.failed.length > 0) log(`[${label}] #${step.index + 1} instead: ${nemesis.name}`);
   h.record({
     at,
     kind: 'fault',
@@ -174,6 +174,7 @@ async function runStep(
     description: handle.description,
     targets: handle.targets,
     hitsLeader: nemesis.hitsLeader,
+    step: step.index,
   });
   await sleep(step.holdMs);
   await handle.heal().catch((err: unknown) => {
@@ -194,10 +195,11 @@ async function runStep(
     `[${label}] #${step.index + 1} ${handle.description}: held ${(step.holdMs / 1000).toFixed(1)} s, healthy after ${took}${note}`,
   );
   if (healthyAt === null)
-    return { abandon: `not healthy after #${step.index + 1} even after a human's fix` };
+    return { skipped, abandon: `not healthy after #${step.index + 1} even after a human's fix` };
   h.record({ at: healthyAt, kind: 'healthy' });
   await sleep(step.settleMs);
-  return {};
+  h.record({ at: h.now(), kind: 'settled' });
+  return { skipped };
 }
 
 interface JudgeContext {
@@ -265,6 +267,7 @@ async function judge(
     timelines,
     outcomes,
     summary: summariseByNemesis(outcomes),
+    history: rawHistory(events, c.writesEnd, writes.lost, writes.phantom),
   };
 }
 

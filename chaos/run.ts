@@ -100,7 +100,8 @@ async function main(): Promise<void> {
             start: lab.start,
             topologyName: lab.kind,
             schedule,
-            nemeses: lab.nemeses,
+            // Stand-ins for a fault that cannot run come from the chosen nemeses only.
+            nemeses: new Map([...lab.nemeses].filter(([n]) => nemeses.includes(n))),
             recoveryDeadlineMs: intOption(values.deadline, '--deadline'),
           }),
         );

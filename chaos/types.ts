@@ -97,6 +97,12 @@ export interface Nemesis {
   readonly name: string;
   /** Whether this fault targets the leader (a leader change after it is not a false failover). */
   readonly hitsLeader: boolean;
+  /**
+   * Waits, within a bound of its own, until the fault can be injected (e.g. a synchronous standby
+   * to switch over to, which a restarted primary names a few cycles after its replicas stream);
+   * throws when it cannot. Runs before the fault's clock starts.
+   */
+  prepare?(t: Topology): Promise<void>;
   /** Applies the fault; returns what heal needs (e.g. which node was hit). */
   inject(t: Topology, rng: () => number): Promise<FaultHandle>;
 }
@@ -132,7 +138,11 @@ export type HistoryEvent =
       /** The handle's targets, and the nemesis's `hitsLeader`, so that checkers need no registry. */
       readonly targets?: readonly string[];
       readonly hitsLeader?: boolean;
+      /** The schedule step that injected it. */
+      readonly step?: number;
     }
   | { readonly at: number; readonly kind: 'heal'; readonly nemesis: string }
   | { readonly at: number; readonly kind: 'leader'; readonly member: string | null }
-  | { readonly at: number; readonly kind: 'healthy' };
+  | { readonly at: number; readonly kind: 'healthy' }
+  /** The settle time after healthy is over: the next fault may come. */
+  | { readonly at: number; readonly kind: 'settled' };

@@ -3,7 +3,10 @@
  * (in synchronous mode, a synchronous standby: the only ones Patroni accepts). Nothing to heal.
  */
 import type { FaultHandle, Nemesis, Topology } from '../types.js';
-import { leaderNode, pick } from './target.js';
+import { leaderNode, pick, until } from './target.js';
+
+/** Long enough for a leader to name a synchronous standby again (a few HA cycles). */
+const CANDIDATE_WAIT_MS = 30_000;
 
 interface ClusterMember {
   readonly name: string;
@@ -24,6 +27,23 @@ async function candidates(t: Topology, restBase: string): Promise<string[]> {
 export const switchover: Nemesis = {
   name: 'switchover',
   hitsLeader: true,
+  // The runner's healthy (every replica streaming from the leader) can come before the leader
+  // names a synchronous standby again: 1.7 s after healthy following a kill -9 of the leader's
+  // node, a switchover in sync mode found no candidate (seed 20261206, step 71).
+  prepare: async (t) => {
+    await until(
+      `a switchover candidate${t.options.mode === 'sync' ? ' (a synchronous standby)' : ''}`,
+      async () => {
+        const leader = await leaderNode(t).catch(() => null);
+        if (leader === null) return false;
+        const base = `http://${leader.address}:${leader.restPort}`;
+        if ((await candidates(t, base).catch(() => [])).length > 0) return true;
+        await new Promise((r) => setTimeout(r, 250));
+        return false;
+      },
+      CANDIDATE_WAIT_MS,
+    );
+  },
   inject: async (t, rng): Promise<FaultHandle> => {
     const leader = await leaderNode(t);
     const base = `http://${leader.address}:${leader.restPort}`;

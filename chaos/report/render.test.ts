@@ -77,4 +77,26 @@ describe('report', () => {
     assert.doesNotMatch(text, /### asynchronous/);
     assert.match(text, /- patroni\/async: boom/);
   });
+
+  it('says which faults could not be injected, why, and what ran instead', () => {
+    const skipping: ColumnResult = {
+      ...column('patroni-ts', ['a', 'all']),
+      skipped: [
+        {
+          index: 70,
+          nemesis: 'switchover',
+          reason: 'no candidate',
+          replacedBy: 'kill-leader-node',
+        },
+        { index: 71, nemesis: 'b', reason: 'boom', replacedBy: null },
+      ],
+    };
+    const text = renderReport([skipping], 'schedule seed 9');
+    assert.match(
+      text,
+      /- patroni-ts, sync, #71 switchover: no candidate; kill-leader-node ran instead/,
+    );
+    assert.match(text, /- patroni-ts, sync, #72 b: boom; nothing could run instead/);
+    assert.doesNotMatch(renderReport(cols, 'schedule seed 9'), /not injected/);
+  });
 });

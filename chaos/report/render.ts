@@ -63,6 +63,22 @@ export function renderChecks(columns: readonly ColumnResult[]): string {
   return lines.join('\n');
 }
 
+/** Each nemesis that could not be injected: where, why, and what ran in its place. */
+export function renderSkipped(columns: readonly ColumnResult[]): string[] {
+  const lines = columns.flatMap((c) =>
+    c.skipped.map((k) => {
+      const instead =
+        k.replacedBy === undefined
+          ? ''
+          : k.replacedBy === null
+            ? '; nothing could run instead'
+            : `; ${k.replacedBy} ran instead`;
+      return `- ${SYSTEM_LABEL[c.system]}, ${c.mode}, #${k.index + 1} ${k.nemesis}: ${k.reason}${instead}`;
+    }),
+  );
+  return lines.length === 0 ? [] : ['Faults not injected:', '', ...lines, ''];
+}
+
 export function renderReport(
   columns: readonly ColumnResult[],
   scheduleText: string,
@@ -78,6 +94,7 @@ export function renderReport(
     '',
     renderChecks(columns),
     '',
+    ...renderSkipped(columns),
     ...(failures.length === 0
       ? []
       : ['Columns that did not run to the end:', '', ...failures.map((f) => `- ${f}`), '']),

@@ -4,7 +4,10 @@ import type { Schedule } from '../schedule/schedule.js';
 import { renderReport } from './render.js';
 import type { ColumnResult } from './types.js';
 
-/** Writes `<stamp>.md` (the tables) and `<stamp>.json` (everything, per fault) under `dir`. */
+/**
+ * Writes `<stamp>.md` (the tables) and `<stamp>.json` (everything: per fault, and each column's
+ * raw history) under `dir`.
+ */
 export async function writeReport(
   dir: string,
   columns: readonly ColumnResult[],
@@ -18,6 +21,36 @@ export async function writeReport(
   const mdPath = join(dir, `${stamp}.md`);
   const jsonPath = join(dir, `${stamp}.json`);
   await writeFile(mdPath, markdown);
-  await writeFile(jsonPath, `${JSON.stringify({ schedule, columns, failures }, null, 2)}\n`);
+  await writeFile(jsonPath, `${resultsJson({ schedule, columns, failures })}\n`);
   return { markdown, jsonPath, mdPath };
+}
+
+/**
+ * JSON indented like `JSON.stringify(v, null, 2)`, except that an array of plain values (numbers,
+ * strings, booleans, null) stays on one line: the raw history's tens of thousands of tuples then
+ * take a line each rather than six, and the file stays readable.
+ */
+export function resultsJson(value: unknown, indent = ''): string {
+  if (Array.isArray(value)) {
+    const items: unknown[] = value;
+    if (items.length === 0) return '[]';
+    if (items.every(isPlain)) return `[${items.map((v) => JSON.stringify(v)).join(', ')}]`;
+    const inner = `${indent}  `;
+    return `[\n${items.map((v) => `${inner}${resultsJson(v, inner)}`).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return '{}';
+    const inner = `${indent}  `;
+    const body = entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${resultsJson(v, inner)}`);
+    return `{\n${body.join(',\n')}\n${indent}}`;
+  }
+  // What JSON.stringify would leave out of an object or turn into null in an array.
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol')
+    return 'null';
+  return JSON.stringify(value);
+}
+
+function isPlain(v: unknown): boolean {
+  return v === null || ['number', 'string', 'boolean'].includes(typeof v);
 }

@@ -109,6 +109,18 @@ class DelayedPipe {
   }
 }
 
+/**
+ * Closes a socket with a reset where the kernel allows it. A socket whose writable side was
+ * already ended has a shutdown under way, and a reset then fails (libuv refuses to reset a
+ * shutting stream: EINVAL) and leaves the handle open for good: the connection outlives the
+ * drop, and the process spins at exit waiting for that handle. Such a socket is only closed
+ * (its FIN is on its way anyway), which the peer sees as the end it was already getting.
+ */
+function reset(s: Socket): void {
+  if (s.writableEnded) s.destroy();
+  else s.resetAndDestroy();
+}
+
 export async function startLatencyProxy(
   host: string,
   targets: readonly ProxyTarget[],
@@ -128,7 +140,7 @@ export async function startLatencyProxy(
   const handle = (client: Socket, target: ProxyTarget): void => {
     track(client);
     if (state.dropped) {
-      client.resetAndDestroy();
+      reset(client);
       return;
     }
     const upstream = connect(target.port, target.host);
@@ -184,7 +196,7 @@ export async function startLatencyProxy(
     },
     drop: () => {
       state.dropped = true;
-      for (const s of sockets) s.resetAndDestroy();
+      for (const s of sockets) reset(s);
     },
     clear: () => {
       state.delayMs = 0;

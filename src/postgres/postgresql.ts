@@ -16,7 +16,12 @@ import {
   recentObservation,
   updatePgOptions,
 } from './context.js';
-import { reloadConfiguration, setOwnedParameter, singleUserCrashRecovery } from './reconfigure.js';
+import {
+  nudgeWal,
+  reloadConfiguration,
+  setOwnedParameter,
+  singleUserCrashRecovery,
+} from './reconfigure.js';
 import type { ReloadOutcome } from './reconfigure.js';
 import type { PgContext, PgDeps } from './context.js';
 import { localCheckpoint } from './checkpoint.js';
@@ -325,9 +330,14 @@ export class Postgresql {
     return reloadConfiguration(this.ctx);
   }
 
-  /** synchronous_standby_names as Patroni owns it in sync mode; null gives it back to the config. */
-  setSynchronousStandbyNames(value: string | null): Promise<void> {
-    return setOwnedParameter(this.ctx, 'synchronous_standby_names', value);
+  /**
+   * synchronous_standby_names as Patroni owns it in sync mode; null gives it back to the config.
+   * Naming standbys (not `*`) is followed by a commit that moves WAL, so that commits waiting
+   * for a standby no longer named are released at once (`nudgeWal`).
+   */
+  async setSynchronousStandbyNames(value: string | null): Promise<void> {
+    const reloaded = await setOwnedParameter(this.ctx, 'synchronous_standby_names', value);
+    if (reloaded && value !== null && value !== '*') await nudgeWal(this.ctx);
   }
 
   /**

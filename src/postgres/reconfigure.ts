@@ -75,16 +75,43 @@ async function settings(ctx: PgContext, names: string[]): Promise<Map<string, Se
 /**
  * A parameter Patroni owns at run time (synchronous_standby_names): written into
  * postgresql.conf, where Patroni keeps it, then SIGHUP. No on_reload: it is not a config reload.
+ * True when a running postmaster was told to reload a changed file.
  */
 export async function setOwnedParameter(
   ctx: PgContext,
   name: string,
   value: PgParamValue | null,
-): Promise<void> {
+): Promise<boolean> {
   ctx.files.setOverride(name, value);
-  if (!(await ctx.files.writePostgresqlConf())) return;
+  if (!(await ctx.files.writePostgresqlConf())) return false;
   const pm = await livePostmaster(ctx.paths.dataDir);
-  if (pm !== null) signalProcess(pm.pid, 'SIGHUP');
+  if (pm === null) return false;
+  signalProcess(pm.pid, 'SIGHUP');
+  return true;
+}
+
+/** PostgreSQL rereads postgresql.conf within about a millisecond of SIGHUP; Patroni gives it 100. */
+const RELOAD_GRACE_MS = 100;
+
+/**
+ * After synchronous_standby_names names new standbys: one tiny commit, so that WAL moves (as
+ * Patroni's `SELECT txid_current()` after the change, sync.py). Commits already waiting for a
+ * standby that is gone are released only when a standby now named reports a flush position, and
+ * an idle standby reports only every wal_receiver_status_interval (10 s): without new WAL the
+ * writes stalled that much longer after the change. The commit itself waits for no standby
+ * (synchronous_commit local for its transaction): statement_timeout does not cover a commit's
+ * wait, so a named standby that does not answer either would hold the HA cycle for good. On a
+ * replica it fails and is of no use: ignored.
+ */
+export async function nudgeWal(ctx: PgContext): Promise<void> {
+  await ctx.clock.sleep(RELOAD_GRACE_MS);
+  await ctx.conn
+    .query(
+      "SELECT pg_catalog.set_config('synchronous_commit', 'local', true), pg_catalog.txid_current()",
+    )
+    .catch((err: unknown) => {
+      ctx.logger.debug(`txid_current after synchronous_standby_names: ${errorMessage(err)}`);
+    });
 }
 
 /**
