@@ -345,9 +345,10 @@ export class Postgresql {
    * standby (synchronous_commit forced on, so a configured `off` cannot bypass it); null gives
    * both parameters back to the configuration. One file write, one SIGHUP.
    */
-  setCommitGate(standbyName: string | null): Promise<void> {
+  async setCommitGate(standbyName: string | null): Promise<void> {
     this.ctx.files.setOverride('synchronous_commit', standbyName === null ? null : 'on');
-    return setOwnedParameter(this.ctx, 'synchronous_standby_names', standbyName);
+    // No WAL nudge here: the gate is closed to stop commits, not to release them.
+    await setOwnedParameter(this.ctx, 'synchronous_standby_names', standbyName);
   }
 
   /** `synchronous_standby_names` as this node's session sees it now (the lease's commit gate). */
