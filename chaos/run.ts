@@ -3,7 +3,9 @@
  * 3.0.2) in each mode (async, sync), one fresh topology at a time; then the results table.
  *   node --import tsx chaos/run.ts [--seed N] [--faults N] [--systems a,b] [--modes a,b]
  *     [--nemeses a,b] [--hold MIN-MAX] [--settle MIN-MAX] [--deadline MS] [--topology netns|local]
- *     [--out DIR] [--wal-tmpfs-mb N] [--keep]
+ *     [--out DIR] [--wal-tmpfs-mb N] [--timing TTL/LOOP_WAIT/RETRY_TIMEOUT] [--keep] [--help]
+ * `--timing` is the bootstrap DCS timing every system gets (default 20/2/5; the fast-failover
+ * profile `lease` is 6/1/2).
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +38,28 @@ function intOption(text: string, what: string): number {
   return Number(text);
 }
 
+const USAGE = `usage: make chaos CHAOS_ARGS="[options]"   (or: node --import tsx chaos/run.ts [options])
+  --seed N              replay a schedule (printed by every run)
+  --faults N            faults per column (default 25)
+  --systems a,b         ${SYSTEMS.join(', ')} (default both)
+  --modes a,b           ${MODES.join(', ')} (default both)
+  --nemeses a,b         only these nemeses (default all)
+  --hold MIN-MAX        how long a fault is held, ms (default 3000-25000)
+  --settle MIN-MAX      pause after recovery, ms (default 1000-3000)
+  --deadline MS         recovery deadline before a fault counts as needing a human (default 60000)
+  --timing T/L/R        ttl/loop_wait/retry_timeout in seconds (default 20/2/5)
+  --topology netns|local, --out DIR, --wal-tmpfs-mb N, --keep (keep the topology's files)`;
+
+/** `6/1/2` -> ttl 6, loop_wait 1, retry_timeout 2. */
+function parseTiming(text: string): { ttl: number; loopWait: number; retryTimeout: number } {
+  const parts = text.split('/');
+  if (parts.length !== 3) {
+    throw new Error(`--timing: expected TTL/LOOP_WAIT/RETRY_TIMEOUT in seconds, got '${text}'`);
+  }
+  const [ttl, loopWait, retryTimeout] = parts.map((p) => intOption(p, '--timing'));
+  return { ttl: ttl ?? 20, loopWait: loopWait ?? 2, retryTimeout: retryTimeout ?? 5 };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -50,9 +74,16 @@ async function main(): Promise<void> {
       topology: { type: 'string', default: 'netns' },
       out: { type: 'string', default: 'chaos/results' },
       'wal-tmpfs-mb': { type: 'string', default: '1024' },
+      timing: { type: 'string', default: '20/2/5' },
       keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const timing = parseTiming(values.timing);
   const kind =
     listOf<TopologyKind>(values.topology, ['netns', 'local'], '--topology')[0] ?? 'netns';
   const lab = loadLab(kind);
@@ -91,9 +122,7 @@ async function main(): Promise<void> {
             topology: {
               system,
               mode,
-              ttl: 20,
-              loopWait: 2,
-              retryTimeout: 5,
+              ...timing,
               keep: values.keep,
               ...(walTmpfsMb === undefined ? {} : { walTmpfsMb }),
             },
