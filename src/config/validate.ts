@@ -50,16 +50,12 @@ function timingWarnings(raw: Readonly<Record<string, unknown>>): string[] {
   const ttl = num('ttl', 30);
   const loopWait = num('loop_wait', 10);
   const retryTimeout = num('retry_timeout', 10);
-  const why =
-    `the leader's lease keeper renews when no renewal was sent for ` +
-    `clamp(loop_wait + max(1 s, loop_wait/2), ttl/4, ttl - max(1 s, ttl/6) - retry_timeout) ` +
-    `and closes its commit gate max(1 s, ttl/6) before the lease can end, so its renewal ` +
-    `must come back within ttl - max(1 s, ttl/6) - that interval`;
   const out: string[] = [];
   if (ttl < MIN_TTL) {
     out.push(
-      `bootstrap.dcs.ttl ${ttl} is below ${MIN_TTL} and will be raised to ${MIN_TTL}: ${why}, ` +
-        `at least 2 s (an etcd leader election) needs ttl >= ${MIN_TTL}`,
+      `bootstrap.dcs.ttl ${ttl} is below ${MIN_TTL} and will be raised to ${MIN_TTL}: with a ` +
+        `shorter lease the leader would close its commit gate when the DCS is 2 s slow (an etcd ` +
+        `leader election); see README "Fast failover"`,
     );
   }
   if (loopWait + 2 * retryTimeout > Math.max(ttl, MIN_TTL)) {
@@ -67,9 +63,9 @@ function timingWarnings(raw: Readonly<Record<string, unknown>>): string[] {
       toleratedLatencyMs({ ttl: Math.max(ttl, MIN_TTL), loopWait, retryTimeout }) / 1000;
     out.push(
       `bootstrap.dcs breaks "loop_wait + 2*retry_timeout <= ttl" (${loopWait} + 2*${retryTimeout}` +
-        ` > ${ttl}); loop_wait and retry_timeout will be lowered: ${why} ` +
-        `(${tolerated.toFixed(1)} s here), and one full retry_timeout for that renewal plus ` +
-        `loop_wait for the HA cycle must fit in the ttl`,
+        ` > ${ttl}); loop_wait and retry_timeout will be lowered: a lease renewal that uses a ` +
+        `whole retry_timeout must still come back before the leader closes its commit gate ` +
+        `(here it would have ${tolerated.toFixed(1)} s); see README "Fast failover"`,
     );
   }
   return out;
