@@ -63,8 +63,12 @@ export class Postgresql {
     return this.ctx.options;
   }
 
-  observe(): Promise<LocalPgState> {
-    return observe(this.ctx);
+  async observe(): Promise<LocalPgState> {
+    const seen = await observe(this.ctx);
+    // Behind the lease's commit gate the HA loop sees the names it asked for, not the gate's:
+    // it would otherwise "correct" them and open the gate, or restart its sync bookkeeping.
+    if (this.commitGate === null || seen.syncStandbyNames === null) return seen;
+    return { ...seen, syncStandbyNames: this.syncNames ?? '' };
   }
 
   /** A read-only status query for the REST API (status-query.ts); null: keep the loop's view. */
@@ -308,6 +312,10 @@ export class Postgresql {
   }
 
   private hotStandbyFeedback: boolean | null = null;
+  /** The lease's commit gate, while closed: the standby name no member can have. */
+  private commitGate: string | null = null;
+  /** synchronous_standby_names as synchronous mode last set it (null: the configuration's). */
+  private syncNames: string | null = null;
 
   advanceLogicalSlot(a: SlotAdvance): Promise<AdvanceOutcome> {
     return advanceSlot(this.ctx, a);
@@ -336,6 +344,9 @@ export class Postgresql {
    * for a standby no longer named are released at once (`nudgeWal`).
    */
   async setSynchronousStandbyNames(value: string | null): Promise<void> {
+    this.syncNames = value;
+    // Held while the commit gate is closed; the gate's reopening applies it.
+    if (this.commitGate !== null) return;
     const reloaded = await setOwnedParameter(this.ctx, 'synchronous_standby_names', value);
     if (reloaded && value !== null && value !== '*') await nudgeWal(this.ctx);
   }
@@ -343,12 +354,15 @@ export class Postgresql {
   /**
    * The lease's commit gate (daemon/lease/gate.ts): with a name, every commit waits for that
    * standby (synchronous_commit forced on, so a configured `off` cannot bypass it); null gives
-   * both parameters back to the configuration. One file write, one SIGHUP.
+   * synchronous_commit back to the configuration and synchronous_standby_names to synchronous
+   * mode's last choice (held while the gate was closed) or the configuration. One file write,
+   * one SIGHUP.
    */
   async setCommitGate(standbyName: string | null): Promise<void> {
+    this.commitGate = standbyName;
     this.ctx.files.setOverride('synchronous_commit', standbyName === null ? null : 'on');
     // No WAL nudge here: the gate is closed to stop commits, not to release them.
-    await setOwnedParameter(this.ctx, 'synchronous_standby_names', standbyName);
+    await setOwnedParameter(this.ctx, 'synchronous_standby_names', standbyName ?? this.syncNames);
   }
 
   /** `synchronous_standby_names` as this node's session sees it now (the lease's commit gate). */

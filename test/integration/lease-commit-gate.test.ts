@@ -94,6 +94,29 @@ describe('the commit gate on a real PostgreSQL', { timeout: 300_000 }, () => {
     assert.equal(ok, true, 'commits are acknowledged again after reopen');
   });
 
+  it('hides the gate from the HA loop and holds its synchronous_standby_names until reopened', async () => {
+    const gate = new CommitGate(node.pg, silentLogger, () => performance.now());
+    await node.pg.setSynchronousStandbyNames('n2');
+    await gate.close();
+    try {
+      const seen = await node.pg.observe();
+      assert.equal(seen.syncStandbyNames, 'n2', 'the loop sees the names it set, not the gate');
+      // An HA cycle that clears the names (asynchronous mode) must not open the gate.
+      await node.pg.setSynchronousStandbyNames(null);
+      assert.equal((await node.pg.observe()).syncStandbyNames, '');
+      assert.equal(await commits(node, 1500), false, 'the gate still holds commits');
+    } finally {
+      await gate.reopen();
+    }
+    let held: string | null = null;
+    for (let i = 0; i < 50 && held !== ''; i++) {
+      held = await node.pg.currentSyncStandbyNames();
+      if (held !== '') await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(held, '', 'reopening applied the names set behind the gate');
+    assert.equal(await commits(node, 3000), true);
+  });
+
   it('ends the sessions that set synchronous_commit local or off: they commit no more', async () => {
     const sessions = ['local', 'off'].map((level) => ({ level, c: client(node) }));
     for (const { level, c } of sessions) {

@@ -90,11 +90,15 @@ export class CommitGate {
     return null;
   }
 
-  /** After the demotion: both parameters go back to the configuration's. */
-  async reopen(): Promise<void> {
+  /**
+   * After the demotion, or a renewal that proved the lease never ran out: both parameters go
+   * back to what they were before the gate (the configuration's, or the names synchronous mode
+   * set, see Postgresql.setCommitGate).
+   */
+  async reopen(why = 'after the demotion'): Promise<void> {
     if (this.closedAt === null) return;
     this.closedAt = null;
     await this.pg.setCommitGate(null);
-    this.logger.info('commit gate reopened after the demotion');
+    this.logger.info(`commit gate reopened ${why}`);
   }
 }

@@ -35,6 +35,7 @@ function rig(policy: FencePolicy = 'gate') {
   /** How the fake store answers: at once, never, or after a delay; `mine`: still the holder. */
   const store = { delayMs: 0 as number | null, mine: true };
   let gateClosedAt: number | null = null;
+  let gateOpenedAt: number | null = null;
   let wakes = 0;
   const keeper = new LeaseKeeper({
     clock,
@@ -60,6 +61,10 @@ function rig(policy: FencePolicy = 'gate') {
       gateClosedAt = clock.now();
       return Promise.resolve();
     },
+    openGate: () => {
+      gateOpenedAt = clock.now();
+      return Promise.resolve();
+    },
     wakeLoop: () => {
       wakes += 1;
     },
@@ -70,6 +75,7 @@ function rig(policy: FencePolicy = 'gate') {
     renewals,
     store,
     gateClosedAt: () => gateClosedAt,
+    gateOpenedAt: () => gateOpenedAt,
     wakes: () => wakes,
   };
 }
@@ -156,6 +162,71 @@ describe('LeaseKeeper', () => {
       assert.equal(r.renewals.length, sentAfter, 'a fenced keeper renews no more');
     });
   }
+
+  it('a renewal confirmed after the gate closed, before the lease ran out, reopens it: no demotion', async () => {
+    const r = rig();
+    r.keeper.confirmed(r.clock.now());
+    r.store.delayMs = null; // the store answers nothing for now
+    await run(r.clock, 5000 + 100);
+    assert.ok(r.gateClosedAt() !== null, 'the gate closed at the fence moment');
+    assert.equal(r.keeper.mustDemote, false, 'no demotion while the lease may still be valid');
+    assert.equal(r.keeper.view().gated, true);
+    const sinceGate = r.renewals.filter((x) => x.sentAt >= (r.gateClosedAt() ?? 0));
+    assert.ok(sinceGate.length >= 1, 'renewals go on behind the gate');
+    sinceGate.at(-1)?.answer(true);
+    await flush();
+    assert.ok(r.gateOpenedAt() !== null, 'the confirmed renewal reopened the gate');
+    assert.equal(r.keeper.view().gated, false);
+    assert.equal(r.keeper.mustDemote, false);
+    assert.equal(r.keeper.view().holding, true, 'still the leader');
+    r.store.delayMs = 0;
+    const closedBefore = r.gateClosedAt();
+    await run(r.clock, 20_000);
+    assert.equal(r.gateClosedAt(), closedBefore, 'no new gate on a healthy store');
+    assert.equal(r.keeper.mustDemote, false);
+  });
+
+  it('a daemon stopped past the fence moment but not past the lease keeps its lock', async () => {
+    const r = rig();
+    r.keeper.confirmed(r.clock.now());
+    await run(r.clock, 1000);
+    // SIGSTOP for 4.6 s: every timer fires at once on SIGCONT; the store answers at once.
+    await run(r.clock, 4600, 4600);
+    await run(r.clock, 2000);
+    assert.equal(r.keeper.mustDemote, false);
+    // On SIGCONT the fence moment is already past when the renewal's answer arrives.
+    assert.ok(r.gateClosedAt() !== null, 'the gate closed on SIGCONT');
+    assert.ok(r.gateOpenedAt() !== null, 'and the confirmed renewal reopened it');
+    assert.equal(r.keeper.view().gated, false);
+    assert.ok((r.keeper.view().remainingMs ?? 0) > 3000);
+  });
+
+  it('a renewal sent before the gate and confirmed too late for a new fence moment does not reopen it', async () => {
+    const r = rig();
+    r.store.delayMs = null;
+    r.keeper.confirmed(r.clock.now());
+    await run(r.clock, 5100); // gated; the renewals sent so far are all older than 100 ms
+    const early = r.renewals.filter((x) => x.sentAt <= 100);
+    for (const x of early) x.answer(true);
+    await flush();
+    assert.equal(r.gateOpenedAt(), null, 'a renewal sent at 0-100 ms fences at 5-5.1 s: no lift');
+    assert.equal(r.keeper.view().gated, true);
+    await run(r.clock, 1000);
+    assert.equal(r.keeper.mustDemote, true, 'the lease ran out: demote');
+    assert.equal(r.gateOpenedAt(), null);
+  });
+
+  it('the loop releasing the lock behind a closed gate keeps the gate closed until the demotion', async () => {
+    const r = rig();
+    r.keeper.confirmed(r.clock.now());
+    r.store.delayMs = null;
+    await run(r.clock, 5100);
+    assert.equal(r.keeper.view().gated, true);
+    r.keeper.release();
+    assert.equal(r.keeper.mustDemote, true);
+    assert.equal(r.keeper.settle(true), false, 'still a primary: the fence holds');
+    assert.equal(r.keeper.settle(false), true, 'demoted: the fence is lifted');
+  });
 
   it('a late answer after the fence does not reopen anything', async () => {
     const r = rig();
@@ -252,6 +323,7 @@ describe('LeaseKeeper on the memory DCS', () => {
         seen.gateAt = clock.now();
         return Promise.resolve();
       },
+      openGate: () => Promise.resolve(),
       wakeLoop: () => undefined,
     });
     const sentAt = clock.now();

@@ -26,6 +26,8 @@ export interface LeaseKeeperDeps {
   readonly policy: () => FencePolicy;
   /** Stops new commits from being acknowledged at once (see gate.ts). */
   readonly closeGate: () => Promise<void>;
+  /** Lets commits through again: a renewal proved the lease never ran out. */
+  readonly openGate: () => Promise<void>;
   /** Runs the HA loop now: it reads `mustDemote` and demotes. */
   readonly wakeLoop: () => void;
 }
@@ -35,7 +37,12 @@ export interface LeaseView {
   readonly holding: boolean;
   /** Monotonic ms until the lease's last valid moment (null: not holding). */
   readonly remainingMs: number | null;
-  /** The gate was closed: the loop must treat the lock as lost until PostgreSQL is demoted. */
+  /**
+   * The gate is closed but the lease may still be valid: a renewal confirmed before the lease's
+   * last valid moment reopens it; none, and the keeper fences.
+   */
+  readonly gated: boolean;
+  /** The lease ran out or was lost: the loop must treat the lock as lost until PostgreSQL is demoted. */
   readonly fenced: boolean;
 }
 
@@ -58,10 +65,12 @@ const RETRY_PAUSE_MS = 200;
  * timer whenever no renewal (the HA loop's refresh or its own) was sent for one interval
  * (lease-timing.ts `renewIntervalMs`), whatever the loop is doing (a restart, a rewind, a slow
  * PostgreSQL); silent while the loop refreshes the lock every cycle, so the leader sends no more
- * DCS requests than Patroni's. It fences the leader itself when no renewal was confirmed in time: the commit gate is
- * closed before the lease's last valid moment, counted from when the last confirmed renewal was
- * SENT, then the loop is woken to demote. A replica can only promote once the store has deleted
- * the key, which is after that moment, so the gate is closed before anyone else can open.
+ * DCS requests than Patroni's. It fences the leader itself when no renewal was confirmed in
+ * time: the commit gate is closed before the lease's last valid moment, counted from when the
+ * last confirmed renewal was SENT. A replica can only promote once the store has deleted the
+ * key, which is after that moment, so the gate is closed before anyone else can open. Behind the
+ * gate renewals go on: one confirmed before the lease runs out reopens it (the key never
+ * expired); none, and the loop is woken to demote when the lease's last valid moment passes.
  *
  * The HA loop tells the keeper what it learned (`confirmed` after its own acquire or refresh,
  * `release` before it releases the lock or demotes) and reads `view()`. Each holding period has
@@ -78,6 +87,10 @@ export class LeaseKeeper implements LeaseHooks {
   /** A failed renewal of the keeper's own is tried again at this moment. */
   private retryAt = Infinity;
   private fenced = false;
+  /** The commit gate closed at the fence moment; the lease is still counted and renewed. */
+  private gated = false;
+  /** Closing and reopening the gate run one after the other, never interleaved. */
+  private gateOps: Promise<void> = Promise.resolve();
   private outstanding = 0;
   private rearm: AbortController | null = null;
   private failsafeSaid = false;
@@ -106,9 +119,16 @@ export class LeaseKeeper implements LeaseHooks {
     this.extend(sentAt);
   }
 
-  /** The loop releases the lock or demotes: stop renewing at once. */
+  /**
+   * The loop releases the lock or demotes: stop renewing at once. A gate closed by then stays
+   * closed until PostgreSQL is no longer a primary (`settle`).
+   */
   release(): void {
     if (!this.holding) return;
+    if (this.gated) {
+      this.gated = false;
+      this.fenced = true;
+    }
     this.holding = false;
     this.generation += 1;
     this.rearm?.abort();
@@ -145,7 +165,7 @@ export class LeaseKeeper implements LeaseHooks {
     const remainingMs = this.holding
       ? Math.max(0, leaseValidUntil(this.lastSentOk, this.d.timing()) - this.d.clock.now())
       : null;
-    return { holding: this.holding, remainingMs, fenced: this.fenced };
+    return { holding: this.holding, remainingMs, gated: this.gated, fenced: this.fenced };
   }
 
   private extend(sentAt: number): void {
@@ -155,7 +175,28 @@ export class LeaseKeeper implements LeaseHooks {
       this.d.logger.info('leader lease renewed again');
       this.failsafeSaid = false;
     }
+    if (this.gated && fenceAt(sentAt, this.d.timing()) > this.d.clock.now()) this.lift();
     this.rearm?.abort();
+  }
+
+  /**
+   * A renewal sent after the gate closed was confirmed: renewals are conditional on the key
+   * being this leader's and never re-create it, so the key never expired and nobody else could
+   * have been promoted. The lease is good until a new fence moment still ahead: reopen the gate
+   * and stay the leader, instead of demoting a primary that never lost its lock (a daemon
+   * stopped for a few seconds, a slow store's answer).
+   */
+  private lift(): void {
+    this.gated = false;
+    this.d.logger.warning(
+      'leader lease renewal confirmed after the commit gate closed, before the lease ran out: ' +
+        'reopening the gate and staying the leader',
+    );
+    this.gateOps = this.gateOps.then(() =>
+      this.d.openGate().catch((err: unknown) => {
+        this.d.logger.error(`reopening the commit gate failed: ${errorMessage(err)}`);
+      }),
+    );
   }
 
   private live(gen: number): boolean {
@@ -170,6 +211,8 @@ export class LeaseKeeper implements LeaseHooks {
    */
   private dueAt(): number {
     const t = this.d.timing();
+    // Gated: every confirmed renewal may reopen the gate, so one is sent as soon as allowed.
+    if (this.gated) return Math.max(this.lastSent, this.ownLastSent) + RETRY_PAUSE_MS;
     const due = Math.min(
       this.lastSent + renewIntervalMs(t),
       this.lastSentOk + lastUsefulSendMs(t),
@@ -243,20 +286,27 @@ export class LeaseKeeper implements LeaseHooks {
   }
 
   /**
-   * Sleeps until the fence moment of the last confirmed renewal; a newer confirmation re-arms
-   * it. At the fence moment, the lease is fenced whatever the loop and the store are doing.
+   * Sleeps until the fence moment of the last confirmed renewal (the gate closes), then, still
+   * unconfirmed, until the lease's last valid moment (the leader demotes); a newer confirmation
+   * re-arms it. Both happen whatever the loop and the store are doing.
    */
   private async fenceLoop(gen: number): Promise<void> {
     const { clock } = this.d;
     while (this.live(gen)) {
-      const at = fenceAt(this.lastSentOk, this.d.timing());
+      const t = this.d.timing();
+      const at = this.gated ? leaseValidUntil(this.lastSentOk, t) : fenceAt(this.lastSentOk, t);
       const wait = at - clock.now();
       if (wait <= 0) {
-        await this.fence(gen, 'no renewal of the leader lease was confirmed in time');
+        if (this.gated) {
+          await this.fence(gen, 'the leader lease ran out with no renewal confirmed');
+          return;
+        }
+        const closed = await this.closeGate();
         if (this.fenced || !this.live(gen)) return;
-        // Failsafe mode keeps the lease: look again at the next renewal or a short while on.
+        if (closed) continue;
+        // Failsafe mode (or nothing to fence) keeps the lease: look again at the next renewal or a short while on.
         this.rearm = new AbortController();
-        await clock.sleep(renewIntervalMs(this.d.timing()), this.rearm.signal);
+        await clock.sleep(renewIntervalMs(t), this.rearm.signal);
         continue;
       }
       this.rearm = new AbortController();
@@ -264,32 +314,64 @@ export class LeaseKeeper implements LeaseHooks {
     }
   }
 
-  private async fence(gen: number, why: string): Promise<void> {
-    if (!this.live(gen) || this.fenced) return;
+  /**
+   * The fence moment passed with no renewal confirmed: commits stop being acknowledged at once,
+   * and renewals go on; the lease decides between reopening (`lift`) and demoting (`fence`).
+   */
+  private async closeGate(): Promise<boolean> {
+    const why = 'no renewal of the leader lease was confirmed in time';
     const policy = this.d.policy();
-    const lost = why.startsWith('the leader key');
-    if (policy === 'none') {
-      // Nothing to fence (paused, not a primary), but a key that is not mine is no lease to
-      // count or renew: GET /patroni, /metrics and the dashboard must not show one.
-      if (lost) this.release();
-      return;
-    }
-    if (policy === 'failsafe' && !lost) {
+    if (policy === 'none') return false;
+    if (policy === 'failsafe') {
       if (!this.failsafeSaid) {
         this.d.logger.warning(`${why}; failsafe mode decides whether to keep writes open`);
         this.failsafeSaid = true;
       }
       this.d.wakeLoop();
+      return false;
+    }
+    this.gated = true;
+    this.d.logger.warning(
+      `${why}: closing the commit gate; demoting unless a renewal is confirmed before the lease runs out`,
+    );
+    this.nudge?.abort();
+    await this.gateClosed();
+    return true;
+  }
+
+  /** Queues the gate's closing behind any earlier gate operation and waits for it. */
+  private gateClosed(): Promise<void> {
+    this.gateOps = this.gateOps.then(() =>
+      this.d.closeGate().catch((err: unknown) => {
+        this.d.logger.error(`closing the commit gate failed: ${errorMessage(err)}`);
+      }),
+    );
+    return this.gateOps;
+  }
+
+  /**
+   * The lease ran out unconfirmed, or a renewal was refused (the key is not this leader's):
+   * the gate closes (if it is not closed yet) and stays closed, and the loop is woken to demote.
+   */
+  private async fence(gen: number, why: string): Promise<void> {
+    if (!this.live(gen) || this.fenced) return;
+    const wasGated = this.gated;
+    const policy = wasGated ? 'gate' : this.d.policy();
+    if (policy === 'none') {
+      // Nothing to fence (paused, not a primary), but a key that is not mine is no lease to
+      // count or renew: GET /patroni, /metrics and the dashboard must not show one.
+      this.release();
       return;
     }
+    this.gated = false;
     this.fenced = true;
     this.release();
-    this.d.logger.warning(`${why}: closing the commit gate and demoting`);
-    try {
-      await this.d.closeGate();
-    } catch (err) {
-      this.d.logger.error(`closing the commit gate failed: ${errorMessage(err)}`);
-    }
+    this.d.logger.warning(
+      wasGated
+        ? `${why}: demoting (the commit gate stays closed)`
+        : `${why}: closing the commit gate and demoting`,
+    );
+    if (!wasGated) await this.gateClosed();
     this.d.wakeLoop();
   }
 }

@@ -43,13 +43,15 @@ export function createLease(d: {
     timing: () => d.runtime.effective.ha,
     policy: () => policyOf(d.runtime),
     closeGate: () => gate.close(),
+    openGate: () => gate.reopen('(the leader lease was renewed in time)'),
     wakeLoop: () => {
       d.dcs.wakeup();
     },
   });
   const afterObserve = async (pg: LocalPgState): Promise<void> => {
     keeper.settle(maybePrimary(pg));
-    if (!gate.closed || keeper.mustDemote) return;
+    // While gated the keeper itself reopens the gate (a confirmed renewal) or fences.
+    if (!gate.closed || keeper.mustDemote || keeper.view().gated) return;
     await gate.reopen().catch((err: unknown) => {
       d.logger.error(`reopening the commit gate failed: ${errorMessage(err)}`);
     });
