@@ -8,6 +8,7 @@ import { ackTimes, checkWrites } from './check/writes.js';
 import { History } from './history.js';
 import { injectWithStandIn } from './inject.js';
 import { rawHistory } from './report/history.js';
+import { processReport } from './topology/proc-scan.js';
 import type { ColumnResult } from './report/types.js';
 import type { Schedule, ScheduleStep } from './schedule/schedule.js';
 import type { Nemesis, Topology, TopologyOptions } from './types.js';
@@ -50,13 +51,21 @@ async function waitHealthy(t: Topology, h: History, deadlineMs: number): Promise
 }
 
 /**
- * What each node says and the end of its daemon's log, into the run's log: a state that needed a
- * human is the finding the run exists for, and the topology (with its logs) is gone afterwards.
+ * What each node says, the processes that could keep its PostgreSQL down (postmaster.pid and what
+ * that pid is now, stopped or zombie processes, its shared memory) and the end of its daemon's
+ * log, into the run's log: a state that needed a human is the finding the run exists for, and the
+ * topology (with its logs) is gone afterwards.
  */
 async function reportStuck(t: Topology, log: (l: string) => void, tag: string): Promise<void> {
   const status = await t.status().catch(() => new Map());
+  const procs = await processReport(t.nodes).catch((err: unknown) => {
+    log(`[${tag} stuck: process scan failed: ${errorText(err)}`);
+    return new Map<string, string[]>();
+  });
+  for (const line of procs.get('*') ?? []) log(`[${tag} stuck: ${line}`);
   for (const n of t.nodes) {
     log(`[${tag} stuck: ${n.name} says ${JSON.stringify(status.get(n.name) ?? null)}`);
+    for (const line of procs.get(n.name) ?? []) log(`[${tag} stuck: ${n.name} ${line}`);
     if (n.logPath === undefined) continue;
     const text = await readFile(n.logPath, 'utf8').catch(() => '');
     for (const line of text.trimEnd().split('\n').slice(-STUCK_LOG_LINES))
