@@ -8,7 +8,7 @@ import { ackTimes, checkWrites } from './check/writes.js';
 import { History } from './history.js';
 import { injectWithStandIn } from './inject.js';
 import { rawHistory } from './report/history.js';
-import { processReport } from './topology/proc-scan.js';
+import { processReport, scanProcesses } from './topology/proc-scan.js';
 import type { ColumnResult } from './report/types.js';
 import type { Schedule, ScheduleStep } from './schedule/schedule.js';
 import type { Nemesis, Topology, TopologyOptions } from './types.js';
@@ -75,10 +75,18 @@ async function reportStuck(t: Topology, log: (l: string) => void, tag: string): 
 
 const STUCK_LOG_LINES = 40;
 
-/** What a human would do: undo every network rule, wake and start every process. */
+/**
+ * What a human would do: undo every network rule, wake and start every process (every stopped
+ * process of a node's PostgreSQL included, not only its postmaster: a stopped old backend keeps
+ * the shared memory attached and a new postmaster out).
+ */
 async function humanFix(t: Topology): Promise<void> {
   await t.net.heal().catch(() => undefined);
   for (const e of t.etcd) if (e.pid() === null) await e.start().catch(() => undefined);
+  const dataDirs = new Set(t.nodes.map((n) => n.dataDir));
+  for (const p of await scanProcesses().catch(() => [])) {
+    if (p.state === 'T' && p.cwd !== null && dataDirs.has(p.cwd)) tryKill(p.pid, 'SIGCONT');
+  }
   for (const n of t.nodes) {
     const pids = [n.daemonPid(), await n.postmasterPid()];
     for (const pid of pids) if (pid !== null) tryKill(pid, 'SIGCONT');
