@@ -87,6 +87,27 @@ describe('livePostmasterNow', () => {
     assert.equal(stalePidInUse(dir), pid);
   });
 
+  it('takes a process started on this data directory whatever the times (a stepped clock)', async () => {
+    const pm = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', '-D', dir], {
+      stdio: 'ignore',
+    });
+    try {
+      const pid = pm.pid ?? 0;
+      for (let i = 0; i < 200; i++) {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir)) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await writeFile(
+        join(dir, 'postmaster.pid'),
+        pidFile(pid, Math.round(Date.now() / 1000) - 600),
+      );
+      assert.equal(livePostmasterNow(dir)?.pid, pid);
+      assert.equal(stalePidInUse(dir), null);
+    } finally {
+      pm.kill('SIGKILL');
+    }
+  });
+
   it('never takes this process for a postmaster', async () => {
     await writeFile(join(dir, 'postmaster.pid'), pidFile(process.pid, 0));
     assert.equal(livePostmasterNow(dir), null);

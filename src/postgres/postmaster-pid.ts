@@ -92,6 +92,9 @@ function isPostmasterProcess(pid: PostmasterPid, dataDir: string): boolean {
   if (stat !== null && statState(stat) === 'Z') return false;
   const cmdline = readSmallFile(`/proc/${pid.pid}/cmdline`);
   if (cmdline !== null && !isPostmasterCmdline(cmdline, dataDir)) return false;
+  // Started on this very data directory (as we start it): no other process can be that, and a
+  // wall clock stepped since its start (a resumed VM) must not make a live primary look gone.
+  if (cmdline !== null && namesDataDir(cmdline, dataDir)) return true;
   const started = stat === null ? null : processStartEpoch(stat);
   if (started !== null && pid.startEpoch > 0) {
     return Math.abs(started - pid.startEpoch) <= START_TIME_SLACK_S;
@@ -133,7 +136,11 @@ function bootTime(): number | null {
  * own (`postgresql.bin_name.postgres`, e.g. QHB's `qhb`), and the postmaster keeps its argv.
  */
 export function isPostmasterCmdline(cmdline: string, dataDir: string): boolean {
-  if (/postgres|postmaster/.test(cmdline)) return true;
+  return /postgres|postmaster/.test(cmdline) || namesDataDir(cmdline, dataDir);
+}
+
+/** `-D <dataDir>` or `--pgdata=<dataDir>` among the arguments (a backend's title has neither). */
+function namesDataDir(cmdline: string, dataDir: string): boolean {
   return cmdline.split('\0').some((arg) => arg === dataDir || arg === `--pgdata=${dataDir}`);
 }
 
