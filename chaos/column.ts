@@ -8,6 +8,7 @@ import { ackTimes, checkWrites } from './check/writes.js';
 import { History } from './history.js';
 import { injectWithStandIn } from './inject.js';
 import { rawHistory } from './report/history.js';
+import { processReport, scanProcesses } from './topology/proc-scan.js';
 import type { ColumnResult } from './report/types.js';
 import type { Schedule, ScheduleStep } from './schedule/schedule.js';
 import type { Nemesis, Topology, TopologyOptions } from './types.js';
@@ -50,13 +51,21 @@ async function waitHealthy(t: Topology, h: History, deadlineMs: number): Promise
 }
 
 /**
- * What each node says and the end of its daemon's log, into the run's log: a state that needed a
- * human is the finding the run exists for, and the topology (with its logs) is gone afterwards.
+ * What each node says, the processes that could keep its PostgreSQL down (postmaster.pid and what
+ * that pid is now, stopped or zombie processes, its shared memory) and the end of its daemon's
+ * log, into the run's log: a state that needed a human is the finding the run exists for, and the
+ * topology (with its logs) is gone afterwards.
  */
 async function reportStuck(t: Topology, log: (l: string) => void, tag: string): Promise<void> {
   const status = await t.status().catch(() => new Map());
+  const procs = await processReport(t.nodes).catch((err: unknown) => {
+    log(`[${tag} stuck: process scan failed: ${errorText(err)}`);
+    return new Map<string, string[]>();
+  });
+  for (const line of procs.get('*') ?? []) log(`[${tag} stuck: ${line}`);
   for (const n of t.nodes) {
     log(`[${tag} stuck: ${n.name} says ${JSON.stringify(status.get(n.name) ?? null)}`);
+    for (const line of procs.get(n.name) ?? []) log(`[${tag} stuck: ${n.name} ${line}`);
     if (n.logPath === undefined) continue;
     const text = await readFile(n.logPath, 'utf8').catch(() => '');
     for (const line of text.trimEnd().split('\n').slice(-STUCK_LOG_LINES))
@@ -66,10 +75,18 @@ async function reportStuck(t: Topology, log: (l: string) => void, tag: string): 
 
 const STUCK_LOG_LINES = 40;
 
-/** What a human would do: undo every network rule, wake and start every process. */
+/**
+ * What a human would do: undo every network rule, wake and start every process (every stopped
+ * process of a node's PostgreSQL included, not only its postmaster: a stopped old backend keeps
+ * the shared memory attached and a new postmaster out).
+ */
 async function humanFix(t: Topology): Promise<void> {
   await t.net.heal().catch(() => undefined);
   for (const e of t.etcd) if (e.pid() === null) await e.start().catch(() => undefined);
+  const dataDirs = new Set(t.nodes.map((n) => n.dataDir));
+  for (const p of await scanProcesses().catch(() => [])) {
+    if (p.state === 'T' && p.cwd !== null && dataDirs.has(p.cwd)) tryKill(p.pid, 'SIGCONT');
+  }
   for (const n of t.nodes) {
     const pids = [n.daemonPid(), await n.postmasterPid()];
     for (const pid of pids) if (pid !== null) tryKill(pid, 'SIGCONT');

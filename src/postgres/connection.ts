@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { QueryResultRow } from 'pg';
 import { PatroniError } from '../shared/errors.js';
-import { openPgClient } from './pg-client.js';
+import { endPromptly, openPgClient } from './pg-client.js';
 import type { ConnectParams } from './pg-client.js';
 
 export type { ConnectParams } from './pg-client.js';
@@ -44,7 +44,7 @@ export class PgConnection implements SqlExecutor {
     const c = this.client;
     this.client = null;
     this.connecting = null;
-    if (c !== null) await c.end().catch(() => undefined);
+    if (c !== null) await endPromptly(c);
   }
 
   private async queryOnce<R extends QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
@@ -99,7 +99,7 @@ export async function withConnection<T>(
       },
     });
   } finally {
-    await client.end().catch(() => undefined);
+    await endPromptly(client);
   }
 }
 

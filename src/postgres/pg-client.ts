@@ -63,3 +63,22 @@ export async function openPgClient(
   }
   throw lastError;
 }
+
+/** How long a goodbye may take before the socket is simply closed. */
+const END_GRACE_MS = 1000;
+
+/**
+ * Ends a client as libpq's PQfinish does: Terminate, then the socket closed, without depending on
+ * the server to hang up. pg's `end()` waits for the server's side to close, and a hung server
+ * (stopped, or stuck in the kernel) never closes it: a stop or start of PostgreSQL that closed
+ * the monitoring connection first waited for good, never reaching its signals.
+ */
+export async function endPromptly(client: pg.Client, graceMs = END_GRACE_MS): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs);
+  });
+  await Promise.race([client.end().catch(() => undefined), grace]);
+  clearTimeout(timer);
+  client.connection.stream.destroy();
+}

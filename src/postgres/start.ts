@@ -5,11 +5,11 @@ import { CONTROLDATA_MINIMUMS, replicaMinimums } from '../core/pg/replica-minimu
 import { parseListen, pgCtlTimeoutMs } from '../core/pg/options.js';
 import { PatroniError } from '../shared/errors.js';
 import type { CallbackRole } from './callbacks.js';
-import { localConnectParams, programSpec } from './context.js';
+import { localConnectParams, programEnv, programSpec } from './context.js';
 import { controlData } from './controldata.js';
 import type { PgContext } from './context.js';
 import { isDirectoryEmpty, pathExists } from './files.js';
-import { livePostmaster } from './postmaster-pid.js';
+import { livePostmaster, stalePidInUse } from './postmaster-pid.js';
 import { portInUse, probeServer } from './probe.js';
 
 export interface StartOptions {
@@ -147,6 +147,7 @@ async function launch(ctx: PgContext): Promise<void> {
         detached: true,
         outputFd: fd,
         unref: true,
+        env: programEnv(ctx, staleLockEnv(ctx)),
       }),
     );
     const launched = { pid: proc.pid, exited: proc.result, done: false };
@@ -158,6 +159,19 @@ async function launch(ctx: PgContext): Promise<void> {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * When postmaster.pid names a live process that is not its postmaster (the pid reused after a
+ * crash), PostgreSQL would refuse the data directory for as long as that process lives. It
+ * ignores the pid it is given as PG_GRANDPARENT_PID (Patroni 3.0.2 does the same; removing the
+ * file instead would race with a postmaster starting meanwhile).
+ */
+function staleLockEnv(ctx: PgContext): Record<string, string> {
+  const pid = stalePidInUse(ctx.paths.dataDir);
+  if (pid === null) return {};
+  ctx.logger.info(`Telling pg_ctl that it is safe to ignore postmaster.pid for process ${pid}`);
+  return { PG_GRANDPARENT_PID: String(pid) };
 }
 
 async function waitForStart(ctx: PgContext, timeoutMs: number): Promise<StartOutcome> {

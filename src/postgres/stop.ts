@@ -3,6 +3,7 @@ import { PatroniError, errorMessage } from '../shared/errors.js';
 import { localCheckpoint } from './checkpoint.js';
 import type { PgContext } from './context.js';
 import { livePostmaster, processAlive, signalProcess } from './postmaster-pid.js';
+import { descendantsOf, parentTable, processGone } from './process-tree.js';
 
 export type StopMode = 'smart' | 'fast' | 'immediate';
 
@@ -29,8 +30,8 @@ export interface StopOptions {
 
 /**
  * Stops PostgreSQL with the named mode and an explicit escalation: the mode's signal, then
- * `immediate` (SIGQUIT) after `timeoutMs`, then SIGKILL of the postmaster's process group after
- * IMMEDIATE_GRACE_MS. Returns false when nothing was running. Throws PG_STOP_FAILED when even
+ * `immediate` (SIGQUIT) after `timeoutMs`, then SIGKILL of the postmaster and each of its children
+ * after IMMEDIATE_GRACE_MS. Returns false when nothing was running. Throws PG_STOP_FAILED when even
  * SIGKILL did not end it.
  */
 export async function stopPostgres(ctx: PgContext, opts: StopOptions = {}): Promise<boolean> {
@@ -77,21 +78,45 @@ async function escalate(
     signalProcess(pid, 'SIGQUIT');
     if (await waitForExit(ctx, pid, IMMEDIATE_GRACE_MS)) return true;
   }
-  ctx.logger.warning(`PostgreSQL did not stop with mode immediate; sending SIGKILL to pid ${pid}`);
-  // The postmaster leads its own process group (we start it detached), so this reaches the
-  // backends too; the plain pid is the fallback for a postmaster someone else started.
-  if (!signalProcess(-pid, 'SIGKILL')) signalProcess(pid, 'SIGKILL');
-  return waitForExit(ctx, pid, KILL_GRACE_MS);
+  ctx.logger.warning('Sending SIGKILL to Postmaster and its children');
+  const children = killWithChildren(pid);
+  if (!(await waitForExit(ctx, pid, KILL_GRACE_MS))) return false;
+  if (!(await waitUntil(ctx, () => children.every(processGone), KILL_GRACE_MS))) {
+    // The postmaster is gone: the stop is done, but a start will find the memory still in use.
+    const left = children.filter((c) => !processGone(c));
+    ctx.logger.warning(`children of the postmaster still alive after SIGKILL: ${left.join(', ')}`);
+  }
+  return true;
 }
 
-async function waitForExit(ctx: PgContext, pid: number, timeoutMs: number): Promise<boolean> {
+/**
+ * SIGKILL to the postmaster and to every process below it (Patroni's `signal_kill`). Each child
+ * of a postmaster runs in a session of its own, so the postmaster's process group is the
+ * postmaster alone; a child left behind (hung, stopped, or busy in a long query that never looks
+ * at its parent) keeps the shared memory attached, and the next start fails with "pre-existing
+ * shared memory block is still in use". The postmaster is stopped first so that it forks none
+ * between the listing and the kill. Returns the children signalled.
+ */
+function killWithChildren(pid: number): number[] {
+  signalProcess(pid, 'SIGSTOP');
+  const children = descendantsOf(pid, parentTable());
+  signalProcess(pid, 'SIGKILL');
+  for (const child of children) signalProcess(child, 'SIGKILL');
+  return children;
+}
+
+async function waitUntil(ctx: PgContext, done: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = ctx.clock.now() + timeoutMs;
-  while (isRunning(ctx, pid)) {
+  while (!done()) {
     if (ctx.clock.now() >= deadline) return false;
-    // kill(pid, 0) is cheap; a demotion or a restart waits on this.
     await ctx.clock.sleep(EXIT_POLL_MS);
   }
   return true;
+}
+
+function waitForExit(ctx: PgContext, pid: number, timeoutMs: number): Promise<boolean> {
+  // kill(pid, 0) is cheap; a demotion or a restart waits on this.
+  return waitUntil(ctx, () => !isRunning(ctx, pid), timeoutMs);
 }
 
 /** Our own child is a zombie until reaped, so its exit event is the truth for it. */
