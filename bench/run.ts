@@ -119,7 +119,9 @@ async function oneRun(
     log(`${system.label}: run failed: ${errorText(error)} (logs in ${cluster.dir})`);
     failed = true;
   } finally {
-    await cluster.stop(failed || process.env['KEEP_BENCH_DIRS'] !== undefined);
+    const keep = failed || process.env['KEEP_BENCH_DIRS'] !== undefined;
+    await cluster.stop(keep);
+    if (keep && !failed) log(`${system.label}: data directories and logs kept in ${cluster.dir}`);
   }
 }
 
