@@ -26,7 +26,10 @@ function targetText(f: FigureSpec): string {
   return f.target === undefined ? '' : `${f.target.op} ${f.target.ratio}`;
 }
 
-/** The table: one row per figure, min / median / max per system, ratio of medians. */
+/**
+ * The table: one row per figure, min / median / max per system, ratio of medians. A figure no
+ * system measured (its scenario was not run: `--scenarios`) has no row.
+ */
 export function renderTable(
   systems: readonly System[],
   results: ReadonlyMap<string, Samples>,
@@ -34,7 +37,12 @@ export function renderTable(
   const header = ['figure', 'unit', ...systems.map((s) => `${s.label} min / med / max`)];
   const sideBySide = systems.length === 2;
   if (sideBySide) header.push('ratio', 'target', '');
-  const rows = FIGURES.map((f) => {
+  const measured = (f: FigureSpec): boolean =>
+    systems.some((s) => {
+      const p = results.get(s.name);
+      return (p?.get(f.key).length ?? 0) > 0 || (p?.failuresOf(f.key).length ?? 0) > 0;
+    });
+  const rows = FIGURES.filter(measured).map((f) => {
     const per = systems.map((s) => results.get(s.name));
     const row = [
       f.label,

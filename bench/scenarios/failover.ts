@@ -11,7 +11,7 @@ import { createTable, startWriter } from './write-load.js';
 /**
  * kill -9 of the leader's daemon and postmaster under the writer; the gap lasts until a commit
  * is acknowledged by another node. Then the killed node is started again and timed until it
- * streams from the new leader.
+ * streams from the new leader. Returns the new leader.
  *
  * The kill lands half a loop_wait after the leader renewed its lock, for either system: the
  * lock then has about ttl - loop_wait / 2 to live, and the gap is mostly that wait. Without
@@ -24,7 +24,7 @@ export async function failover(
   leader: TestNode,
   samples: Samples,
   profile: Profile,
-): Promise<void> {
+): Promise<TestNode> {
   const table = 'bench_failover';
   await createTable(leader, table);
   const writer = await startWriter(cluster, table);
@@ -77,4 +77,5 @@ export async function failover(
     100,
   );
   samples.add('failover.rejoin', (performance.now() - t1) / 1000);
+  return newLeader;
 }
