@@ -6,8 +6,9 @@
  * gone) is the signal. Each line from the daemon is `arm MICROSECONDS` (stop PostgreSQL that far
  * from now unless a newer line comes) or `disarm` (exit). The daemon's end of the pipe closing
  * means the daemon died: the guardian waits out the last deadline, then stops the postmaster
- * (fast shutdown, SIGINT), but only if that pid is still a postmaster (its command line names
- * postgres or the data directory, as postmaster-pid.ts checks). SIGTERM (the
+ * (fast shutdown, SIGINT), but only if that pid is still the process it was started for (the
+ * same start time in /proc) and a postmaster (its command line names postgres or the data
+ * directory, as postmaster-pid.ts checks): a pid reused since is left alone. SIGTERM (the
  * daemon's successor standing it down, or systemd stopping the unit) exits without stopping
  * anything. The clock is bash's EPOCHREALTIME (wall time, microseconds): a step of the system
  * clock shifts the deadline, a risk the daemon's own monotonic count does not carry, which is
@@ -19,12 +20,23 @@ pm="$2"
 deadline=""
 trap 'exit 0' TERM
 now() { local t="$EPOCHREALTIME"; echo "\${t/./}"; }
+started() {
+  local stat rest
+  read -r stat <"/proc/$pm/stat" 2>/dev/null || return
+  # Field 22, the start time, counted after the command name (which may hold spaces or ')').
+  rest=\${stat##*")"}
+  set -- $rest
+  echo "\${20}"
+}
+born=$(started)
 fire() {
   local cmd
   cmd=$(tr '\\0' ' ' <"/proc/$pm/cmdline" 2>/dev/null)
-  case "$cmd" in
-    *postgres* | *postmaster* | *" $dd"*) kill -INT "$pm" 2>/dev/null ;;
-  esac
+  if [ -n "$born" ] && [ "$(started)" = "$born" ]; then
+    case "$cmd" in
+      *postgres* | *postmaster* | *" $dd"*) kill -INT "$pm" 2>/dev/null ;;
+    esac
+  fi
   exit 0
 }
 as_seconds() { printf '%d.%06d' "$(($1 / 1000000))" "$(($1 % 1000000))"; }
