@@ -34,7 +34,7 @@ import type { LeaderRef } from './leader-link.js';
 import { observe } from './observe.js';
 import { queryStatus, type PgStatusRead } from './status-query.js';
 import { postBootstrap } from './post-bootstrap.js';
-import { livePostmaster, processAlive } from './postmaster-pid.js';
+import { livePostmaster, livePostmasterNow, processAlive } from './postmaster-pid.js';
 import { createReplica } from './replica.js';
 import type { CloneResult } from './replica.js';
 import { canRewind, checkDivergence, leaderCheckpointGate, rewind } from './rewind.js';
@@ -61,6 +61,15 @@ export class Postgresql {
 
   get options(): PostgresOptions {
     return this.ctx.options;
+  }
+
+  /** The running postmaster's pid, read now from postmaster.pid and /proc (the lease guardian). */
+  postmasterPid(): number | null {
+    return livePostmasterNow(this.ctx.paths.dataDir)?.pid ?? null;
+  }
+
+  get dataDir(): string {
+    return this.ctx.paths.dataDir;
   }
 
   async observe(): Promise<LocalPgState> {

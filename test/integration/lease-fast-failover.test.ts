@@ -6,6 +6,8 @@
  * after its last renewal); a leader cut off from etcd (but not from its clients) stops
  * acknowledging writes before its lease is gone, so its last acknowledged write precedes the new
  * leader's first: LEASE_CUT_RUNS times in a row (default 2), each on the leader of the moment.
+ * A kill -9 of the leader's daemon alone leaves a running primary: its lease guardian stops it
+ * before the key can expire.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -122,6 +124,40 @@ describe('fast failover with the lease keeper (ttl 4)', { timeout: 600_000 }, ()
       // loop bound, kept here so that a loaded test machine does not fail it.
       const bound = (FAST.ttl + FAST.loop_wait + FAST.retry_timeout) * 1000;
       assert.ok(took < bound, `took ${took} ms`);
+    } finally {
+      leader.start();
+    }
+    await cluster.waitForHealthy();
+  });
+
+  it('the lease guardian stops a primary whose daemon was killed before its key can expire', async () => {
+    const leader = await cluster.waitForHealthy();
+    await leader.sql('CREATE TABLE IF NOT EXISTS lease_t (who text)');
+    await waitFor('both replicas to stream', async () =>
+      (await cluster.streamingFrom(leader)).length === 2 ? true : undefined,
+    );
+    const raw = rawEtcd(etcd.endpoint);
+    const key = `/service/${cluster.scope}/leader`;
+    await leader.stopDaemon('SIGKILL'); // the daemon alone: PostgreSQL goes on as primary
+    const killedAt = Date.now();
+    let lastAckOld = -Infinity;
+    let keySeenAt = killedAt;
+    try {
+      // Written to until the old primary refuses, or a new leader takes writes.
+      while (Date.now() - killedAt < 30_000) {
+        const t = await write(leader, 300);
+        if (t !== null) lastAckOld = t;
+        if ((await raw.get(key)) === leader.name) keySeenAt = Date.now();
+        else if (t === null) break;
+      }
+      console.log(
+        `daemon killed: last ack on the old primary ${lastAckOld - killedAt} ms, ` +
+          `key last seen ${keySeenAt - killedAt} ms`,
+      );
+      assert.ok(lastAckOld > killedAt, 'the primary took writes after its daemon died');
+      // Without the guardian the old primary takes writes until its daemon is started again.
+      assert.ok(lastAckOld < keySeenAt, 'the primary stopped while its key was still there');
+      assert.equal(await write(leader, 1000), null, 'the old primary acknowledges nothing more');
     } finally {
       leader.start();
     }

@@ -2,11 +2,14 @@
  * The leader's daemon dies (kill -9) but its PostgreSQL keeps running as a primary; a replica
  * takes the leader key. When the old daemon is started again it must demote its PostgreSQL at
  * once: until it does, that PostgreSQL takes writes the new leader never sees (split brain).
- * The fault suite measured this stretch (async, kill-leader-daemon held past the ttl).
+ * The fault suite measured this stretch (async, kill-leader-daemon held past the ttl). Our lease
+ * guardian prevents the stale primary in the first place; here it is taken away, as a KILL sent
+ * to the whole service would.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEBIAN_PATRONI, TestCluster, type TestNode } from '../support/cluster.js';
+import { standDownOthers } from '../../src/daemon/lease/guardian.js';
 import { superuserClient } from '../support/pg-client.js';
 import { waitFor } from '../support/postgres.js';
 
@@ -77,6 +80,12 @@ describe('a restarted daemon whose PostgreSQL still runs as primary', { timeout:
     await old.sql('CREATE TABLE probe (at timestamptz)');
     const pgPid = await old.postmasterPid();
     await old.stopDaemon('SIGKILL');
+    if (old.impl === 'patroni-ts') {
+      // Its lease guardian would stop that PostgreSQL before the key expires (lease-fast-failover
+      // tests it); this test is about the daemon's own start when nothing did (the guardian
+      // killed too, e.g. a KILL to the whole service): the guardian is stood down here.
+      assert.equal(standDownOthers(old.dataDir, -1), 1, 'the leader had a lease guardian');
+    }
     const next = await cluster.waitForLeader(120_000, old.name);
     await waitFor('the new leader to take writes', () => takesWrites(next), 60_000, 100);
     // The old PostgreSQL never heard of any of it: still a primary, still taking writes.

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { chmod, chown, readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
+import { standDownOthers } from '../../src/daemon/lease/guardian.js';
 import { SUPERUSER_PASSWORD, TestCluster, type TestNode } from '../support/cluster.js';
 import { makeTestPki, type TestPki } from '../support/etcd-tls.js';
 import { postgresOwner } from '../support/os-user.js';
@@ -124,8 +125,11 @@ describe('a cluster whose users need client certificates', { timeout: 600_000 },
   it('fails over when the leader dies, and the diverged old leader rewinds and rejoins', async () => {
     const old = leader;
     await old.sql('CREATE TABLE kept AS SELECT 1 AS id');
-    // Only the daemon dies: its PostgreSQL keeps running as a primary nobody follows any more.
+    // Only the daemon dies: its PostgreSQL keeps running as a primary nobody follows any more
+    // (its lease guardian, which would stop it before the key expires, is stood down too, so
+    // that the old primary can take a write of its own and diverge).
     await old.stopDaemon('SIGKILL');
+    assert.equal(standDownOthers(old.dataDir, -1), 1, 'the leader had a lease guardian');
     const next = await cluster.waitForLeader(120_000, old.name);
     const survivor = cluster.nodes.find((n) => n !== old && n !== next);
     assert.ok(survivor);

@@ -306,6 +306,70 @@ describe('LeaseKeeper', () => {
   });
 });
 
+describe('LeaseKeeper and its guardian', () => {
+  function guarded(policy: { value: FencePolicy }, others = true) {
+    const clock = new ManualClock();
+    const events: string[] = [];
+    const store = { answer: true as boolean | null };
+    const keeper = new LeaseKeeper({
+      clock,
+      logger: silentLogger,
+      timing: () => TIMING,
+      policy: () => policy.value,
+      renew: () =>
+        store.answer === null
+          ? new Promise<boolean>(() => undefined)
+          : Promise.resolve(store.answer),
+      closeGate: () => Promise.resolve(),
+      openGate: () => Promise.resolve(),
+      wakeLoop: () => undefined,
+      guardian: {
+        arm: (ms) => events.push(`arm ${Math.round(ms)}`),
+        disarm: () => events.push('disarm'),
+      },
+      othersCanTakeOver: () => others,
+    });
+    return { clock, keeper, events, store };
+  }
+
+  it('arms it half a margin before the lease ends, at every confirmed renewal; disarms on release', async () => {
+    const g = guarded({ value: 'gate' });
+    g.keeper.confirmed(g.clock.now());
+    assert.deepEqual(g.events, [`arm ${TIMING.ttl * 1000 - MARGIN / 2}`]);
+    await run(g.clock, INTERVAL + 100);
+    assert.ok(g.events.length >= 2 && g.events.every((e) => e.startsWith('arm')), g.events.join());
+    g.keeper.release();
+    assert.equal(g.events.at(-1), 'disarm');
+  });
+
+  it('a fenced leader keeps it armed until PostgreSQL is no longer a primary', async () => {
+    const g = guarded({ value: 'gate' });
+    g.keeper.confirmed(g.clock.now());
+    g.store.answer = null;
+    await run(g.clock, 7000);
+    assert.equal(g.keeper.mustDemote, true);
+    assert.ok(!g.events.includes('disarm'), 'armed through the demotion');
+    g.keeper.settle(false);
+    assert.equal(g.events.at(-1), 'disarm');
+  });
+
+  it('no guardian when nothing is fenced (pause, failsafe) or nobody could take over', async () => {
+    for (const [policy, others] of [
+      ['none', true],
+      ['failsafe', true],
+      ['gate', false],
+    ] as const) {
+      const g = guarded({ value: policy }, others);
+      g.keeper.confirmed(g.clock.now());
+      await run(g.clock, INTERVAL + 100);
+      assert.ok(
+        g.events.length > 0 && g.events.every((e) => e === 'disarm'),
+        `${policy}: ${g.events.join()}`,
+      );
+    }
+  });
+});
+
 describe('LeaseKeeper on the memory DCS', () => {
   it('no other node takes the lock before the gate closed and the key expired', async () => {
     const clock = new ManualClock();

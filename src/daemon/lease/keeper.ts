@@ -8,6 +8,7 @@ import type { LeaseTiming } from '../../core/config/lease-timing.js';
 import type { Clock } from '../../shared/clock.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
+import { guardAtMs, type GuardianPort } from './guardian.js';
 
 /**
  * What the leader does when its lease can no longer be trusted: `gate` closes the commit gate
@@ -30,6 +31,10 @@ export interface LeaseKeeperDeps {
   readonly openGate: () => Promise<void>;
   /** Runs the HA loop now: it reads `mustDemote` and demotes. */
   readonly wakeLoop: () => void;
+  /** Stops PostgreSQL if this daemon dies or hangs past the lease (guardian.ts); absent: none. */
+  readonly guardian?: GuardianPort;
+  /** Another member could be promoted: the only case where a guardian is worth its stop. */
+  readonly othersCanTakeOver?: () => boolean;
 }
 
 /** What GET /patroni and the HA loop read. */
@@ -112,6 +117,7 @@ export class LeaseKeeper implements LeaseHooks {
       this.lastSent = Math.max(this.lastSent, sentAt);
       this.retryAt = Infinity;
       this.failsafeSaid = false;
+      this.guard();
       void this.renewLoop(this.generation);
       void this.fenceLoop(this.generation);
       return;
@@ -129,6 +135,8 @@ export class LeaseKeeper implements LeaseHooks {
       this.gated = false;
       this.fenced = true;
     }
+    // A fenced leader keeps its guardian until PostgreSQL is no longer a primary (settle).
+    if (!this.fenced) this.d.guardian?.disarm();
     this.holding = false;
     this.generation += 1;
     this.rearm?.abort();
@@ -143,6 +151,7 @@ export class LeaseKeeper implements LeaseHooks {
   settle(pgIsPrimary: boolean): boolean {
     if (!this.fenced || pgIsPrimary) return false;
     this.fenced = false;
+    this.d.guardian?.disarm();
     return true;
   }
 
@@ -176,7 +185,23 @@ export class LeaseKeeper implements LeaseHooks {
       this.failsafeSaid = false;
     }
     if (this.gated && fenceAt(sentAt, this.d.timing()) > this.d.clock.now()) this.lift();
+    this.guard();
     this.rearm?.abort();
+  }
+
+  /**
+   * Arms the guardian for the lease as now confirmed, on a leader with something to fence and
+   * someone to hand over to; disarms it otherwise (paused, failsafe, a single node).
+   */
+  private guard(): void {
+    const guardian = this.d.guardian;
+    if (guardian === undefined) return;
+    const wanted = this.d.policy() === 'gate' && (this.d.othersCanTakeOver?.() ?? true);
+    if (!wanted) {
+      guardian.disarm();
+      return;
+    }
+    guardian.arm(guardAtMs(this.lastSentOk, this.d.timing()) - this.d.clock.now());
   }
 
   /**

@@ -6,6 +6,7 @@ import { errorMessage } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { NodeRuntime } from '../runtime.js';
 import { CommitGate, type GatePg } from './gate.js';
+import { LeaseGuardian } from './guardian.js';
 import { LeaseKeeper, type FencePolicy } from './keeper.js';
 
 /** A PostgreSQL that may be acknowledging commits: running, and not known to be a replica. */
@@ -20,6 +21,18 @@ function policyOf(runtime: NodeRuntime): FencePolicy {
   return runtime.effective.ha.failsafeMode ? 'failsafe' : 'gate';
 }
 
+/** Another member without nofailover is in the cluster: someone could be promoted. */
+function othersCanTakeOver(runtime: NodeRuntime): boolean {
+  const members = runtime.cluster?.members ?? [];
+  return members.some((m) => m.name !== runtime.self.name && !m.tags.nofailover);
+}
+
+/** What the guardian needs of PostgreSQL (postgresql.ts). */
+export interface GuardedPg {
+  readonly dataDir: string;
+  postmasterPid(): number | null;
+}
+
 export interface LeaseParts {
   readonly keeper: LeaseKeeper;
   readonly gate: CommitGate;
@@ -30,12 +43,21 @@ export interface LeaseParts {
 /** The lease keeper and commit gate of one daemon, wired to its DCS, PostgreSQL and loop. */
 export function createLease(d: {
   readonly dcs: Dcs;
-  readonly pg: GatePg;
+  readonly pg: GatePg & Partial<GuardedPg>;
   readonly runtime: NodeRuntime;
   readonly clock: Clock;
   readonly logger: Logger;
 }): LeaseParts {
   const gate = new CommitGate(d.pg, d.logger, () => d.clock.now());
+  const { dataDir } = d.pg;
+  const guardian =
+    dataDir === undefined
+      ? undefined
+      : new LeaseGuardian({
+          dataDir,
+          postmasterPid: () => d.pg.postmasterPid?.() ?? null,
+          logger: d.logger,
+        });
   const keeper = new LeaseKeeper({
     clock: d.clock,
     logger: d.logger,
@@ -47,6 +69,8 @@ export function createLease(d: {
     wakeLoop: () => {
       d.dcs.wakeup();
     },
+    ...(guardian === undefined ? {} : { guardian }),
+    othersCanTakeOver: () => othersCanTakeOver(d.runtime),
   });
   const afterObserve = async (pg: LocalPgState): Promise<void> => {
     keeper.settle(maybePrimary(pg));
