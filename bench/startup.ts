@@ -4,9 +4,11 @@
  * its REST API answering, against a real etcd. After a kill -9 of a leader's daemon, the
  * restarted daemon can only demote its PostgreSQL once it is up: this time is split brain.
  *
- *   node --import tsx bench/startup.ts [--runs 10] [--only version,ctl,daemon] [--reference]
+ *   node --import tsx bench/startup.ts [--runs 10] [--only version,ctl,daemon] [--tsc] [--reference]
  *
- * --reference measures Debian's Patroni 3.0.2 (/usr/bin/patroni, /usr/bin/patronictl) too.
+ * bin/patroni and bin/patronictl run the one-file bundle when it is fresh (scripts/bundle.ts).
+ * --tsc measures tsc's output (dist/cli, ~600 modules) too, with the launchers' node flags, so
+ * both compare under the same load; --reference measures Debian's Patroni 3.0.2 too.
  * Figures are medians (min-max) over the runs; on a loaded host read them as relative only.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
@@ -25,8 +27,20 @@ import { freePorts } from '../test/support/ports.js';
 import { makeTempDir, removeTempDir } from '../test/support/tmpdir.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../..');
-const OURS = { patroni: join(REPO, 'bin/patroni'), patronictl: join(REPO, 'bin/patronictl') };
-const DEBIAN = { patroni: '/usr/bin/patroni', patronictl: '/usr/bin/patronictl' };
+/** The command lines (program and first arguments) of each system's two executables. */
+interface Bins {
+  readonly patroni: readonly string[];
+  readonly patronictl: readonly string[];
+}
+const OURS: Bins = {
+  patroni: [join(REPO, 'bin/patroni')],
+  patronictl: [join(REPO, 'bin/patronictl')],
+};
+const TSC: Bins = {
+  patroni: [process.execPath, '--max-semi-space-size=1', join(REPO, 'dist/cli/patroni.js')],
+  patronictl: [process.execPath, join(REPO, 'dist/cli/patronictl.js')],
+};
+const DEBIAN: Bins = { patroni: ['/usr/bin/patroni'], patronictl: ['/usr/bin/patronictl'] };
 const run = promisify(execFile);
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ is 100 on every Linux we run on). */
 const TICK_MS = 10;
@@ -65,12 +79,12 @@ function render(figures: readonly Figure[]): string {
 
 /** Wall and user+sys CPU of one run of a one-shot command, through GNU time. */
 async function timeOnce(
-  command: string,
+  command: readonly string[],
   args: readonly string[],
   scratch: string,
 ): Promise<{ wallMs: number; cpuMs: number }> {
   const out = join(scratch, 'time.out');
-  await run('/usr/bin/time', ['-o', out, '-f', '%e %U %S', command, ...args], {
+  await run('/usr/bin/time', ['-o', out, '-f', '%e %U %S', ...command, ...args], {
     timeout: 120_000,
   });
   const [wall = NaN, user = NaN, sys = NaN] = (await readFile(out, 'utf8'))
@@ -84,7 +98,7 @@ async function timeOnce(
 
 async function oneShot(
   name: string,
-  command: string,
+  command: readonly string[],
   args: readonly string[],
   runs: number,
   scratch: string,
@@ -127,7 +141,7 @@ interface DaemonRun {
  * data directory is empty, so the daemon only waits for a leader: no initdb competes for CPU.
  */
 async function daemonOnce(
-  command: string,
+  command: readonly string[],
   etcd: EtcdHandle,
   dir: string,
   owner: OsUser | null,
@@ -143,7 +157,8 @@ async function daemonOnce(
   await rawEtcd(etcd.endpoint).put(`/service/${scope}/initialize`, '7000000000000000000');
 
   const started = performance.now();
-  const child = spawn(command, [configPath], {
+  const [program = '', ...programArgs] = command;
+  const child = spawn(program, [...programArgs, configPath], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOME: dir },
     ...(owner === null ? {} : { uid: owner.uid, gid: owner.gid }),
@@ -186,7 +201,7 @@ async function daemonOnce(
 
 async function daemon(
   name: string,
-  command: string,
+  command: readonly string[],
   etcd: EtcdHandle,
   runs: number,
   scratch: string,
@@ -198,7 +213,7 @@ async function daemon(
   let runAs = owner;
   if (owner !== null) {
     await chown(dir, owner.uid, owner.gid);
-    if (command === OURS.patroni && !readableBy(owner)) runAs = null;
+    if (command !== DEBIAN.patroni && !readableBy(owner)) runAs = null;
   }
   const first = figure(`${name} spawn -> first log line`);
   const rest = figure(`${name} spawn -> REST API answers`);
@@ -225,6 +240,7 @@ async function main(): Promise<void> {
     options: {
       runs: { type: 'string', default: '10' },
       only: { type: 'string', default: 'version,ctl,daemon' },
+      tsc: { type: 'boolean', default: false },
       reference: { type: 'boolean', default: false },
     },
   });
@@ -233,6 +249,7 @@ async function main(): Promise<void> {
     throw new Error(`--runs: a whole number >= 1, got ${values.runs}`);
   const only = new Set(values.only.split(','));
   const systems = [{ label: 'patroni-ts', bins: OURS }];
+  if (values.tsc) systems.push({ label: 'patroni-ts tsc', bins: TSC });
   if (values.reference) systems.push({ label: 'Patroni 3.0.2', bins: DEBIAN });
 
   const scratch = await makeTempDir('patroni-ts-startup-');
