@@ -96,22 +96,29 @@ async function timeOnce(
   return { wallMs: wall * 1000, cpuMs: (user + sys) * 1000 };
 }
 
-async function oneShot(
+/** One measured command: its figures, and one run that adds a sample to each (unless warming). */
+interface Task {
+  readonly figures: readonly Figure[];
+  once(i: number, count: boolean): Promise<void>;
+}
+
+function oneShot(
   name: string,
   command: readonly string[],
   args: readonly string[],
-  runs: number,
   scratch: string,
-): Promise<Figure[]> {
+): Task {
   const wall = figure(`${name} wall`);
   const cpu = figure(`${name} user+sys`);
-  await timeOnce(command, args, scratch); // warm the page cache, not counted
-  for (let i = 0; i < runs; i++) {
-    const t = await timeOnce(command, args, scratch);
-    wall.values.push(t.wallMs);
-    cpu.values.push(t.cpuMs);
-  }
-  return [wall, cpu];
+  return {
+    figures: [wall, cpu],
+    async once(_i, count) {
+      const t = await timeOnce(command, args, scratch);
+      if (!count) return;
+      wall.values.push(t.wallMs);
+      cpu.values.push(t.cpuMs);
+    },
+  };
 }
 
 function cpuOfPid(pid: number): number {
@@ -203,9 +210,8 @@ async function daemon(
   name: string,
   command: readonly string[],
   etcd: EtcdHandle,
-  runs: number,
   scratch: string,
-): Promise<Figure[]> {
+): Promise<Task> {
   const owner = postgresOwner();
   const dir = join(scratch, name.replace(/\W+/g, '-'));
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -218,14 +224,16 @@ async function daemon(
   const first = figure(`${name} spawn -> first log line`);
   const rest = figure(`${name} spawn -> REST API answers`);
   const cpu = figure(`${name} CPU until REST API answers`);
-  await daemonOnce(command, etcd, dir, runAs, -1); // warm-up, not counted
-  for (let i = 0; i < runs; i++) {
-    const r = await daemonOnce(command, etcd, dir, runAs, i);
-    first.values.push(r.firstLogMs);
-    rest.values.push(r.restMs);
-    cpu.values.push(r.cpuAtRestMs);
-  }
-  return [first, rest, cpu];
+  return {
+    figures: [first, rest, cpu],
+    async once(i, count) {
+      const r = await daemonOnce(command, etcd, dir, runAs, i);
+      if (!count) return;
+      first.values.push(r.firstLogMs);
+      rest.values.push(r.restMs);
+      cpu.values.push(r.cpuAtRestMs);
+    },
+  };
 }
 
 /** Whether `owner` can read the build (root's access() would always say yes: ask as owner). */
@@ -254,47 +262,31 @@ async function main(): Promise<void> {
 
   const scratch = await makeTempDir('patroni-ts-startup-');
   const etcd = only.has('daemon') ? await startEtcd() : null;
-  const figures: Figure[] = [];
+  const tasks: Task[] = [];
   try {
     for (const s of systems) {
       if (only.has('version')) {
-        figures.push(
-          ...(await oneShot(
-            `${s.label} patroni --version`,
-            s.bins.patroni,
-            ['--version'],
-            runs,
-            scratch,
-          )),
-        );
+        tasks.push(oneShot(`${s.label} patroni --version`, s.bins.patroni, ['--version'], scratch));
       }
       if (only.has('ctl')) {
-        figures.push(
-          ...(await oneShot(
-            `${s.label} patronictl --help`,
-            s.bins.patronictl,
-            ['--help'],
-            runs,
-            scratch,
-          )),
-        );
-        figures.push(
-          ...(await oneShot(
-            `${s.label} patronictl version`,
-            s.bins.patronictl,
-            ['version'],
-            runs,
-            scratch,
-          )),
+        tasks.push(oneShot(`${s.label} patronictl --help`, s.bins.patronictl, ['--help'], scratch));
+        tasks.push(
+          oneShot(`${s.label} patronictl version`, s.bins.patronictl, ['version'], scratch),
         );
       }
       if (etcd !== null)
-        figures.push(...(await daemon(`${s.label} daemon`, s.bins.patroni, etcd, runs, scratch)));
+        tasks.push(await daemon(`${s.label} daemon`, s.bins.patroni, etcd, scratch));
+    }
+    // Run by run, every command in turn: the host's load drifts, and this way each system
+    // meets the same drift (one warm-up run first fills the page cache, not counted).
+    for (let i = -1; i < runs; i++) {
+      for (const task of tasks) await task.once(i, i >= 0);
     }
   } finally {
     await etcd?.destroy();
     await removeTempDir(scratch);
   }
+  const figures = tasks.flatMap((t) => t.figures);
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');

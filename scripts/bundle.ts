@@ -1,13 +1,16 @@
 /**
- * Bundles the compiled executables (dist/cli/patroni.js, patronictl.js: tsc's output) into one
- * ESM file each under dist/bundle/cli/, which bin/patroni and bin/patronictl run when present.
- * Loading ~600 module files took most of a daemon's start-up; one file cuts it (see
- * bench/startup.ts). Run after tsc: `node --import tsx scripts/bundle.ts` (`make build` does).
+ * Bundles the compiled executables (dist/cli/patroni.js, patronictl.js: tsc's output) into
+ * dist/bundle/cli/, which bin/patroni and bin/patronictl run when present: one ESM file per
+ * executable plus the chunks esbuild splits off at dynamic imports (the daemon's modules, which
+ * `patroni --version` never reads) and for code both share. Loading ~600 module files took most
+ * of a daemon's start-up; a handful of files cuts it (see bench/startup.ts). Run after tsc:
+ * `node --import tsx scripts/bundle.ts` (`make build` and prepack do).
  *
- * dist/bundle/cli sits three levels below the package root, as dist/api/dashboard does, so that
- * paths the code computes from import.meta.dirname (the dashboard's web/ files) still resolve.
+ * Entries and chunks sit together in dist/bundle/cli, three levels below the package root as
+ * dist/api/dashboard is, so paths the code computes from import.meta.dirname (the dashboard's
+ * web/ files) resolve the same from any of them.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -43,13 +46,17 @@ const pgNodeOnly: Plugin = {
 };
 
 export async function bundle(): Promise<void> {
-  await build({
+  const result = await build({
+    absWorkingDir: ROOT,
+    metafile: true,
     entryPoints: [join(ROOT, 'dist/cli/patroni.js'), join(ROOT, 'dist/cli/patronictl.js')],
     outdir: BUNDLE_DIR,
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
+    splitting: true,
+    chunkNames: '[name]-[hash]',
     external: EXTERNAL,
     plugins: [pgNodeOnly],
     // The CommonJS dependencies (pg, node-zookeeper-client, prom-client) call require() for
@@ -57,8 +64,20 @@ export async function bundle(): Promise<void> {
     banner: {
       js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
     },
+    // Maps back to src/*.ts (through tsc's maps) for `NODE_OPTIONS=--enable-source-maps`, when a
+    // stack trace must name our files. Not on by default: Node then parses the maps at start-up,
+    // +150 ms of CPU for --version (bench/startup.ts); without the flag they cost nothing.
+    sourcemap: 'linked',
+    sourcesContent: false,
     logLevel: 'warning',
   });
+  // Chunk names carry a hash: drop the last build's leftovers, or the directory only grows.
+  // (Removed after the build, not before, so a daemon starting meanwhile finds its files.)
+  const fresh = new Set(Object.keys(result.metafile.outputs).map((f) => resolve(ROOT, f)));
+  for (const name of await readdir(BUNDLE_DIR)) {
+    const path = join(BUNDLE_DIR, name);
+    if (!fresh.has(path)) await rm(path, { force: true });
+  }
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
