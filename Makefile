@@ -1,7 +1,7 @@
 # The two commands of the quick start are `make demo` and `make test`; both install what is missing.
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
-.PHONY: deps build check test test-unit typecheck lint format demo bench bench-dcs bench-deps compat chaos clean
+.PHONY: deps build check test test-unit typecheck lint format demo bench bench-dcs bench-startup bench-deps compat chaos clean
 
 deps:
 	@scripts/ensure-deps.sh
@@ -10,8 +10,10 @@ deps:
 npm-deps:
 	@PATRONI_TS_SKIP_APT=1 scripts/ensure-deps.sh
 
+# tsc's output (dist/), then the one-file executables bin/patroni and bin/patronictl prefer
+# (dist/bundle/cli: half the start-up time, see scripts/bundle.ts).
 build: npm-deps
-	@npx tsc -p tsconfig.build.json
+	@npx tsc -p tsconfig.build.json && node --import tsx scripts/bundle.ts
 
 typecheck: npm-deps
 	@npx tsc -p tsconfig.json --noEmit
@@ -44,6 +46,11 @@ bench: deps build
 # (~2.5 min per DCS and system). BENCH_DCS_ARGS passes options, e.g. "--dcs zookeeper".
 bench-dcs: deps build
 	@node --import tsx bench/dcs-idle.ts $(BENCH_DCS_ARGS)
+
+# Start-up time of bin/patroni and bin/patronictl: --version, --help, and a daemon's spawn to its
+# first log line and REST API (~1 min). BENCH_STARTUP_ARGS passes options, e.g. "--runs 20 --reference".
+bench-startup: build
+	@node --import tsx bench/startup.ts $(BENCH_STARTUP_ARGS)
 
 # Debian's patroni package (3.0.2 on bookworm), the reference the benchmark compares against.
 bench-deps:

@@ -10,7 +10,6 @@ import { sampleConfig, renderSample } from '../config/sample.js';
 import { validateConfig } from '../config/validate.js';
 import { toYaml } from '../config/yaml.js';
 import { versionLine } from '../core/config/version.js';
-import { runDaemon } from '../daemon/main.js';
 import { errorMessage, isPatroniError } from '../shared/errors.js';
 import { PatroniLogger } from '../shared/log/patroni-logger.js';
 import { redactValue } from '../shared/log/redact.js';
@@ -60,6 +59,9 @@ async function run(path: string | undefined): Promise<number> {
     for (const warning of loaded.warnings) logger.warning(warning);
     logger.close();
   }
+  // Loaded here, not at the top: --version, --help and --validate-config need none of the
+  // daemon's modules, and in the bundle they sit in a chunk those never read.
+  const { runDaemon } = await import('../daemon/main.js');
   return runDaemon(loaded.config, source);
 }
 

@@ -5,13 +5,6 @@ import { createEtcd2Dcs } from './etcd2/index.js';
 import { createEtcd3Dcs, parseEtcd3Section } from './etcd3/index.js';
 import { parseEtcdSection, type Etcd3Globals } from './etcd3/options.js';
 import type { Dcs } from './port.js';
-import {
-  createExhibitorDcs,
-  createZooKeeperDcs,
-  parseExhibitorSection,
-  parseZooKeeperSection,
-  timingOf,
-} from './zookeeper/index.js';
 
 export type {
   Dcs,
@@ -28,7 +21,6 @@ export type { PrimaryRoleName } from './codec/roles.js';
 export { createEtcd3Dcs, parseEtcd3Section, type Etcd3Options } from './etcd3/index.js';
 export { createEtcd2Dcs, V2DisabledError } from './etcd2/index.js';
 export { MemoryStore, type MemoryClientOptions } from './memory/index.js';
-export { createZooKeeperDcs, createExhibitorDcs } from './zookeeper/index.js';
 
 /** The parts of patroni.yml a DCS client is built from (snake_case, as in the file). */
 export interface DcsConfig {
@@ -93,12 +85,17 @@ export async function createDcs(
   }
   // The identity and timing are the same for every store; no option of theirs is etcd's own.
   const globals = etcdGlobals(config, options);
-  // Patroni's order: exhibitor before zookeeper (an exhibitor section wins).
+  // Patroni's order: exhibitor before zookeeper (an exhibitor section wins). The ZooKeeper
+  // client and its dependencies load only for these sections: most clusters run on etcd, and a
+  // daemon restarted after a crash must be up (and demote a stale primary) as soon as it can.
   if (config.exhibitor !== undefined) {
-    return createExhibitorDcs(parseExhibitorSection(config.exhibitor), timingOf(globals), logger);
+    const zk = await import('./zookeeper/index.js');
+    const options = zk.parseExhibitorSection(config.exhibitor);
+    return zk.createExhibitorDcs(options, zk.timingOf(globals), logger);
   }
   if (config.zookeeper !== undefined) {
-    return createZooKeeperDcs(parseZooKeeperSection(config.zookeeper, globals), logger);
+    const zk = await import('./zookeeper/index.js');
+    return zk.createZooKeeperDcs(zk.parseZooKeeperSection(config.zookeeper, globals), logger);
   }
   const other = UNSUPPORTED.find((name) => config[name] !== undefined);
   if (other !== undefined) {

@@ -58,6 +58,9 @@ describe('npm package', () => {
       'package/bin/patroni',
       'package/bin/patronictl',
       'package/dist/cli/patroni.js',
+      // The one-file executables the launchers prefer (scripts/bundle.ts, run by prepack).
+      'package/dist/bundle/cli/patroni.js',
+      'package/dist/bundle/cli/patronictl.js',
       // The dashboard's static files, served from the package as they are.
       'package/web/dashboard/index.html',
       'package/web/dashboard/dashboard.js',

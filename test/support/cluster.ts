@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { mkdir, readFile, writeFile, chown } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type pg from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import { canRead } from '../../src/demo/processes.js';
+import { builtEntry } from './built-entry.js';
 import { etcdStoreOf } from './etcd-store.js';
 import { startEtcd, type EtcdHandle } from './etcd.js';
 import { nodeConfigDoc, nodeConfigText } from './node-config.js';
@@ -16,8 +16,8 @@ import { killPostmaster, waitFor } from './postgres.js';
 import { makeTempDir, removeTempDir } from './tmpdir.js';
 import { killOnExit } from './children.js';
 
-const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
-const ENTRY = join(REPO, 'dist', 'cli', 'patroni.js');
+/** What bin/patroni runs: the bundle when fresh (the launcher's node flags are not needed here). */
+const ENTRY = builtEntry('patroni');
 export { SUPERUSER_PASSWORD } from './node-config.js';
 /** Debian's Patroni 3.0.2, for mixed clusters (it runs as user postgres). */
 export const DEBIAN_PATRONI = '/usr/bin/patroni';
