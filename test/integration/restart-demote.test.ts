@@ -84,7 +84,7 @@ describe('a restarted daemon whose PostgreSQL still runs as primary', { timeout:
       // Its lease guardian would stop that PostgreSQL before the key expires (lease-fast-failover
       // tests it); this test is about the daemon's own start when nothing did (the guardian
       // killed too, e.g. a KILL to the whole service): the guardian is stood down here.
-      assert.equal(standDownOthers(old.dataDir, -1), 1, 'the leader had a lease guardian');
+      assert.ok(standDownOthers(old.dataDir, -1) >= 1, 'the leader had a lease guardian');
     }
     const next = await cluster.waitForLeader(120_000, old.name);
     await waitFor('the new leader to take writes', () => takesWrites(next), 60_000, 100);

@@ -129,7 +129,7 @@ describe('a cluster whose users need client certificates', { timeout: 600_000 },
     // (its lease guardian, which would stop it before the key expires, is stood down too, so
     // that the old primary can take a write of its own and diverge).
     await old.stopDaemon('SIGKILL');
-    assert.equal(standDownOthers(old.dataDir, -1), 1, 'the leader had a lease guardian');
+    assert.ok(standDownOthers(old.dataDir, -1) >= 1, 'the leader had a lease guardian');
     const next = await cluster.waitForLeader(120_000, old.name);
     const survivor = cluster.nodes.find((n) => n !== old && n !== next);
     assert.ok(survivor);
