@@ -7,6 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { startHaproxy, type HaproxyHandle } from '../test/support/haproxy.js';
 import { SUPERUSER_PASSWORD, TestCluster, type TestNode } from '../test/support/cluster.js';
+import { syncStandbysOf } from './topology/sync-key.js';
 import type { ChaosNode, EtcdMember, Topology, TopologyOptions } from './types.js';
 
 function chaosNode(n: TestNode): ChaosNode {
@@ -73,12 +74,15 @@ export async function startLocalTopology(options: TopologyOptions): Promise<Topo
     const raw = await cluster.dcsValue('leader');
     return raw === null ? null : raw.trim();
   };
+  const syncStandbys = async (): Promise<string[]> =>
+    syncStandbysOf(await cluster.dcsValue('sync'));
   return {
     options,
     nodes,
     etcd: [etcd],
     primaryUrl: `postgres://postgres:${SUPERUSER_PASSWORD}@127.0.0.1:${haproxy.readWritePort}/postgres`,
     leader,
+    syncStandbys,
     status: async () => {
       const out = new Map<string, { role: string; state: string; timeline?: number } | null>();
       for (const n of cluster.nodes) {

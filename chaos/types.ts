@@ -74,6 +74,8 @@ export interface Topology {
   readonly primaryUrl: string;
   /** The member holding the leader key now (read from the DCS), or null. */
   leader(): Promise<string | null>;
+  /** The `/sync` key's standbys now (empty: none named, or no key). */
+  syncStandbys(): Promise<readonly string[]>;
   /** Every node's view: role and state as `GET /patroni` reports them; null where unreachable. */
   status(): Promise<ReadonlyMap<string, { role: string; state: string; timeline?: number } | null>>;
   /** Network controls. A partition drops packets in both directions (nft, inside the namespace). */
@@ -143,6 +145,8 @@ export type HistoryEvent =
     }
   | { readonly at: number; readonly kind: 'heal'; readonly nemesis: string }
   | { readonly at: number; readonly kind: 'leader'; readonly member: string | null }
+  /** The synchronous standbys the `/sync` key names, each time they change. */
+  | { readonly at: number; readonly kind: 'sync'; readonly standbys: readonly string[] }
   | { readonly at: number; readonly kind: 'healthy' }
   /** The settle time after healthy is over: the next fault may come. */
   | { readonly at: number; readonly kind: 'settled' };

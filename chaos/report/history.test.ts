@@ -16,7 +16,10 @@ import { resultsJson, writeReport } from './write.js';
  * the writes go on (ids 203..300); n1 and n2 both take probe writes for 300 ms.
  */
 function synthetic(): HistoryEvent[] {
-  const ev: HistoryEvent[] = [{ at: 0, kind: 'leader', member: 'n1' }];
+  const ev: HistoryEvent[] = [
+    { at: 0, kind: 'leader', member: 'n1' },
+    { at: 0, kind: 'sync', standbys: ['n2'] },
+  ];
   let at = 1000;
   for (let id = 1; id <= 200; id += 2) {
     ev.push({ at: at + 1, kind: 'ack', id: id + 1, writer: 1 });
@@ -37,6 +40,8 @@ function synthetic(): HistoryEvent[] {
   ev.push({ at: 3300, kind: 'write-error', id: 204, error: 'timeout' });
   ev.push({ at: 5000, kind: 'leader', member: null });
   ev.push({ at: 6000, kind: 'leader', member: 'n2' });
+  ev.push({ at: 6100, kind: 'sync', standbys: [] });
+  ev.push({ at: 7500, kind: 'sync', standbys: ['n3'] });
   ev.push({ at: 6500, kind: 'heal', nemesis: 'kill-leader-daemon' });
   at = 7002;
   for (let id = 203; id <= 300; id++) {
@@ -122,6 +127,14 @@ describe('raw history', () => {
       [6000, 'n2'],
     ]);
     assert.deepEqual(raw.leaderChanges, [{ at: 6000, from: 'n1', to: 'n2' }]);
+  });
+
+  it('keeps the synchronous standbys /sync named, as watched', () => {
+    assert.deepEqual(raw.syncKey, [
+      [0, ['n2']],
+      [6100, []],
+      [7500, ['n3']],
+    ]);
   });
 
   it('goes into the results JSON, tuples one per line, while the tables stay as they were', async () => {

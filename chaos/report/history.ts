@@ -51,6 +51,8 @@ export interface RawHistory {
   readonly accepting: Readonly<Record<string, readonly (readonly [number, number])[]>>;
   /** The leader key's holder each time the watcher saw it change: `[at, member or null]`. */
   readonly leaderKey: readonly (readonly [number, string | null])[];
+  /** The `/sync` key's standbys each time the watcher saw them change: `[at, names]`. */
+  readonly syncKey: readonly (readonly [number, readonly string[]])[];
   /** Changes of holder (a spell without a leader between two holders is one change). */
   readonly leaderChanges: readonly LeaderChange[];
 }
@@ -69,6 +71,7 @@ export function rawHistory(
   const errors: [number, number, number][] = [];
   const texts = new Map<string, number>();
   const leaderKey: [number, string | null][] = [];
+  const syncKey: [number, readonly string[]][] = [];
   for (const e of events) {
     if (e.kind === 'ack') ackAt.set(e.id, e.at);
     else if (e.kind === 'write-error') {
@@ -79,6 +82,7 @@ export function rawHistory(
       }
       errors.push([e.id, e.at, t]);
     } else if (e.kind === 'leader') leaderKey.push([e.at, e.member]);
+    else if (e.kind === 'sync') syncKey.push([e.at, e.standbys]);
   }
   return {
     clock: 'ms since the column began, monotonic',
@@ -96,6 +100,7 @@ export function rawHistory(
         .map(([node, ws]) => [node, ws.map((w: Interval) => [w.from, w.to] as const)]),
     ),
     leaderKey,
+    syncKey,
     leaderChanges: leaderChanges(events),
   };
 }

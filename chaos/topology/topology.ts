@@ -26,6 +26,7 @@ import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import { mountWalTmpfs, unmountWalTmpfs } from './wal-tmpfs.js';
 import { TopologyNode } from './node.js';
 import { nsPids } from './processes.js';
+import { syncStandbysOf } from './sync-key.js';
 
 export const SCOPE = 'chaos';
 const NODE_NAMES = ['n1', 'n2', 'n3'];
@@ -194,6 +195,8 @@ function makeTopology(
     return p;
   };
   const leader = (): Promise<string | null> => etcdValue(etcd.members, `/service/${SCOPE}/leader`);
+  const syncStandbys = async (): Promise<string[]> =>
+    syncStandbysOf(await etcdValue(etcd.members, `/service/${SCOPE}/sync`));
   const status = async (): Promise<Map<string, NodeView | null>> => {
     const views = await Promise.all(nodes.map((n) => nodeView(n.restBase)));
     return new Map(nodes.map((n, i) => [n.name, views[i] ?? null]));
@@ -227,6 +230,7 @@ function makeTopology(
     node,
     dcsProxy: proxy,
     leader,
+    syncStandbys,
     status,
     net: {
       isolateFromDcs: async (name) => {

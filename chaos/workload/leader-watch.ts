@@ -4,14 +4,15 @@ import { sleep } from './pg.js';
 
 /**
  * Records the holder of the leader key (as the DCS says) whenever it changes, polled every
- * `periodMs`. An unreachable DCS is not recorded as "no leader": only an answer is.
+ * `periodMs`, and the synchronous standbys `/sync` names (which replica a cut-off costs commits).
+ * An unreachable DCS is not recorded as "no leader": only an answer is.
  */
 export class LeaderWatch {
   private stopping = false;
   private loop: Promise<void> | null = null;
 
   constructor(
-    private readonly topology: Pick<Topology, 'leader'>,
+    private readonly topology: Pick<Topology, 'leader' | 'syncStandbys'>,
     private readonly rec: Recorder,
     private readonly periodMs = 250,
   ) {}
@@ -27,12 +28,21 @@ export class LeaderWatch {
 
   private async run(): Promise<void> {
     let last: string | null | undefined = undefined;
+    let lastSync: string | undefined = undefined;
     while (!this.stopping) {
       try {
-        const member = await this.topology.leader();
+        const [member, standbys] = await Promise.all([
+          this.topology.leader(),
+          this.topology.syncStandbys(),
+        ]);
         if (member !== last) {
           this.rec.record({ at: this.rec.now(), kind: 'leader', member });
           last = member;
+        }
+        const sync = standbys.join(',');
+        if (sync !== lastSync) {
+          this.rec.record({ at: this.rec.now(), kind: 'sync', standbys: [...standbys] });
+          lastSync = sync;
         }
       } catch {
         // etcd unreachable (e.g. quorum lost): no observation

@@ -95,6 +95,16 @@ describe('fast failover with the lease keeper (ttl 4)', { timeout: 600_000 }, ()
     for (const p of proxies.values()) await p.close();
   });
 
+  /** The leader of the moment, with the test table and both replicas streaming from it. */
+  async function streamingLeader(): Promise<TestNode> {
+    const leader = await cluster.waitForHealthy();
+    await leader.sql('CREATE TABLE IF NOT EXISTS lease_t (who text)');
+    await waitFor('both replicas to stream', async () =>
+      (await cluster.streamingFrom(leader)).length === 2 ? true : undefined,
+    );
+    return leader;
+  }
+
   it('shows the lease on the leader and promotes a replica soon after a kill -9', async () => {
     const leader = await cluster.waitForHealthy();
     await leader.sql('CREATE TABLE IF NOT EXISTS lease_t (who text)');
@@ -131,11 +141,7 @@ describe('fast failover with the lease keeper (ttl 4)', { timeout: 600_000 }, ()
   });
 
   it('the lease guardian stops a primary whose daemon was killed before its key can expire', async () => {
-    const leader = await cluster.waitForHealthy();
-    await leader.sql('CREATE TABLE IF NOT EXISTS lease_t (who text)');
-    await waitFor('both replicas to stream', async () =>
-      (await cluster.streamingFrom(leader)).length === 2 ? true : undefined,
-    );
+    const leader = await streamingLeader();
     const raw = rawEtcd(etcd.endpoint);
     const key = `/service/${cluster.scope}/leader`;
     await leader.stopDaemon('SIGKILL'); // the daemon alone: PostgreSQL goes on as primary
@@ -166,11 +172,7 @@ describe('fast failover with the lease keeper (ttl 4)', { timeout: 600_000 }, ()
 
   for (let run = 1; run <= CUT_RUNS; run++) {
     it(`a leader cut off from etcd stops acknowledging before its lease is gone (${run}/${CUT_RUNS})`, async () => {
-      const leader = await cluster.waitForHealthy();
-      await leader.sql('CREATE TABLE IF NOT EXISTS lease_t (who text)');
-      await waitFor('both replicas to stream', async () =>
-        (await cluster.streamingFrom(leader)).length === 2 ? true : undefined,
-      );
+      const leader = await streamingLeader();
       const raw = rawEtcd(etcd.endpoint);
       const key = `/service/${cluster.scope}/leader`;
       let lastAckOld = -Infinity;
