@@ -88,7 +88,8 @@ describe('livePostmasterNow', () => {
   });
 
   it('takes a process started on this data directory whatever the times (a stepped clock)', async () => {
-    const pm = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', '-D', dir], {
+    // `--`: node would reject `-D` as an option of its own and exit at once (a zombie, no server).
+    const pm = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)', '--', '-D', dir], {
       stdio: 'ignore',
     });
     try {
