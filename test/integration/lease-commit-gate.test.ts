@@ -35,12 +35,20 @@ function client(node: TestPg): pg.Client {
 /** A commit on a fresh session: true when acknowledged within `ms` (then the socket is dropped,
  * never cancelled: a cancelled wait for a standby is reported as committed). */
 async function commits(node: TestPg, ms: number): Promise<boolean> {
-  const session = client(node);
+  const s = node.options.authentication.superuser;
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: Number(node.options.listen.split(':')[1]),
+    user: s.username,
+    ...(s.password === undefined ? {} : { password: s.password }),
+    database: 'postgres',
+  });
+  client.on('error', () => undefined);
   let timer: NodeJS.Timeout | undefined;
   try {
-    await session.connect();
+    await client.connect();
     return await Promise.race([
-      session.query('INSERT INTO gate_t VALUES (1)').then(() => true),
+      client.query('INSERT INTO gate_t VALUES (1)').then(() => true),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => {
           resolve(false);
@@ -49,7 +57,7 @@ async function commits(node: TestPg, ms: number): Promise<boolean> {
     ]);
   } finally {
     clearTimeout(timer);
-    session.connection.stream.destroy();
+    client.connection.stream.destroy();
   }
 }
 
