@@ -144,6 +144,14 @@ describe('a cluster whose users need client certificates', { timeout: 600_000 },
     await next.sql('CREATE TABLE after_failover AS SELECT 2 AS id');
 
     old.start();
+    // The rewind first: a diverged standby started before it shows up as 'streaming' in
+    // pg_stat_replication for a moment (its walreceiver asks for the start of a segment that is
+    // still timeline 1 before the fork), so streaming alone does not prove the rejoin.
+    await waitFor(
+      'the old leader to finish pg_rewind',
+      async () => (await old.log()).includes('pg_rewind finished successfully'),
+      180_000,
+    );
     await waitFor(
       'the old leader to stream from the new one',
       async () => (await cluster.streamingFrom(next)).includes(old.name),
