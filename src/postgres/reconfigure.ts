@@ -3,9 +3,10 @@ import { confText } from '../core/pg/quote.js';
 import { describeExit } from '../process/runner.js';
 import { errorMessage } from '../shared/errors.js';
 import { archiveReadyWals } from './archive.js';
-import { programSpec } from './context.js';
+import { programEnv, programSpec } from './context.js';
 import type { PgContext } from './context.js';
 import { livePostmaster, signalProcess } from './postmaster-pid.js';
+import { staleLockEnv } from './start.js';
 
 export interface ReloadOutcome {
   /** Some file changed and PostgreSQL was sent SIGHUP. */
@@ -139,7 +140,12 @@ export async function singleUserCrashRecovery(
   ];
   ctx.logger.info('doing crash recovery in a single user mode');
   try {
-    const r = await ctx.runner.run(programSpec(ctx, ctx.bins.path('postgres'), args, { signal }));
+    // A crashed postmaster's pid, now a zombie or another process, would fail the lock-file
+    // check as it fails a start (start.ts); the shared memory check still guards a live server.
+    const r = await ctx.runner.run({
+      ...programSpec(ctx, ctx.bins.path('postgres'), args, { signal }),
+      env: programEnv(ctx, staleLockEnv(ctx)),
+    });
     if (r.exitCode === 0) return true;
     ctx.logger.error(`Crash recovery finished with code=${r.exitCode ?? '?'} (${describeExit(r)})`);
   } catch (err) {

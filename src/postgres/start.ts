@@ -167,7 +167,7 @@ async function launch(ctx: PgContext): Promise<void> {
  * ignores the pid it is given as PG_GRANDPARENT_PID (Patroni 3.0.2 does the same; removing the
  * file instead would race with a postmaster starting meanwhile).
  */
-function staleLockEnv(ctx: PgContext): Record<string, string> {
+export function staleLockEnv(ctx: PgContext): Record<string, string> {
   const pid = stalePidInUse(ctx.paths.dataDir);
   if (pid === null) return {};
   ctx.logger.info(`Telling pg_ctl that it is safe to ignore postmaster.pid for process ${pid}`);

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { controlData } from '../../src/postgres/controldata.js';
 import { postgresOwner } from '../support/os-user.js';
 import { freePort } from '../support/ports.js';
 import { makeTempDir, removeTempDir } from '../support/tmpdir.js';
@@ -73,5 +74,24 @@ describe('a postmaster.pid whose pid was reused', { timeout: 180_000 }, () => {
       ),
     );
     assert.equal(impostor.exitCode, null, 'the impostor lives on');
+  });
+
+  it('does not stop single-user crash recovery either', async () => {
+    const pid = impostor?.pid;
+    assert.ok(pid !== undefined);
+    const pidFile = join(node.options.dataDir, 'postmaster.pid');
+    const lines = (await readFile(pidFile, 'utf8')).split('\n');
+    await sql(node.options, 'CREATE TABLE before_crash AS SELECT 1 AS id');
+    // An immediate shutdown is a crash (the control file still says "in production"); the
+    // crashed postmaster's file comes back naming the impostor, as after a kill -9 and a reuse.
+    await killPostmaster(node.options.dataDir);
+    assert.equal((await controlData(node.pg.ctx))['Database cluster state'], 'in production');
+    lines[0] = String(pid);
+    lines[2] = String(Number(lines[2]) - 600);
+    await writeFile(pidFile, lines.join('\n'));
+
+    assert.equal(await node.pg.crashRecovery(), true, 'crash recovery failed on the lock file');
+    assert.equal((await controlData(node.pg.ctx))['Database cluster state'], 'shut down');
+    assert.equal(impostor?.exitCode, null, 'the impostor lives on');
   });
 });
