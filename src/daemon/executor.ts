@@ -3,6 +3,7 @@ import type { FollowTarget } from '../core/ha/input.js';
 import type { BootstrapOptions } from '../core/pg/options.js';
 import { orFalse, type Dcs } from '../dcs/index.js';
 import type { Postgresql } from '../postgres/postgresql.js';
+import { wakeWalReceiver } from '../postgres/wal-receiver-wake.js';
 import { shlexSplit } from '../core/pg/shlex.js';
 import { PatroniError, assertNever, errorMessage } from '../shared/errors.js';
 import type { Logger } from '../shared/log/logger.js';
@@ -185,6 +186,12 @@ export class Executor {
         logger.info('Resuming paused WAL replay for PostgreSQL 14+');
         await pg.ctx.conn.query('SELECT pg_catalog.pg_wal_replay_resume()').catch(() => []);
         return;
+      case 'wakeWalReceiver': {
+        const { name, connUrl } = a.upstream;
+        // In the background: a connect to an upstream still away may take its whole timeout.
+        if (connUrl !== null) void wakeWalReceiver(pg.ctx, { name, connUrl }).catch(() => false);
+        return;
+      }
       case 'clearScheduledRestart':
         runtime.scheduledRestart = null;
         return;

@@ -132,6 +132,12 @@ export type Action =
   | { readonly type: 'checkpoint' }
   /** PG14+: resume WAL replay paused by a parameter change (§5.5 step 7). */
   | { readonly type: 'resumeWalReplay' }
+  /**
+   * Not in Patroni: SIGHUP PostgreSQL if `upstream` accepts connections, so that a WAL receiver
+   * waiting out `wal_retrieve_retry_interval` (5 s) after its upstream went away tries again now
+   * (following.ts `wakeWalReceiver`).
+   */
+  | { readonly type: 'wakeWalReceiver'; readonly upstream: FollowTarget }
   /** Forget the scheduled restart held in process memory (§16.2). */
   | { readonly type: 'clearScheduledRestart' }
   /**

@@ -118,6 +118,8 @@ export interface HaMemory {
    * Set by every follow/demote/clone plan; reset to null when PostgreSQL stops.
    */
   readonly upstream: { readonly connUrl: string | null } | null;
+  /** Monotonic ms of the last `wakeWalReceiver` planned (following.ts): at most one a second. */
+  readonly walReceiverWokenAt: number | null;
   /**
    * Synchronous-mode bookkeeping of the primary (§8.2): the last `synchronous_standby_names` seen,
    * our WAL position when it changed, and the standbys confirmed synchronous since. A standby
@@ -161,6 +163,7 @@ export function initialMemory(role: MemberRole = 'uninitialized'): HaMemory {
     failsafeActiveSince: null,
     failsafeTopology: null,
     upstream: null,
+    walReceiverWokenAt: null,
     sync: { ssnSeen: null, flushLsn: 0, ready: [] },
   };
 }

@@ -40,6 +40,11 @@ export interface LocalPgState {
   readonly receivedTimeline: number | null;
   /** `primary_conninfo` of the running WAL receiver, or null when not streaming. */
   readonly walReceiverConninfo: string | null;
+  /**
+   * A WAL receiver process exists (any status); false: none, the standby waits to retry its
+   * upstream. Absent where the observation does not say (tests, older shells).
+   */
+  readonly walReceiverRunning?: boolean;
   readonly replication: readonly ReplicationRow[];
   readonly pendingRestart: boolean;
   /** Text form, e.g. `2023-03-24 10:15:02.120551+00:00`. */

@@ -5,6 +5,7 @@ import {
   input,
   kinds,
   member,
+  NOW,
   PRIMARY_PG,
   REPLICA_PG,
   run,
@@ -40,6 +41,29 @@ describe('following a leader (§5.5)', () => {
     assert.equal(d.info, 'no action. I am (node2), a secondary, and following a leader (node1)');
     assert.deepEqual(kinds(d), []);
     assert.deepEqual(d.memory.upstream, { connUrl: 'postgres://127.0.0.1:5432/postgres' });
+  });
+
+  it('the WAL receiver waits to retry while the leader runs: wake it, at most once a second', () => {
+    const waiting = { walReceiverRunning: false };
+    const d = run(input({ pg: waiting }));
+    assert.equal(d.info, 'no action. I am (node2), a secondary, and following a leader (node1)');
+    const a = d.actions[0];
+    assert.ok(a?.type === 'wakeWalReceiver' && a.upstream.name === 'node1');
+    assert.equal(a.upstream.connUrl, 'postgres://127.0.0.1:5432/postgres');
+    assert.equal(d.memory.walReceiverWokenAt, NOW);
+    const soon = run(input({ now: NOW + 999, pg: waiting, memory: { walReceiverWokenAt: NOW } }));
+    assert.deepEqual(kinds(soon), []);
+    const later = run(input({ now: NOW + 1000, pg: waiting, memory: { walReceiverWokenAt: NOW } }));
+    assert.deepEqual(kinds(later), ['wakeWalReceiver']);
+  });
+
+  it('no wake while the WAL receiver runs, or the leader does not say it runs', () => {
+    assert.deepEqual(kinds(run(input({ pg: { walReceiverRunning: true } }))), []);
+    const starting = cluster({
+      members: [member('node1', { state: 'starting' }), member('node2'), member('node3')],
+    });
+    const d = run(input({ cluster: starting, pg: { walReceiverRunning: false } }));
+    assert.deepEqual(kinds(d), []);
   });
 
   it('a new leader on PG 12: restart in the async slot', () => {

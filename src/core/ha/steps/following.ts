@@ -121,6 +121,29 @@ function leaderAddressGone(c: Cycle, target: FollowTarget | null): boolean {
   );
 }
 
+/** PostgreSQL's own retry of a lost upstream comes every `wal_retrieve_retry_interval`. */
+const WAKE_INTERVAL_MS = 1000;
+
+/**
+ * Not in Patroni: a standby whose upstream went away (a leader's PostgreSQL crashed and was
+ * started again, or its node came back within the ttl) retries only every
+ * `wal_retrieve_retry_interval` (5 s), so writes in synchronous mode and the replica's lag wait
+ * up to that long after the upstream is back. A SIGHUP wakes the startup process's wait at once;
+ * planned only while the WAL receiver is down and the upstream's member says it runs, and the
+ * shell sends it only if the upstream accepts a TCP connection, so a dead upstream costs nothing.
+ */
+function wakeWalReceiver(c: Cycle, target: FollowTarget | null): void {
+  const pg = c.input.pg;
+  if (target === null || target.connUrl === null || !sameUpstream(c, target)) return;
+  if (!c.pgRunning || !pg.accepting || pg.inRecovery !== true || pg.walReceiverRunning !== false)
+    return;
+  if (c.member(target.name)?.state !== 'running') return;
+  const last = c.memory.walReceiverWokenAt;
+  if (last !== null && c.now - last < WAKE_INTERVAL_MS) return;
+  c.memory.walReceiverWokenAt = c.now;
+  c.add({ type: 'wakeWalReceiver', upstream: target });
+}
+
 /** `Ha.follow(demote_reason, follow_reason)` (§5.5). */
 export function follow(c: Cycle, demoteReason: Reason, followReason: Reason): Reason {
   const target = nodeToFollow(c);
@@ -154,6 +177,7 @@ export function follow(c: Cycle, demoteReason: Reason, followReason: Reason): Re
   c.memory.role = role;
   // A re-point tells the callbacks itself (on_role_change when the role changes with it).
   const repointed = leaderAddressGone(c, target) ? false : repoint(c, target, role);
+  if (!repointed) wakeWalReceiver(c, target);
   if (role === 'standby_leader' && before !== role && !repointed) {
     c.add({ type: 'callback', name: 'on_role_change', role });
   }
