@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PostgresOptions } from '../core/pg/options.js';
@@ -81,3 +81,63 @@ describe('custom bootstrap trust rules follow use_unix_socket_repl', () => {
     assert.doesNotMatch(text, /^host/m);
   });
 });
+
+/**
+ * A daemon run as root keeps the restored pg_hba.conf aside for the trust period: the copy must
+ * be PostgreSQL's user's like the rest of the data directory, or a backup run as that user
+ * (pgBackRest's post_bootstrap) fails on it, and the file renamed back after the trust period
+ * is one PostgreSQL itself cannot read.
+ */
+describe(
+  'the pg_hba.conf kept aside during the trust period',
+  {
+    skip: process.getuid?.() === 0 ? false : 'needs root (chown)',
+  },
+  () => {
+    let dir: string;
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'bootstrap-trust-owner-'));
+    });
+    after(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('belongs to the data directory owner, and so does pg_hba.conf once put back', async () => {
+      const owner = { uid: 4242, gid: 4343 };
+      const options: PostgresOptions = {
+        scope: 'batman',
+        name: 'root-daemon',
+        dataDir: join(dir, 'data'),
+        binDir: '',
+        listen: '127.0.0.1:5361',
+        connectAddress: '127.0.0.1:5361',
+        authentication: {
+          superuser: { username: 'postgres' },
+          replication: { username: 'replicator' },
+        },
+        parameters: { unix_socket_directories: dir },
+        pgpass: join(dir, 'pgpass'),
+        owner,
+      };
+      const ctx = createPgContext(options, {
+        runner,
+        logger: new MemoryLogger(),
+        clock: new ManualClock(),
+        workDir: dir,
+      });
+      await mkdir(options.dataDir);
+      await runCustomBootstrap(ctx, 'restore', { methods: { restore: { command: '/bin/true' } } });
+      // What the restore, run as the owner, would have left.
+      const hba = ctx.files.trustHbaPath();
+      await writeFile(hba, 'host all all 127.0.0.1/32 md5\n', { mode: 0o600 });
+      await chown(hba, owner.uid, owner.gid);
+      await ctx.files.replaceHba();
+      const kept = await stat(`${hba}.patroni-original`);
+      assert.deepEqual([kept.uid, kept.gid], [owner.uid, owner.gid]);
+      await ctx.files.leaveBootstrapTrust();
+      const back = await stat(hba);
+      assert.deepEqual([back.uid, back.gid], [owner.uid, owner.gid]);
+      assert.equal(await readFile(hba, 'utf8'), 'host all all 127.0.0.1/32 md5\n');
+    });
+  },
+);

@@ -160,7 +160,12 @@ export class PgConfigFiles {
     if (this.trustAddresses !== null) {
       const path = this.trustHbaPath();
       const original = `${path}${ORIGINAL_SUFFIX}`;
-      if ((await pathExists(path)) && !(await pathExists(original))) await copyFile(path, original);
+      if ((await pathExists(path)) && !(await pathExists(original))) {
+        await copyFile(path, original);
+        // A root daemon's copy would be root's: a backup run as PostgreSQL's user (pgBackRest)
+        // could not read it, and leaving the trust period renames it back as pg_hba.conf.
+        await this.own(original);
+      }
       return this.writeIfChanged(path, renderLinesFile(this.trustLines(this.trustAddresses)));
     }
     const lines = this.options.pgHba;

@@ -16,12 +16,7 @@ import {
   recentObservation,
   updatePgOptions,
 } from './context.js';
-import {
-  nudgeWal,
-  reloadConfiguration,
-  setOwnedParameter,
-  singleUserCrashRecovery,
-} from './reconfigure.js';
+import { reloadConfiguration, setOwnedParameter, singleUserCrashRecovery } from './reconfigure.js';
 import type { ReloadOutcome } from './reconfigure.js';
 import type { PgContext, PgDeps } from './context.js';
 import { localCheckpoint } from './checkpoint.js';
@@ -36,6 +31,7 @@ import { queryStatus, type PgStatusRead } from './status-query.js';
 import { postBootstrap } from './post-bootstrap.js';
 import { livePostmaster, livePostmasterNow, processAlive } from './postmaster-pid.js';
 import { createReplica } from './replica.js';
+import { SyncStandbyNames } from './sync-names.js';
 import type { CloneResult } from './replica.js';
 import { canRewind, checkDivergence, leaderCheckpointGate, rewind } from './rewind.js';
 import type { Divergence } from './rewind.js';
@@ -55,8 +51,11 @@ import type { StopOptions } from './stop.js';
 export class Postgresql {
   readonly ctx: PgContext;
 
+  private readonly syncNames: SyncStandbyNames;
+
   constructor(options: PostgresOptions, deps: PgDeps) {
     this.ctx = createPgContext(options, deps);
+    this.syncNames = new SyncStandbyNames(this.ctx);
   }
 
   get options(): PostgresOptions {
@@ -73,11 +72,7 @@ export class Postgresql {
   }
 
   async observe(): Promise<LocalPgState> {
-    const seen = await observe(this.ctx);
-    // Behind the lease's commit gate the HA loop sees the names it asked for, not the gate's:
-    // it would otherwise "correct" them and open the gate, or restart its sync bookkeeping.
-    if (this.commitGate === null || seen.syncStandbyNames === null) return seen;
-    return { ...seen, syncStandbyNames: this.syncNames ?? '' };
+    return this.syncNames.shown(await observe(this.ctx));
   }
 
   /** A read-only status query for the REST API (status-query.ts); null: keep the loop's view. */
@@ -321,10 +316,6 @@ export class Postgresql {
   }
 
   private hotStandbyFeedback: boolean | null = null;
-  /** The lease's commit gate, while closed: the standby name no member can have. */
-  private commitGate: string | null = null;
-  /** synchronous_standby_names as synchronous mode last set it (null: the configuration's). */
-  private syncNames: string | null = null;
 
   advanceLogicalSlot(a: SlotAdvance): Promise<AdvanceOutcome> {
     return advanceSlot(this.ctx, a);
@@ -347,31 +338,14 @@ export class Postgresql {
     return reloadConfiguration(this.ctx);
   }
 
-  /**
-   * synchronous_standby_names as Patroni owns it in sync mode; null gives it back to the config.
-   * Naming standbys (not `*`) is followed by a commit that moves WAL, so that commits waiting
-   * for a standby no longer named are released at once (`nudgeWal`).
-   */
-  async setSynchronousStandbyNames(value: string | null): Promise<void> {
-    this.syncNames = value;
-    // Held while the commit gate is closed; the gate's reopening applies it.
-    if (this.commitGate !== null) return;
-    const reloaded = await setOwnedParameter(this.ctx, 'synchronous_standby_names', value);
-    if (reloaded && value !== null && value !== '*') await nudgeWal(this.ctx);
+  /** synchronous_standby_names as synchronous mode owns it (sync-names.ts). */
+  setSynchronousStandbyNames(value: string | null): Promise<void> {
+    return this.syncNames.set(value);
   }
 
-  /**
-   * The lease's commit gate (daemon/lease/gate.ts): with a name, every commit waits for that
-   * standby (synchronous_commit forced on, so a configured `off` cannot bypass it); null gives
-   * synchronous_commit back to the configuration and synchronous_standby_names to synchronous
-   * mode's last choice (held while the gate was closed) or the configuration. One file write,
-   * one SIGHUP.
-   */
-  async setCommitGate(standbyName: string | null): Promise<void> {
-    this.commitGate = standbyName;
-    this.ctx.files.setOverride('synchronous_commit', standbyName === null ? null : 'on');
-    // No WAL nudge here: the gate is closed to stop commits, not to release them.
-    await setOwnedParameter(this.ctx, 'synchronous_standby_names', standbyName ?? this.syncNames);
+  /** The lease's commit gate (daemon/lease/gate.ts, sync-names.ts). */
+  setCommitGate(standbyName: string | null): Promise<void> {
+    return this.syncNames.setGate(standbyName);
   }
 
   /** `synchronous_standby_names` as this node's session sees it now (the lease's commit gate). */

@@ -35,20 +35,12 @@ function client(node: TestPg): pg.Client {
 /** A commit on a fresh session: true when acknowledged within `ms` (then the socket is dropped,
  * never cancelled: a cancelled wait for a standby is reported as committed). */
 async function commits(node: TestPg, ms: number): Promise<boolean> {
-  const s = node.options.authentication.superuser;
-  const client = new pg.Client({
-    host: '127.0.0.1',
-    port: Number(node.options.listen.split(':')[1]),
-    user: s.username,
-    ...(s.password === undefined ? {} : { password: s.password }),
-    database: 'postgres',
-  });
-  client.on('error', () => undefined);
+  const session = client(node);
   let timer: NodeJS.Timeout | undefined;
   try {
-    await client.connect();
+    await session.connect();
     return await Promise.race([
-      client.query('INSERT INTO gate_t VALUES (1)').then(() => true),
+      session.query('INSERT INTO gate_t VALUES (1)').then(() => true),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => {
           resolve(false);
@@ -57,7 +49,7 @@ async function commits(node: TestPg, ms: number): Promise<boolean> {
     ]);
   } finally {
     clearTimeout(timer);
-    client.connection.stream.destroy();
+    session.connection.stream.destroy();
   }
 }
 

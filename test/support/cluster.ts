@@ -159,6 +159,10 @@ export class TestNode {
     const [program = process.execPath, ...args] = argv;
     this.child = spawn(program, args, {
       stdio: ['ignore', out, out],
+      // The node's own directory, not the runner's: Patroni 3.0.2 starts the postmaster from a
+      // multiprocessing 'spawn' child that first enters its parent's cwd, and a checkout in a
+      // root-only directory (`mktemp -d`) would leave it "starting" with no postmaster.
+      cwd: this.dir,
       // Another implementation (Debian's Patroni) gets a HOME it can write to as postgres.
       env: { ...process.env, ...(ours ? {} : { HOME: this.dir }), ...env },
       ...(runAs === null || this.netns !== undefined ? {} : { uid: runAs.uid, gid: runAs.gid }),
