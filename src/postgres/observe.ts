@@ -62,7 +62,7 @@ export function fromRow(ctx: PgContext, row: MonitorRow): LocalPgState {
     replayPaused: row.replay_paused,
     receivedTimeline,
     walReceiverConninfo: receiver?.conninfo ?? null,
-    walReceiverRunning: receiver !== null && receiver !== undefined,
+    walReceiverRunning: receiver !== null,
     replication: replicationRows(row.replication),
     pendingRestart: row.pending_restart,
     postmasterStartTime: row.postmaster_start_time,

@@ -130,6 +130,7 @@ async function executeOne(
       pg.checkpointTimeline = pg.timeline;
       return;
     case 'resumeWalReplay':
+    case 'wakeWalReceiver':
     case 'clearScheduledRestart':
     case 'callback':
     case 'watchdogKeepalive':
