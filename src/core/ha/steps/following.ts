@@ -121,7 +121,7 @@ function leaderAddressGone(c: Cycle, target: FollowTarget | null): boolean {
   );
 }
 
-/** PostgreSQL's own retry of a lost upstream comes every `wal_retrieve_retry_interval`. */
+/** At most one wake a second; PostgreSQL's own retries come every `wal_retrieve_retry_interval`. */
 const WAKE_INTERVAL_MS = 1000;
 
 /**
