@@ -10,6 +10,14 @@ import type { WatchdogPort } from './watchdog-port.js';
 import { pgFollowTarget } from './follow-target.js';
 import type { LeaseHooks } from './lease/keeper.js';
 
+/**
+ * An offline demotion's wait for standbys to confirm the shutdown checkpoint, once it is written
+ * (stop.ts `walsenderWaitMs`). Standbys that can be reached confirm within milliseconds. The WAL
+ * they miss stays on disk here: they get it when this node leads again, and if one of them is
+ * promoted instead it is rewound away here, as it would have been had the cut simply lasted.
+ */
+const OFFLINE_WALSENDER_WAIT_MS = 3000;
+
 type Demote = Extract<Action, { type: 'demote' }>;
 
 /** What a demotion needs; the executor's dependencies satisfy it. */
@@ -63,7 +71,14 @@ export async function runDemotion(
         logger.warning(`CHECKPOINT before demotion failed: ${errorMessage(e)}`);
       });
     }
-    await pg.stop({ mode: stopMode });
+    // Offline, the standbys may be behind the same cut as the DCS: once the shutdown checkpoint
+    // is written, waiting for them to confirm it only keeps the node from restarting as a
+    // replica. A switchover (graceful) waits: the candidate must have every record.
+    await pg.stop(
+      a.mode === 'offline'
+        ? { mode: stopMode, walsenderWaitMs: OFFLINE_WALSENDER_WAIT_MS }
+        : { mode: stopMode },
+    );
     // The safe point: PostgreSQL no longer accepts writes, so a hang from here on is harmless.
     d.watchdog?.disable();
     if (!releases) return;

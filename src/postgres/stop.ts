@@ -2,6 +2,7 @@ import { pgCtlTimeoutMs } from '../core/pg/options.js';
 import { PatroniError, errorMessage } from '../shared/errors.js';
 import { localCheckpoint } from './checkpoint.js';
 import type { PgContext } from './context.js';
+import { controlData } from './controldata.js';
 import { livePostmaster, processAlive, signalProcess } from './postmaster-pid.js';
 import { descendantsOf, parentTable, processGone } from './process-tree.js';
 
@@ -26,7 +27,18 @@ export interface StopOptions {
   readonly timeoutMs?: number | undefined;
   /** Restarts and role-changing follows fire their own callback instead of on_stop. */
   readonly blockCallbacks?: boolean | undefined;
+  /**
+   * Once pg_control says `shut down` (the shutdown checkpoint is on disk), how long the
+   * postmaster may still wait for its walsenders before `immediate`; absent: as long as the
+   * mode's timeout. A primary's fast shutdown exits only when every standby has confirmed the
+   * checkpoint record; behind a cut network that is wal_sender_timeout (60 s) or the heal plus
+   * TCP's retransmission backoff. Nothing is lost by not waiting: the checkpoint is written.
+   */
+  readonly walsenderWaitMs?: number | undefined;
 }
+
+/** How often a stop waiting on walsenders reads pg_control. */
+const CONTROL_POLL_MS = 250;
 
 /**
  * Stops PostgreSQL with the named mode and an explicit escalation: the mode's signal, then
@@ -49,7 +61,13 @@ export async function stopPostgres(ctx: PgContext, opts: StopOptions = {}): Prom
   }
   await ctx.conn.close();
   ctx.lifecycle.transition('stopping');
-  const stopped = await escalate(ctx, pm.pid, mode, opts.timeoutMs ?? pgCtlTimeoutMs(ctx.options));
+  const stopped = await escalate(
+    ctx,
+    pm.pid,
+    mode,
+    opts.timeoutMs ?? pgCtlTimeoutMs(ctx.options),
+    opts.walsenderWaitMs,
+  );
   if (!stopped) {
     ctx.lifecycle.transition('stop failed');
     throw new PatroniError('PG_STOP_FAILED', `postmaster (pid ${pm.pid}) did not stop`, {
@@ -68,12 +86,21 @@ async function escalate(
   pid: number,
   mode: StopMode,
   timeoutMs: number,
+  walsenderWaitMs: number | undefined,
 ): Promise<boolean> {
   signalProcess(pid, SIGNAL_OF[mode]);
-  if (await waitForExit(ctx, pid, timeoutMs)) return true;
+  const outcome =
+    walsenderWaitMs === undefined || mode === 'immediate'
+      ? (await waitForExit(ctx, pid, timeoutMs))
+        ? 'exited'
+        : 'timeout'
+      : await waitPastCheckpoint(ctx, pid, timeoutMs, walsenderWaitMs);
+  if (outcome === 'exited') return true;
   if (mode !== 'immediate') {
     ctx.logger.warning(
-      `PostgreSQL did not stop in ${timeoutMs} ms with mode ${mode}; using immediate`,
+      outcome === 'walsenders'
+        ? `PostgreSQL wrote its shutdown checkpoint but its walsenders still wait for standbys after ${walsenderWaitMs ?? 0} ms; using immediate`
+        : `PostgreSQL did not stop in ${timeoutMs} ms with mode ${mode}; using immediate`,
     );
     signalProcess(pid, 'SIGQUIT');
     if (await waitForExit(ctx, pid, IMMEDIATE_GRACE_MS)) return true;
@@ -112,6 +139,36 @@ async function waitUntil(ctx: PgContext, done: () => boolean, timeoutMs: number)
     await ctx.clock.sleep(EXIT_POLL_MS);
   }
   return true;
+}
+
+/**
+ * Waits for the postmaster to exit, but only `walsenderWaitMs` past the moment pg_control first
+ * said `shut down`: then `walsenders`, and escalate stops it immediately.
+ */
+async function waitPastCheckpoint(
+  ctx: PgContext,
+  pid: number,
+  timeoutMs: number,
+  walsenderWaitMs: number,
+): Promise<'exited' | 'timeout' | 'walsenders'> {
+  const deadline = ctx.clock.now() + timeoutMs;
+  let checkpointedAt: number | null = null;
+  while (isRunning(ctx, pid)) {
+    const now = ctx.clock.now();
+    if (now >= deadline) return 'timeout';
+    if (checkpointedAt === null && (await shutdownCheckpointDone(ctx))) checkpointedAt = now;
+    if (checkpointedAt !== null && now - checkpointedAt >= walsenderWaitMs) return 'walsenders';
+    await waitUntil(ctx, () => !isRunning(ctx, pid), CONTROL_POLL_MS);
+  }
+  return 'exited';
+}
+
+async function shutdownCheckpointDone(ctx: PgContext): Promise<boolean> {
+  try {
+    return (await controlData(ctx))['Database cluster state'] === 'shut down';
+  } catch {
+    return false;
+  }
 }
 
 function waitForExit(ctx: PgContext, pid: number, timeoutMs: number): Promise<boolean> {
