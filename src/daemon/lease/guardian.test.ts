@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../shared/log/logger.js';
@@ -135,6 +135,45 @@ describe('LeaseGuardian', { timeout: 60_000 }, () => {
     assert.equal(await ended(pm, 3000), null, 'the predecessor guardian did not fire');
     assert.equal(standDownOthers(dataDir, -1), 1, 'exactly one guardian was left');
     second.disarm();
+  });
+
+  it('spares the subshells of the guardian it keeps', async () => {
+    const dataDir = join(dir, 'data-subshell');
+    // A kept guardian busy in a `$(...)`: the subshell is a second bash with the same argv.
+    const kept = spawn('bash', ['-c', '( sleep 30; : ); :', GUARDIAN_MARKER, dataDir, '1'], {
+      stdio: 'ignore',
+      detached: true,
+    });
+    started.push(kept);
+    const keptPid = kept.pid ?? -1;
+    const subshellSeen = async (): Promise<boolean> => {
+      for (let i = 0; i < 200; i += 1) {
+        const argvs = (await readdir('/proc')).filter(
+          (e) => /^\d+$/.test(e) && e !== String(keptPid),
+        );
+        for (const e of argvs) {
+          const argv = (await readFile(`/proc/${e}/cmdline`, 'utf8').catch(() => '')).split('\0');
+          if (argv[3] === GUARDIAN_MARKER && argv[4] === dataDir) return true;
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return false;
+    };
+    try {
+      assert.ok(await subshellSeen(), 'the subshell started');
+      assert.equal(
+        standDownOthers(dataDir, keptPid),
+        0,
+        "the kept guardian's subshell was signalled",
+      );
+      assert.equal(standDownOthers(dataDir, -1), 2, 'a guardian and its subshell were left');
+    } finally {
+      try {
+        process.kill(-keptPid, 'SIGKILL');
+      } catch {
+        // Every process of the group is gone already.
+      }
+    }
   });
 
   it('follows a new postmaster pid and disarms without a postmaster', async () => {

@@ -120,6 +120,9 @@ export function standDownOthers(dataDir: string, keep: number): number {
     if (!Number.isInteger(pid) || pid === keep || pid === process.pid) continue;
     const argv = safeRead(`/proc/${entry}/cmdline`)?.split('\0') ?? [];
     if (argv[3] !== GUARDIAN_MARKER || argv[4] !== dataDir) continue;
+    // A subshell of the guardian we keep (its `$(...)`) has the same command line: killing it
+    // would leave that guardian without the postmaster's start time, and it would never fire.
+    if (keep > 0 && parentPid(entry) === keep) continue;
     try {
       process.kill(pid, 'SIGTERM');
       stood += 1;
@@ -128,6 +131,15 @@ export function standDownOthers(dataDir: string, keep: number): number {
     }
   }
   return stood;
+}
+
+/** The parent pid from /proc/<pid>/stat (after the command name, which may hold ')'). */
+function parentPid(pid: string): number | null {
+  const stat = safeRead(`/proc/${pid}/stat`);
+  if (stat === null) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ppid = Number(fields[1]);
+  return Number.isInteger(ppid) ? ppid : null;
 }
 
 function safeReaddir(dir: string): string[] {
