@@ -23,6 +23,25 @@ const runner: CommandRunner = {
   start: () => Promise.reject(new Error('unused')),
 };
 
+/** A node restored by a custom bootstrap into `dir/<name>` (or `extra.dataDir`). */
+function trustOptions(dir: string, name: string, extra: Partial<PostgresOptions>): PostgresOptions {
+  return {
+    scope: 'batman',
+    name,
+    dataDir: join(dir, name),
+    binDir: '',
+    listen: '127.0.0.1:5361',
+    connectAddress: '127.0.0.1:5361',
+    authentication: {
+      superuser: { username: 'postgres' },
+      replication: { username: 'replicator' },
+    },
+    parameters: { unix_socket_directories: dir },
+    pgpass: join(dir, 'pgpass'),
+    ...extra,
+  };
+}
+
 /**
  * Patroni's trust window during a custom bootstrap (`replace_pg_hba`): the socket, plus the
  * TCP address of local replication connections unless `use_unix_socket_repl` moves those to
@@ -38,21 +57,7 @@ describe('custom bootstrap trust rules follow use_unix_socket_repl', () => {
   });
 
   async function trustFile(name: string, extra: Partial<PostgresOptions>): Promise<string> {
-    const options: PostgresOptions = {
-      scope: 'batman',
-      name,
-      dataDir: join(dir, name),
-      binDir: '',
-      listen: '127.0.0.1:5361',
-      connectAddress: '127.0.0.1:5361',
-      authentication: {
-        superuser: { username: 'postgres' },
-        replication: { username: 'replicator' },
-      },
-      parameters: { unix_socket_directories: dir },
-      pgpass: join(dir, 'pgpass'),
-      ...extra,
-    };
+    const options = trustOptions(dir, name, extra);
     const ctx = createPgContext(options, {
       runner,
       logger: new MemoryLogger(),
@@ -104,21 +109,7 @@ describe(
 
     it('belongs to the data directory owner, and so does pg_hba.conf once put back', async () => {
       const owner = { uid: 4242, gid: 4343 };
-      const options: PostgresOptions = {
-        scope: 'batman',
-        name: 'root-daemon',
-        dataDir: join(dir, 'data'),
-        binDir: '',
-        listen: '127.0.0.1:5361',
-        connectAddress: '127.0.0.1:5361',
-        authentication: {
-          superuser: { username: 'postgres' },
-          replication: { username: 'replicator' },
-        },
-        parameters: { unix_socket_directories: dir },
-        pgpass: join(dir, 'pgpass'),
-        owner,
-      };
+      const options = trustOptions(dir, 'root-daemon', { dataDir: join(dir, 'data'), owner });
       const ctx = createPgContext(options, {
         runner,
         logger: new MemoryLogger(),

@@ -5,6 +5,7 @@ import {
   leaseValidUntil,
   type LeaseTiming,
 } from '../../core/config/lease-timing.js';
+import { parseStatLine } from '../../postgres/process-tree.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { GUARDIAN_MARKER, GUARDIAN_SCRIPT } from './guardian-script.js';
@@ -133,13 +134,9 @@ export function standDownOthers(dataDir: string, keep: number): number {
   return stood;
 }
 
-/** The parent pid from /proc/<pid>/stat (after the command name, which may hold ')'). */
 function parentPid(pid: string): number | null {
   const stat = safeRead(`/proc/${pid}/stat`);
-  if (stat === null) return null;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ppid = Number(fields[1]);
-  return Number.isInteger(ppid) ? ppid : null;
+  return stat === null ? null : (parseStatLine(stat)?.ppid ?? null);
 }
 
 function safeReaddir(dir: string): string[] {
